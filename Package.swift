@@ -1,0 +1,124 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "voc-platform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "voc", targets: ["voc"]),
+        .executable(name: "voc-ingest", targets: ["voc-ingest"]),
+        .executable(name: "voc-projector", targets: ["voc-projector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+    ],
+    targets: [
+        // Shared modules
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
+        .target(
+            name: "VOCKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/VOCKafka",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VOCStore",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/VOCStore",
+            resources: [.copy("Migrations")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VOCRuntime",
+            dependencies: [
+                "VOCSchema", "VOCKafka",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/VOCRuntime",
+            swiftSettings: strict
+        ),
+
+        // Services: a library with the logic, a thin executable that runs it.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "VOCSchema", "VOCKafka", "VOCRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Ingest/Ingest",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-ingest",
+            dependencies: ["Ingest", "VOCRuntime"],
+            path: "Services/Ingest/voc-ingest",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Projector",
+            dependencies: [
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Projector/Projector",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-projector",
+            dependencies: ["Projector", "VOCRuntime"],
+            path: "Services/Projector/voc-projector",
+            swiftSettings: strict
+        ),
+
+        // The operator's CLI and the all-in-one runner.
+        .executableTarget(
+            name: "voc",
+            dependencies: [
+                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/CLI/voc",
+            swiftSettings: strict
+        ),
+
+        // Tests
+        .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/IntegrationTests"
+        ),
+    ]
+)

@@ -1,0 +1,223 @@
+import Foundation
+
+/// What a channel gateway sends: the body of `POST /v1/interactions` and the value of a
+/// `voc.gateway.raw.v1` record.
+///
+/// Every field is decoded leniently so that one request reports every bad field at
+/// once instead of stopping at the first type error.
+public struct InteractionSubmission: Sendable, Equatable {
+    public var customerId: String?
+    public var channel: String?
+    public var businessLine: String?
+    public var occurredAt: String?
+    public var language: String?
+    public var text: String?
+    public var utterances: [SubmittedUtterance]?
+    public var externalId: String?
+    public var agentId: String?
+    public var metadata: [String: String]?
+    /// Problems found while decoding (wrong JSON types); reported with the rest.
+    public var decodingProblems: [FieldProblem] = []
+
+    public struct SubmittedUtterance: Sendable, Equatable {
+        public var speaker: String?
+        public var text: String?
+        public var startMs: Int?
+        public var endMs: Int?
+    }
+
+    /// Limits a single submission must respect; ingest's configuration may tighten them.
+    public struct Limits: Sendable {
+        public var maxTextCharacters = 100_000
+        public var maxUtterances = 5_000
+        public var maxUtteranceCharacters = 20_000
+        public var maxMetadataEntries = 50
+        /// How far in the future `occurredAt` may be, for gateways with drifting clocks.
+        public var maxClockSkew: TimeInterval = 300
+        public init() {}
+    }
+
+    /// Decodes a gateway's JSON.
+    /// - Throws: ``ValidationError`` of kind `.malformed` when the bytes are not a JSON object.
+    public static func decode(from bytes: some Collection<UInt8>) throws(ValidationError) -> InteractionSubmission {
+        try JSONCoding.decode(InteractionSubmission.self, from: bytes)
+    }
+
+    /// Turns the submission into the event, or lists every field that prevents it.
+    /// - Parameters:
+    ///   - interactionId: Used when the submission has no `externalId`; with one, the id
+    ///     is derived from gateway and external id so a resent contact keeps its id.
+    public func validated(
+        interactionId: @autoclosure () -> String, gatewayId: String?, receivedAt: Date, limits: Limits = Limits()
+    ) throws(ValidationError) -> InteractionReceived {
+        var check = FieldChecker()
+        check.merge(decodingProblems)
+        let failedFields = Set(decodingProblems.map(\.field))
+        func has(_ field: String) -> Bool { !failedFields.contains(field) }
+
+        if has("customerId") { check.identifier(customerId, "customerId") }
+        var parsedChannel: Channel?
+        if has("channel") {
+            if let channel {
+                parsedChannel = Channel(rawValue: channel)
+                if parsedChannel == nil {
+                    check.fail("channel", "must be one of \(Channel.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(channel)\")")
+                }
+            } else {
+                check.fail("channel", "is required")
+            }
+        }
+        if has("businessLine") {
+            check.identifier(businessLine, "businessLine", maxLength: 64)
+            if let businessLine, !businessLine.isEmpty, !Self.isSlug(businessLine) {
+                check.fail("businessLine", "must use only a-z, 0-9, '_' and '-' (got \"\(businessLine)\")")
+            }
+        }
+        var parsedTime: Date?
+        if has("occurredAt") {
+            if let occurredAt {
+                parsedTime = Timestamp.parse(occurredAt)
+                if let time = parsedTime {
+                    if time.timeIntervalSince(receivedAt) > limits.maxClockSkew {
+                        check.fail("occurredAt", "must not be in the future (got \(occurredAt))")
+                    } else if time < Date(timeIntervalSince1970: 946_684_800) {
+                        check.fail("occurredAt", "must be after 2000-01-01 (got \(occurredAt))")
+                    }
+                } else {
+                    check.fail("occurredAt", "must be an RFC 3339 date-time such as 2026-11-24T09:30:00+08:00 (got \"\(occurredAt)\")")
+                }
+            } else {
+                check.fail("occurredAt", "is required")
+            }
+        }
+        if has("language"), let language, !Self.isLanguageTag(language) {
+            check.fail("language", "must be a BCP 47 tag such as zh, en or zh-Hans (got \"\(language)\")")
+        }
+        var turns: [Utterance]?
+        if has("text") && has("utterances") {
+            switch (text, utterances) {
+            case (nil, nil):
+                check.fail("text", "one of text or utterances is required")
+            case (.some, .some):
+                check.fail("utterances", "send either text or utterances, not both")
+            case (let text?, nil):
+                check.text(text, "text", maxLength: limits.maxTextCharacters)
+            case (nil, let list?):
+                turns = validateUtterances(list, limits: limits, into: &check)
+            }
+        }
+        if has("externalId") { check.identifier(externalId, "externalId", required: false) }
+        if has("agentId") { check.identifier(agentId, "agentId", required: false) }
+        if has("metadata"), let metadata {
+            if metadata.count > limits.maxMetadataEntries {
+                check.fail("metadata", "must have at most \(limits.maxMetadataEntries) entries (got \(metadata.count))")
+            }
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+                if key.isEmpty || key.count > 64 { check.fail("metadata", "keys must be 1-64 characters (got \"\(key.prefix(80))\")") }
+                if value.count > 1024 { check.fail("metadata.\(key)", "must be at most 1024 characters") }
+            }
+        }
+        try check.throwIfAny()
+
+        let id: String
+        if let externalId {
+            id = StableID.make("interaction", gatewayId ?? "", externalId)
+        } else {
+            id = interactionId()
+        }
+        return InteractionReceived(
+            interactionId: id, customerId: customerId!, channel: parsedChannel!, businessLine: businessLine!,
+            occurredAt: parsedTime!, receivedAt: receivedAt, language: language, text: text, utterances: turns,
+            gatewayId: gatewayId, externalId: externalId, agentId: agentId, metadata: metadata
+        )
+    }
+
+    private func validateUtterances(_ list: [SubmittedUtterance], limits: Limits, into check: inout FieldChecker) -> [Utterance] {
+        if list.isEmpty { check.fail("utterances", "must not be empty") }
+        if list.count > limits.maxUtterances {
+            check.fail("utterances", "must have at most \(limits.maxUtterances) items (got \(list.count))")
+        }
+        var turns: [Utterance] = []
+        for (index, item) in list.enumerated() {
+            let field = "utterances[\(index)]"
+            var role = SpeakerRole.unknown
+            if let speaker = item.speaker {
+                if let parsed = SpeakerRole(rawValue: speaker) {
+                    role = parsed
+                } else {
+                    check.fail(field + ".speaker", "must be one of agent, customer, unknown (got \"\(speaker)\")")
+                }
+            }
+            check.text(item.text, field + ".text", maxLength: limits.maxUtteranceCharacters)
+            if let start = item.startMs, start < 0 { check.fail(field + ".startMs", "must not be negative") }
+            if let start = item.startMs, let end = item.endMs, end < start {
+                check.fail(field + ".endMs", "must not be before startMs")
+            }
+            turns.append(Utterance(speaker: role, text: item.text ?? "", startMs: item.startMs, endMs: item.endMs))
+        }
+        return turns
+    }
+
+    static func isSlug(_ value: String) -> Bool {
+        value.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+    }
+
+    static func isLanguageTag(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter), first.allSatisfy(\.isASCII) else {
+            return false
+        }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+}
+
+extension InteractionSubmission: Decodable {
+    private enum Keys: String, CodingKey {
+        case customerId, channel, businessLine, occurredAt, language, text, utterances, externalId, agentId, metadata
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        var problems: [FieldProblem] = []
+        customerId = container.lenient(String.self, .customerId, &problems)
+        channel = container.lenient(String.self, .channel, &problems)
+        businessLine = container.lenient(String.self, .businessLine, &problems)
+        occurredAt = container.lenient(String.self, .occurredAt, &problems)
+        language = container.lenient(String.self, .language, &problems)
+        text = container.lenient(String.self, .text, &problems)
+        externalId = container.lenient(String.self, .externalId, &problems)
+        agentId = container.lenient(String.self, .agentId, &problems)
+        metadata = container.lenient([String: String].self, .metadata, &problems)
+        utterances = container.lenient([SubmittedUtterance].self, .utterances, &problems)
+        decodingProblems = problems
+    }
+}
+
+extension InteractionSubmission.SubmittedUtterance: Decodable {
+    private enum Keys: String, CodingKey { case speaker, text, startMs, endMs }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        speaker = try container.decodeIfPresent(String.self, forKey: .speaker)
+        text = try container.decodeIfPresent(String.self, forKey: .text)
+        startMs = try container.decodeIfPresent(Int.self, forKey: .startMs)
+        endMs = try container.decodeIfPresent(Int.self, forKey: .endMs)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional field, recording a type error as a problem instead of throwing.
+    func lenient<T: Decodable>(_ type: T.Type, _ key: Key, _ problems: inout [FieldProblem]) -> T? {
+        do {
+            return try decodeIfPresent(T.self, forKey: key)
+        } catch let error as DecodingError {
+            var problem = ValidationError(decodingError: error).problems[0]
+            if problem.field.isEmpty { problem.field = key.stringValue }
+            problems.append(problem)
+            return nil
+        } catch {
+            problems.append(FieldProblem(field: key.stringValue, problem: "could not be decoded"))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Someone must be told something (`voc.notification.requested.v1`, key: recipient id).
+public struct NotificationRequested: VOCEvent {
+    public static let topic = Topic.notificationRequested
+
+    public enum Medium: String, Codable, Sendable, CaseIterable {
+        case webhook, wecom, dingtalk, email, inbox
+    }
+
+    public struct Recipient: Codable, Sendable, Equatable {
+        /// `advisor`, `relationship_manager`, `department`, `manager`.
+        public var role: String
+        public var id: String
+    }
+
+    public var notificationId: String
+    /// Same key, same notification: the delivery ledger sends it once.
+    public var idempotencyKey: String
+    public var recipient: Recipient
+    public var medium: Medium
+    public var title: String
+    /// Already redacted.
+    public var body: String
+    public var ticketId: String?
+    public var customerId: String?
+    public var requestedAt: Date
+
+    public var eventId: String { notificationId }
+    public var subject: String { recipient.id }
+    public var eventTime: Date { requestedAt }
+
+    public func validate() throws(ValidationError) {
+        var check = FieldChecker()
+        check.identifier(notificationId, "notificationId")
+        check.identifier(idempotencyKey, "idempotencyKey", maxLength: 256)
+        check.identifier(recipient.id, "recipient.id")
+        check.text(title, "title", maxLength: 500)
+        try check.throwIfAny()
+    }
+}
+
+/// The outcome of one notification (`voc.notification.delivered.v1`, key: recipient id).
+public struct NotificationDelivered: VOCEvent {
+    public static let topic = Topic.notificationDelivered
+
+    public enum Outcome: String, Codable, Sendable {
+        case delivered, failed, duplicate
+    }
+
+    public var deliveryId: String
+    public var notificationId: String
+    public var idempotencyKey: String
+    public var recipientId: String
+    public var medium: NotificationRequested.Medium
+    public var outcome: Outcome
+    public var attempts: Int
+    public var error: String?
+    public var deliveredAt: Date
+
+    public var eventId: String { deliveryId }
+    public var subject: String { recipientId }
+    public var eventTime: Date { deliveredAt }
+
+    public func validate() throws(ValidationError) {
+        var check = FieldChecker()
+        check.identifier(deliveryId, "deliveryId")
+        check.identifier(notificationId, "notificationId")
+        check.identifier(recipientId, "recipientId")
+        if attempts < 1 { check.fail("attempts", "must be at least 1") }
+        try check.throwIfAny()
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// An interaction as ordered, timed, speaker-attributed text (`voc.transcript.ready.v1`,
+/// key: customer id). Text channels pass through; recordings are transcribed.
+public struct TranscriptReady: VOCEvent {
+    public static let topic = Topic.transcriptReady
+
+    /// Derived from the interaction id and the engine, so re-transcribing with the same
+    /// engine yields the same id.
+    public var transcriptId: String
+    public var interactionId: String
+    public var customerId: String
+    public var channel: Channel
+    public var businessLine: String
+    public var occurredAt: Date
+    public var language: String?
+    public var utterances: [TranscribedUtterance]
+    public var engine: Engine
+    public var audioDurationMs: Int?
+    public var producedAt: Date
+
+    public struct TranscribedUtterance: Codable, Sendable, Equatable {
+        public var speaker: SpeakerRole
+        public var startMs: Int?
+        public var endMs: Int?
+        public var text: String
+        /// 0...1, from the engine; 1 for typed text.
+        public var confidence: Double
+
+        public init(speaker: SpeakerRole, startMs: Int? = nil, endMs: Int? = nil, text: String, confidence: Double) {
+            self.speaker = speaker
+            self.startMs = startMs
+            self.endMs = endMs
+            self.text = text
+            self.confidence = confidence
+        }
+    }
+
+    public struct Engine: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public init(transcriptId: String, interactionId: String, customerId: String, channel: Channel, businessLine: String,
+                occurredAt: Date, language: String? = nil, utterances: [TranscribedUtterance], engine: Engine,
+                audioDurationMs: Int? = nil, producedAt: Date) {
+        self.transcriptId = transcriptId
+        self.interactionId = interactionId
+        self.customerId = customerId
+        self.channel = channel
+        self.businessLine = businessLine
+        self.occurredAt = occurredAt
+        self.language = language
+        self.utterances = utterances
+        self.engine = engine
+        self.audioDurationMs = audioDurationMs
+        self.producedAt = producedAt
+    }
+
+    public var eventId: String { transcriptId }
+    public var subject: String { customerId }
+    public var eventTime: Date { producedAt }
+
+    public func validate() throws(ValidationError) {
+        var check = FieldChecker()
+        check.identifier(transcriptId, "transcriptId")
+        check.identifier(interactionId, "interactionId")
+        check.identifier(customerId, "customerId")
+        check.identifier(engine.name, "engine.name")
+        for (index, utterance) in utterances.enumerated() where !(0...1).contains(utterance.confidence) {
+            check.fail("utterances[\(index)].confidence", "must be between 0 and 1")
+        }
+        try check.throwIfAny()
+    }
+}

@@ -1,0 +1,93 @@
+/// One thing wrong with one field of an input, phrased for the person who sent it.
+public struct FieldProblem: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// JSON path of the field, e.g. `utterances[2].text`; empty for the whole document.
+    public var field: String
+    public var problem: String
+
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { field.isEmpty ? problem : "\(field): \(problem)" }
+}
+
+/// An input that cannot become an event, with every problem found (not only the first).
+public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// The bytes are not JSON, or not a JSON object.
+        case malformed
+        /// Well-formed JSON whose fields break the contract.
+        case invalid
+    }
+
+    public var kind: Kind
+    public var problems: [FieldProblem]
+
+    public init(kind: Kind, problems: [FieldProblem]) {
+        self.kind = kind
+        self.problems = problems
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "; ") }
+}
+
+/// Collects field problems while a value is checked, so all of them are reported at once.
+public struct FieldChecker: Sendable {
+    public private(set) var problems: [FieldProblem] = []
+    private let prefix: String
+
+    public init(prefix: String = "") { self.prefix = prefix }
+
+    public mutating func fail(_ field: String, _ problem: String) {
+        problems.append(FieldProblem(field: path(field), problem: problem))
+    }
+
+    /// Checks an identifier: present, not blank, at most `maxLength` characters, printable.
+    public mutating func identifier(_ value: String?, _ field: String, required: Bool = true, maxLength: Int = 128) {
+        guard let value else {
+            if required { fail(field, "is required") }
+            return
+        }
+        if value.trimmingWhitespace().isEmpty {
+            fail(field, "must not be blank")
+        } else if value.count > maxLength {
+            fail(field, "must be at most \(maxLength) characters (got \(value.count))")
+        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            fail(field, "must not contain control characters")
+        }
+    }
+
+    public mutating func text(_ value: String?, _ field: String, required: Bool = true, maxLength: Int) {
+        guard let value else {
+            if required { fail(field, "is required") }
+            return
+        }
+        if value.trimmingWhitespace().isEmpty {
+            fail(field, "must not be blank")
+        } else if value.count > maxLength {
+            fail(field, "must be at most \(maxLength) characters (got \(value.count))")
+        }
+    }
+
+    public mutating func merge(_ other: [FieldProblem]) { problems.append(contentsOf: other) }
+
+    public func path(_ field: String) -> String {
+        if prefix.isEmpty { return field }
+        if field.isEmpty { return prefix }
+        return field.hasPrefix("[") ? prefix + field : prefix + "." + field
+    }
+
+    public func throwIfAny() throws(ValidationError) {
+        if !problems.isEmpty { throw ValidationError(kind: .invalid, problems: problems) }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> Substring {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return Substring(scalars[first...last])
+    }
+}
