@@ -1,0 +1,36 @@
+import Foundation
+import Synchronization
+
+/// A thread of its own for a librdkafka loop that blocks (timed poll), so blocking
+/// never happens on Swift's cooperative pool.
+final class DedicatedThread: Sendable {
+    private let running = Atomic<Bool>(true)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts `iteration` in a loop on a new thread until ``stop()``.
+    init(name: String, iteration: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            while running.load(ordering: .acquiring) {
+                iteration()
+            }
+            finished.signal()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Ends the loop after its current iteration and waits for it. Blocks: call it off
+    /// the cooperative pool (see ``offloaded(_:)``).
+    func stop() {
+        if running.exchange(false, ordering: .acquiringAndReleasing) {
+            finished.wait()
+        }
+    }
+}
+
+/// Runs a blocking librdkafka call on a Dispatch thread and awaits its result.
+func offloaded<T: Sendable>(on queue: DispatchQueue = .global(), _ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        queue.async { continuation.resume(returning: work()) }
+    }
+}

@@ -1,0 +1,58 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// A Kafka-protocol cluster in this process: librdkafka's mock cluster, a real wire
+/// protocol server on loopback that kcat and any Kafka client can reach. Records live in
+/// memory and are gone when the broker stops.
+///
+/// Fault injection (brokers down, request errors) is what tests use to prove the
+/// pipeline's back-pressure and recovery.
+public final class EmbeddedBroker: @unchecked Sendable {
+    // One handle owns the cluster; both are only touched through thread-safe C calls.
+    private let owner: RDKafkaClient
+    private let cluster: OpaquePointer
+    /// `host:port,host:port,…` of the brokers.
+    public let bootstrap: String
+    public let brokerCount: Int
+
+    /// Starts `brokers` brokers on ephemeral loopback ports.
+    public init(brokers: Int = 3, logger: Logger) throws(KafkaError) {
+        // The owning client never connects anywhere; it only hosts the cluster's thread.
+        owner = try RDKafkaClient(kind: .producer, config: KafkaConfig(["bootstrap.servers": "", "log_level": "3"]), logger: logger)
+        guard let cluster = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
+            throw KafkaError(code: .configuration, message: "could not start the embedded broker")
+        }
+        self.cluster = cluster
+        self.bootstrap = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        self.brokerCount = brokers
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+    }
+
+    /// Creates a topic (replicated on up to three brokers).
+    public func createTopic(_ name: String, partitions: Int) throws(KafkaError) {
+        let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(min(3, brokerCount)))
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+            throw KafkaError.from(err, context: "creating topic \(name)")
+        }
+    }
+
+    /// Takes a broker (id 1…brokerCount) off the network: its connections drop and new
+    /// ones are refused until ``setBrokerUp(_:)``.
+    public func setBrokerDown(_ id: Int) {
+        rd_kafka_mock_broker_set_down(cluster, Int32(id))
+    }
+
+    public func setBrokerUp(_ id: Int) {
+        rd_kafka_mock_broker_set_up(cluster, Int32(id))
+    }
+
+    public func setAllBrokers(up: Bool) {
+        for id in 1...brokerCount {
+            up ? setBrokerUp(id) : setBrokerDown(id)
+        }
+    }
+}
