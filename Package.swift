@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         // Shared modules
@@ -47,7 +49,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/VOCStore",
-            resources: [.copy("Migrations")],
             swiftSettings: strict
         ),
         .target(
@@ -55,6 +56,7 @@ let package = Package(
             dependencies: [
                 "VOCSchema", "VOCKafka",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -71,6 +73,7 @@ let package = Package(
             dependencies: [
                 "VOCSchema", "VOCKafka", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Services/Ingest/Ingest",
             swiftSettings: strict
@@ -88,6 +91,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Projector/Projector",
+            resources: [.copy("Migrations")],
             swiftSettings: strict
         ),
         .executableTarget(

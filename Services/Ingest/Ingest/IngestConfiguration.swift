@@ -1,0 +1,56 @@
+import Configuration
+import VOCRuntime
+import VOCSchema
+
+/// Every setting of the ingest service (documented in docs/configuration.md).
+public struct IngestConfiguration: Sendable {
+    public var common: CommonSettings
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted; larger ones get `413`.
+    public var maxBodyBytes: Int
+    /// How long a request waits for the broker's acknowledgement before `503`.
+    public var deliveryTimeoutMs: Int
+    /// `Retry-After` seconds sent with `503`.
+    public var retryAfterSeconds: Int
+    /// Consume `voc.gateway.raw.v1` (gateways producing straight to Kafka).
+    public var consumeRawTopic: Bool
+    public var group: String
+    public var limits: InteractionSubmission.Limits
+
+    public static let defaults: [AbsoluteConfigKey: ConfigValue] = CommonSettings.defaults.merging([
+        "http.host": "127.0.0.1",
+        "http.port": 8080,
+        "ingest.maxBodyBytes": 1_048_576,
+        "kafka.deliveryTimeoutMs": 5_000,
+        "ingest.retryAfterSeconds": 2,
+        "ingest.consumeRawTopic": true,
+        "ingest.group": "voc-ingest",
+    ]) { _, new in new }
+
+    public init(config: ConfigReader) {
+        common = CommonSettings(config: config)
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: 8080)
+        maxBodyBytes = config.int(forKey: "ingest.maxBodyBytes", default: 1_048_576)
+        deliveryTimeoutMs = config.int(forKey: "kafka.deliveryTimeoutMs", default: 5_000)
+        retryAfterSeconds = config.int(forKey: "ingest.retryAfterSeconds", default: 2)
+        consumeRawTopic = config.bool(forKey: "ingest.consumeRawTopic", default: true)
+        group = config.string(forKey: "ingest.group", default: "voc-ingest")
+        limits = InteractionSubmission.Limits()
+    }
+
+    public init(common: CommonSettings, host: String = "127.0.0.1", port: Int = 0, maxBodyBytes: Int = 1_048_576,
+                deliveryTimeoutMs: Int = 5_000, retryAfterSeconds: Int = 2, consumeRawTopic: Bool = true,
+                group: String = "voc-ingest") {
+        self.common = common
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.deliveryTimeoutMs = deliveryTimeoutMs
+        self.retryAfterSeconds = retryAfterSeconds
+        self.consumeRawTopic = consumeRawTopic
+        self.group = group
+        self.limits = InteractionSubmission.Limits()
+    }
+}

@@ -1,0 +1,40 @@
+import Configuration
+import VOCRuntime
+import VOCStore
+
+/// Every setting of the projector (documented in docs/configuration.md).
+public struct ProjectorConfiguration: Sendable {
+    public var common: CommonSettings
+    public var host: String
+    public var port: Int
+    public var store: StoreConfiguration
+    public var group: String
+
+    public static let defaults: [AbsoluteConfigKey: ConfigValue] = CommonSettings.defaults.merging([
+        "http.host": "127.0.0.1",
+        "http.port": 8081,
+        "postgres.url": "postgres://voc@127.0.0.1:55432/voc",
+        "postgres.maxConnections": 10,
+        "projector.group": "voc-projector",
+    ]) { _, new in new }
+
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`.
+    public init(config: ConfigReader) throws {
+        common = CommonSettings(config: config)
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: 8081)
+        store = try StoreConfiguration(
+            url: config.string(forKey: "postgres.url", isSecret: true, default: "postgres://voc@127.0.0.1:55432/voc"),
+            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+        group = config.string(forKey: "projector.group", default: "voc-projector")
+    }
+
+    public init(common: CommonSettings, store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 0,
+                group: String = "voc-projector") {
+        self.common = common
+        self.store = store
+        self.host = host
+        self.port = port
+        self.group = group
+    }
+}

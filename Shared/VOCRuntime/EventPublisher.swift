@@ -1,0 +1,52 @@
+import Logging
+import VOCKafka
+import VOCSchema
+
+/// Publishes events in CloudEvents binary mode and returns once the broker acknowledged.
+public struct EventPublisher: Sendable {
+    public let producer: KafkaProducer
+    /// `ce_source` of everything this publisher sends, e.g. `/voc/ingest`.
+    public let source: String
+
+    public init(producer: KafkaProducer, source: String) {
+        self.producer = producer
+        self.source = source
+    }
+
+    /// Encodes an event for this publisher's source.
+    public func encode<E: VOCEvent>(_ event: E, traceparent: String? = nil, key: [UInt8]? = nil) throws -> EncodedEvent {
+        try EventCodec.encode(event, source: source, traceparent: traceparent, key: key)
+    }
+
+    /// Queues an encoded event without waiting; await the receipt for the acknowledgement.
+    public func enqueue(_ event: EncodedEvent) throws(KafkaError) -> DeliveryReceipt {
+        try producer.enqueue(event.record)
+    }
+
+    /// Publishes and waits for the acknowledgement.
+    @discardableResult
+    public func publish<E: VOCEvent>(_ event: E, traceparent: String? = nil) async throws -> DeliveryReport {
+        try await producer.send(encode(event, traceparent: traceparent).record)
+    }
+}
+
+extension EncodedEvent {
+    /// The Kafka record of the event.
+    public var record: ProducerRecord {
+        ProducerRecord(topic: topic.rawValue, key: key, value: value,
+                       headers: headers.map { KafkaHeader(name: $0.name, string: $0.value) })
+    }
+}
+
+extension ConsumerRecord {
+    /// Headers as the (name, bytes) pairs ``EventCodec`` reads.
+    public var headerPairs: [(name: String, value: [UInt8])] {
+        headers.map { ($0.name, $0.value) }
+    }
+
+    /// Decodes the record as a pipeline event.
+    /// - Throws: ``ValidationError`` naming the header or field at fault.
+    public func decode<E: VOCEvent>(_ type: E.Type) throws(ValidationError) -> (E, CloudEventAttributes) {
+        try EventCodec.decode(E.self, value: value, headers: headerPairs)
+    }
+}

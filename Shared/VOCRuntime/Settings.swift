@@ -1,0 +1,74 @@
+import Configuration
+import SystemPackage
+import Foundation
+
+/// Builds the configuration every executable reads, in increasing precedence:
+/// built-in defaults < JSON file (`VOC_CONFIG`) < environment (`VOC_*`) < command-line flags.
+///
+/// Keys are dotted (`kafka.brokers`); the environment spells them upper-case with the
+/// `VOC_` prefix and `_` for dots and word breaks (`VOC_KAFKA_BROKERS`,
+/// `VOC_KAFKA_DELIVERY_TIMEOUT_MS`).
+public enum Settings {
+    public static func reader(
+        defaults: [AbsoluteConfigKey: ConfigValue],
+        overrides: [AbsoluteConfigKey: ConfigValue] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> ConfigReader {
+        var providers: [any ConfigProvider] = []
+        providers.append(InMemoryProvider(name: "flags", values: overrides))
+        providers.append(EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "voc"))
+        if let path = environment["VOC_CONFIG"], !path.isEmpty {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
+        }
+        providers.append(InMemoryProvider(name: "defaults", values: defaults))
+        return ConfigReader(providers: providers)
+    }
+}
+
+/// Settings every process shares.
+public struct CommonSettings: Sendable {
+    /// Kafka bootstrap servers.
+    public var kafkaBrokers: String
+    /// Extra librdkafka properties, `kafka.properties` as `key=value,key=value`.
+    public var kafkaProperties: [String: String]
+    public var logLevel: String
+
+    /// The defaults behind ``init(config:)``.
+    public static let defaults: [AbsoluteConfigKey: ConfigValue] = [
+        "kafka.brokers": "",
+        "kafka.brokersFile": ".voc/broker",
+        "kafka.properties": "",
+        "log.level": "info",
+    ]
+
+    /// Reads the common keys. When `kafka.brokers` is empty the address written by
+    /// `voc up` to `kafka.brokersFile` is used, then `127.0.0.1:9092`.
+    public init(config: ConfigReader) {
+        var brokers = config.string(forKey: "kafka.brokers", default: "")
+        if brokers.isEmpty {
+            let file = config.string(forKey: "kafka.brokersFile", default: ".voc/broker")
+            brokers = (try? String(contentsOfFile: file, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        }
+        kafkaBrokers = brokers.isEmpty ? "127.0.0.1:9092" : brokers
+        kafkaProperties = Self.parseProperties(config.string(forKey: "kafka.properties", default: ""))
+        logLevel = config.string(forKey: "log.level", default: "info")
+    }
+
+    public init(kafkaBrokers: String, kafkaProperties: [String: String] = [:], logLevel: String = "info") {
+        self.kafkaBrokers = kafkaBrokers
+        self.kafkaProperties = kafkaProperties
+        self.logLevel = logLevel
+    }
+
+    static func parseProperties(_ text: String) -> [String: String] {
+        var properties: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 {
+                properties[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return properties
+    }
+}

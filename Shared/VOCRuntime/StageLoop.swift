@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import VOCKafka
+import VOCSchema
+
+/// What a stage does with one record: the events to publish because of it.
+///
+/// Throw ``ValidationError`` (or ``StageError/invalid(_:)``) for a record that can never
+/// be processed: it goes to the dead-letter topic at once. Any other error is retried
+/// with backoff, then dead-lettered.
+public protocol StageHandler: Sendable {
+    func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent]
+}
+
+public enum StageError: Error, Sendable, CustomStringConvertible {
+    /// The record breaks the contract; retrying cannot help.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): return reason
+        }
+    }
+}
+
+/// Tuning of a stage loop.
+public struct StageSettings: Sendable {
+    public var name: String
+    public var topics: [String]
+    public var group: String
+    /// Attempts per record before it is dead-lettered.
+    public var maxAttempts: Int
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// Records taken per poll; their outputs share one round-trip to the broker.
+    public var batchSize: Int
+
+    public init(name: String, topics: [String], group: String, maxAttempts: Int = 5,
+                initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(5), batchSize: Int = 500) {
+        self.name = name
+        self.topics = topics
+        self.group = group
+        self.maxAttempts = maxAttempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.batchSize = batchSize
+    }
+}
+
+/// consume → handle → produce → commit.
+///
+/// Offsets are committed only after every output of the records before them was
+/// acknowledged (at-least-once); handlers are idempotent, so a redelivery changes
+/// nothing. A record that keeps failing goes to `voc.deadletter.v1` with its original
+/// bytes, headers, position, the error and the attempts, and the stage goes on.
+public final class StageLoop: Service, Sendable {
+    private let settings: StageSettings
+    private let consumer: KafkaConsumer
+    private let publisher: EventPublisher
+    private let handler: any StageHandler
+    private let logger: Logger
+    private let processed: Counter
+    private let deadLettered: Counter
+    private let retried: Counter
+
+    public init(settings: StageSettings, consumer: KafkaConsumer, publisher: EventPublisher,
+                handler: any StageHandler, logger: Logger) {
+        self.settings = settings
+        self.consumer = consumer
+        self.publisher = publisher
+        self.handler = handler
+        var logger = logger
+        logger[metadataKey: LogKey.stage] = "\(settings.name)"
+        self.logger = logger
+        let dimensions = [("stage", settings.name)]
+        processed = Counter(label: "voc_stage_records_processed_total", dimensions: dimensions)
+        deadLettered = Counter(label: "voc_stage_records_deadlettered_total", dimensions: dimensions)
+        retried = Counter(label: "voc_stage_handler_retries_total", dimensions: dimensions)
+    }
+
+    /// Creates the consumer for `settings` and the loop around it.
+    public convenience init(settings: StageSettings, common: CommonSettings, publisher: EventPublisher,
+                            handler: any StageHandler, logger: Logger) throws {
+        let config = KafkaConfig.consumer(bootstrap: common.kafkaBrokers, group: settings.group, clientID: settings.name)
+            .merging(common.kafkaProperties)
+        let consumer = try KafkaConsumer(config: config, topics: settings.topics, logger: logger)
+        self.init(settings: settings, consumer: consumer, publisher: publisher, handler: handler, logger: logger)
+    }
+
+    public func run() async throws {
+        logger.info("stage started", metadata: ["topics": "\(settings.topics.joined(separator: ","))", "group": "\(settings.group)"])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let records = try await consumer.poll(maxRecords: settings.batchSize, timeout: .milliseconds(200))
+            if records.isEmpty { continue }
+            var outputs: [EncodedEvent] = []
+            var positions: [PartitionKey: Int64] = [:]
+            for record in records {
+                outputs += await process(record)
+                positions[PartitionKey(topic: record.topic, partition: record.partition)] = record.offset + 1
+            }
+            guard await publishAll(outputs) else { break }
+            try await consumer.commit(positions.map {
+                TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+            })
+            processed.increment(by: records.count)
+        }
+        await consumer.close()
+        logger.info("stage stopped")
+    }
+
+    /// Runs the handler with retries; returns its outputs or the dead letter.
+    func process(_ record: ConsumerRecord) async -> [EncodedEvent] {
+        var backoff = settings.initialBackoff
+        var attempt = 1
+        while true {
+            do {
+                return try await handler.handle(record)
+            } catch let error as ValidationError {
+                return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
+            } catch let error as StageError {
+                return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
+            } catch {
+                if attempt >= settings.maxAttempts || Task.isShuttingDownGracefully {
+                    return deadLetter(record, error: String(describing: error), reason: .failed, attempts: attempt)
+                }
+                logger.warning("handler failed, retrying", metadata: [
+                    LogKey.topic: "\(record.topic)", LogKey.offset: "\(record.offset)",
+                    LogKey.attempt: "\(attempt)", LogKey.error: "\(error)",
+                ])
+                retried.increment()
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, settings.maxBackoff)
+                attempt += 1
+            }
+        }
+    }
+
+    private func deadLetter(_ record: ConsumerRecord, error: String, reason: DeadLetter.Reason, attempts: Int) -> [EncodedEvent] {
+        logger.error("record dead-lettered", metadata: [
+            LogKey.topic: "\(record.topic)", LogKey.partition: "\(record.partition)", LogKey.offset: "\(record.offset)",
+            LogKey.error: "\(error)",
+        ])
+        deadLettered.increment()
+        let letter = DeadLetter(
+            stage: settings.name, originalTopic: record.topic, partition: record.partition, offset: record.offset,
+            key: record.key, headers: record.headerPairs, value: record.value, error: error, reason: reason,
+            attempts: attempts, failedAt: Date())
+        let traceparent = TraceContext.child(of: record.header("traceparent"))
+        // Encoding a DeadLetter cannot fail: every field is a string or a number.
+        return [try! publisher.encode(letter, traceparent: traceparent, key: record.key)]
+    }
+
+    /// Publishes the outputs of a batch and waits for every acknowledgement, sending
+    /// again whatever failed (the broker may be down) until it is acknowledged.
+    /// - Returns: `false` if shutdown came first, so nothing is committed.
+    private func publishAll(_ outputs: [EncodedEvent]) async -> Bool {
+        var pending = outputs
+        var backoff = settings.initialBackoff
+        while !pending.isEmpty {
+            var failed: [EncodedEvent] = []
+            var receipts: [(EncodedEvent, DeliveryReceipt)] = []
+            for output in pending {
+                do {
+                    receipts.append((output, try publisher.enqueue(output)))
+                } catch {
+                    failed.append(output)
+                }
+            }
+            for (output, receipt) in receipts {
+                do {
+                    _ = try await receipt.delivered()
+                } catch {
+                    logger.warning("publish failed, will resend", metadata: [LogKey.topic: "\(output.topic.rawValue)", LogKey.error: "\(error)"])
+                    failed.append(output)
+                }
+            }
+            pending = failed
+            if pending.isEmpty { return true }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, settings.maxBackoff)
+        }
+        return true
+    }
+
+    private struct PartitionKey: Hashable {
+        var topic: String
+        var partition: Int32
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+
+/// A PostgreSQL cluster of the project's own, in a data folder: the embedded default of
+/// `voc up` and the throwaway server of the tests.
+///
+/// `initdb` refuses to run as root, so as root every server command runs as the
+/// `postgres` system user, which then owns the folder.
+public struct LocalPostgres: Sendable {
+    public let dataDirectory: URL
+    public let port: Int
+    public let username: String
+    let binDirectory: URL
+    let logger: Logger
+
+    /// Finds the server binaries of the newest installed PostgreSQL.
+    /// - Throws: ``StoreError`` `.localCluster` when none is installed.
+    public init(dataDirectory: URL, port: Int, username: String = "voc", logger: Logger) throws(StoreError) {
+        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+            .compactMap { Int($0) }.sorted()
+        guard let newest = versions.last else {
+            throw StoreError(code: .localCluster, message: "no PostgreSQL server under /usr/lib/postgresql: apt-get install postgresql")
+        }
+        self.binDirectory = root.appendingPathComponent("\(newest)/bin")
+        self.dataDirectory = dataDirectory.standardizedFileURL
+        self.port = port
+        self.username = username
+        self.logger = logger
+    }
+
+    public var configuration: StoreConfiguration {
+        StoreConfiguration(host: "127.0.0.1", port: port, username: username, password: nil, database: "postgres")
+    }
+
+    /// Initialises the folder if it is new and starts the server; an already running
+    /// server on the folder is reused.
+    public func start() throws(StoreError) {
+        let fileManager = FileManager.default
+        let asRoot = getuid() == 0
+        if !fileManager.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
+            try? fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            if asRoot { try shell("/bin/chown", ["-R", "postgres:postgres", dataDirectory.path], asServerUser: false) }
+            try shell(binDirectory.appendingPathComponent("initdb").path, [
+                "-D", dataDirectory.path, "-U", username, "--auth=trust", "-E", "UTF8", "--no-locale",
+            ])
+            logger.info("initialised PostgreSQL cluster", metadata: ["dir": "\(dataDirectory.path)"])
+        }
+        if (try? shell(binDirectory.appendingPathComponent("pg_ctl").path, ["-D", dataDirectory.path, "status"])) != nil {
+            logger.info("PostgreSQL already running", metadata: ["dir": "\(dataDirectory.path)"])
+            return
+        }
+        let options = "-p \(port) -k \(dataDirectory.path) -c listen_addresses=127.0.0.1 -c max_connections=200"
+        try shell(binDirectory.appendingPathComponent("pg_ctl").path, [
+            "-D", dataDirectory.path, "-l", dataDirectory.appendingPathComponent("server.log").path,
+            "-o", options, "-w", "-t", "60", "start",
+        ])
+        logger.info("started PostgreSQL", metadata: ["port": "\(port)", "dir": "\(dataDirectory.path)"])
+    }
+
+    /// Stops the server (fast shutdown: clients are disconnected, data is kept).
+    public func stop() throws(StoreError) {
+        try shell(binDirectory.appendingPathComponent("pg_ctl").path, ["-D", dataDirectory.path, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Creates a database unless it exists.
+    public func createDatabase(_ name: String) throws(StoreError) {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw StoreError(code: .configuration, message: "database name \(name) must use only letters, digits and _")
+        }
+        let psql = binDirectory.appendingPathComponent("psql").path
+        let common = ["-h", "127.0.0.1", "-p", "\(port)", "-U", username, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-tAc"]
+        let exists = try shell(psql, common + ["SELECT 1 FROM pg_database WHERE datname = '\(name)'"], asServerUser: false)
+        if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
+            try shell(psql, common + ["CREATE DATABASE \(name)"], asServerUser: false)
+        }
+    }
+
+    @discardableResult
+    private func shell(_ executable: String, _ arguments: [String], asServerUser: Bool = true) throws(StoreError) -> String {
+        let process = Process()
+        if asServerUser && getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            throw StoreError(code: .localCluster, message: "cannot run \(executable)", detail: "\(error)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw StoreError(code: .localCluster,
+                             message: "\((executable as NSString).lastPathComponent) \(arguments.last ?? "") failed (exit \(process.terminationStatus))",
+                             detail: text)
+        }
+        return text
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where the PostgreSQL server is and who to be there.
+public struct StoreConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    /// Connections the pool may open.
+    public var maxConnections: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 5432, username: String = "voc", password: String? = nil,
+                database: String = "voc", maxConnections: Int = 10) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.maxConnections = maxConnections
+    }
+
+    /// Parses `postgres://user:password@host:port/database`.
+    /// - Throws: ``StoreError`` naming what is wrong with the URL.
+    public init(url: String, maxConnections: Int = 10) throws(StoreError) {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+            throw StoreError(code: .configuration, message: "postgres.url must look like postgres://user:password@host:5432/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.init(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432,
+            username: components.user ?? "voc", password: components.password,
+            database: database.isEmpty ? "voc" : database, maxConnections: maxConnections
+        )
+    }
+
+    public var url: String {
+        let credentials = password.map { "\(username):\($0)" } ?? username
+        return "postgres://\(credentials)@\(host):\(port)/\(database)"
+    }
+
+    /// The URL with the password hidden, for logs.
+    public var redactedURL: String {
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+    }
+}
