@@ -75,8 +75,9 @@ private let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePoi
     guard let context = RDKafkaClient.context(of: rk) else { return }
     let text = message.map { String(cString: $0) } ?? ""
     let facilityText = facility.map { String(cString: $0) } ?? ""
-    // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug
-    let logLevel: Logger.Level = level <= 3 ? .error : level == 4 ? .warning : level <= 6 ? .info : .debug
+    // syslog levels. librdkafka says LOG_ERR (3) for every refused connection, which
+    // during a broker restart is expected, so it is a warning here.
+    let logLevel: Logger.Level = level <= 2 ? .error : level <= 4 ? .warning : level <= 6 ? .info : .debug
     context.logger.log(level: logLevel, "\(text)", metadata: ["kafka.facility": "\(facilityText)"])
 }
 
@@ -88,7 +89,10 @@ private let rdKafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafeP
         context.allBrokersDown.store(true, ordering: .relaxed)
     }
     let text = reason.map { String(cString: $0) } ?? ""
-    context.logger.warning("kafka client error", metadata: [
+    // Transport errors were already logged by the log callback; only state changes matter here.
+    let level: Logger.Level = code == RD_KAFKA_RESP_ERR__FATAL ? .error
+        : code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ? .warning : .debug
+    context.logger.log(level: level, "kafka client error", metadata: [
         "kafka.error": "\(String(cString: rd_kafka_err2name(code)))", "kafka.reason": "\(text)",
     ])
 }

@@ -9,7 +9,7 @@ public enum JSONCoding {
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
         }
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 

@@ -78,30 +78,45 @@ public struct LocalPostgres: Sendable {
 
     @discardableResult
     private func shell(_ executable: String, _ arguments: [String], asServerUser: Bool = true) throws(StoreError) -> String {
-        let process = Process()
-        if asServerUser && getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+        let argv = asServerUser && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments
+                                                 : [executable] + arguments
+        let name = (executable as NSString).lastPathComponent
+        guard let result = ChildProcess.run(argv) else {
+            throw StoreError(code: .localCluster, message: "cannot run \(executable)")
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            throw StoreError(code: .localCluster, message: "cannot run \(executable)", detail: "\(error)")
+        guard result.status == 0 else {
+            // The server's own words are what an operator needs here; they hold no secrets.
+            let said = result.output.split(separator: "\n").suffix(5).joined(separator: " | ")
+            throw StoreError(code: .localCluster, message: "\(name) \(arguments.last ?? "") failed (exit \(result.status)): \(said)",
+                             detail: result.output)
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw StoreError(code: .localCluster,
-                             message: "\((executable as NSString).lastPathComponent) \(arguments.last ?? "") failed (exit \(process.terminationStatus))",
-                             detail: text)
-        }
-        return text
+        return result.output
+    }
+}
+
+/// Runs a program to completion with posix_spawn and waitpid. Foundation's `Process`
+/// can miss the exit of a child whose own children live on (pg_ctl leaves the server
+/// running), so it is not used here.
+enum ChildProcess {
+    static func run(_ argv: [String]) -> (status: Int32, output: String)? {
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("voc-child-\(UUID().uuidString)").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return (code, output)
     }
 }

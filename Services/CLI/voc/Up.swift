@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+import Projector
+import ServiceLifecycle
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+import VOCStore
+
+/// `voc up`: the whole pipeline on the embedded default, in one process.
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run PostgreSQL (a data folder of the project), the embedded Kafka-protocol broker and every service.")
+
+    @Option(help: "Folder for the PostgreSQL cluster and the broker address file.")
+    var dir: String = ".voc"
+
+    @Option(help: "Port of the project's PostgreSQL server.")
+    var postgresPort: Int = 55432
+
+    @Option(help: "Brokers in the embedded cluster.")
+    var brokers: Int = 3
+
+    @Option(help: "Port of the ingest API.")
+    var ingestPort: Int = 8080
+
+    @Option(help: "Port of the read API (projector).")
+    var projectorPort: Int = 8081
+
+    @Option(help: "Address the HTTP servers bind.")
+    var host: String = "127.0.0.1"
+
+    func run() async throws {
+        let reader = try await Settings.reader(defaults: CommonSettings.defaults)
+        let logLevel = CommonSettings(config: reader).logLevel
+        Observability.bootstrap(logLevel: logLevel)
+        let logger = Logger(label: "voc")
+        let folder = URL(fileURLWithPath: dir).standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+        let postgres = try LocalPostgres(dataDirectory: folder.appendingPathComponent("pg"), port: postgresPort, logger: logger)
+        try postgres.start()
+        defer { try? postgres.stop() }
+        try postgres.createDatabase("voc")
+        var store = postgres.configuration
+        store.database = "voc"
+
+        let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
+        for topic in Topic.allCases {
+            try broker.createTopic(topic.rawValue, partitions: topic.defaultPartitions)
+        }
+        let brokerFile = folder.appendingPathComponent("broker")
+        try Data((broker.bootstrap + "\n").utf8).write(to: brokerFile)
+        defer { try? FileManager.default.removeItem(at: brokerFile) }
+
+        let common = CommonSettings(kafkaBrokers: broker.bootstrap, logLevel: logLevel)
+        let ingest = try IngestApp.build(
+            configuration: IngestConfiguration(common: common, host: host, port: ingestPort), logger: Logger(label: "voc-ingest"))
+        let projector = try ProjectorApp.build(
+            configuration: ProjectorConfiguration(common: common, store: store, host: host, port: projectorPort),
+            logger: Logger(label: "voc-projector"))
+
+        FileHandle.standardOutput.write(Data("""
+            VOC platform is up (embedded default)
+              Kafka broker   \(broker.bootstrap)   (written to \(brokerFile.path))
+              PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))
+              Ingest API     http://\(host):\(ingestPort)/v1/interactions
+              Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline
+              Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics
+              Watch events   voc tail \(Topic.interactionReceived.rawValue)
+                             kcat -C -b \(broker.bootstrap) -t \(Topic.interactionReceived.rawValue) -f '%h %s\\n'
+            Ctrl-C stops everything.
+
+            """.utf8))
+
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ingest), .init(service: projector)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        withExtendedLifetime(broker) {}
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// The operator's command line.
+@main
+struct VOC: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voc",
+        abstract: "Voice-of-Customer pipeline: run it, watch its topics, measure it.",
+        subcommands: [Up.self, Tail.self, Topics.self, Bench.self]
+    )
+}
+
+/// Where the Kafka cluster is: a flag, `VOC_KAFKA_BROKERS`, or the file `voc up` writes.
+struct BrokerOptions: ParsableArguments {
+    @Option(name: .long, help: "Kafka bootstrap servers (default: $VOC_KAFKA_BROKERS, then the address in .voc/broker).")
+    var brokers: String?
+
+    @Option(name: .long, help: "File holding the embedded broker's address, written by `voc up`.")
+    var brokersFile: String = ".voc/broker"
+
+    func resolve() throws -> String {
+        if let brokers, !brokers.isEmpty { return brokers }
+        if let env = ProcessInfo.processInfo.environment["VOC_KAFKA_BROKERS"], !env.isEmpty { return env }
+        if let text = try? String(contentsOfFile: brokersFile, encoding: .utf8) {
+            let address = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !address.isEmpty { return address }
+        }
+        throw ValidationError("no Kafka address: pass --brokers, set VOC_KAFKA_BROKERS, or start `voc up` (it writes \(brokersFile))")
+    }
+}
+
+import Foundation
