@@ -1,0 +1,40 @@
+# Two commands: `make up` runs the whole pipeline on the embedded default,
+# `make test` runs every test. Both install what they need on a bare Debian machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: help deps build up test bench clean
+
+help:
+	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
+	@echo "make test   - install, build and run all tests"
+	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
+
+## System packages, installed only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS) --product voc
+
+up: build
+	.build/debug/voc up
+
+test: deps
+	swift build $(SWIFT_BUILD_FLAGS) --build-tests
+	swift test $(SWIFT_BUILD_FLAGS) --skip-build
+
+bench: deps
+	swift build -c release --product voc
+	.build/release/voc bench ingest
+
+clean:
+	rm -rf .build .voc
