@@ -46,7 +46,14 @@ public enum JSONCoding {
 /// RFC 3339 timestamps, parsed leniently and printed one way.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        // Whole milliseconds, rounded: formatting a binary fraction directly truncates
+        // (.412 would print as .411) and a round trip would change the value.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (whole, fraction) = seconds.remainder < 0 ? (seconds.quotient - 1, seconds.remainder + 1000) : seconds
+        let base = Date(timeIntervalSince1970: Double(whole)).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let digits = String(fraction)
+        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
@@ -71,6 +78,8 @@ extension ValidationError {
         switch decodingError {
         case .keyNotFound(let key, let context):
             self.init(kind: .invalid, problems: [FieldProblem(field: path(context.codingPath + [key]), problem: "is required")])
+        case .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            self.init(kind: .malformed, problems: [FieldProblem(field: "", problem: "body must be a JSON object")])
         case .valueNotFound(_, let context):
             self.init(kind: .invalid, problems: [FieldProblem(field: path(context.codingPath), problem: "is required (got null)")])
         case .typeMismatch(let type, let context):
