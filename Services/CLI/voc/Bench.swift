@@ -1,2 +1,190 @@
 import ArgumentParser
-struct Bench: AsyncParsableCommand { func run() async throws {} }
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+import ServiceLifecycle
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+
+/// `voc bench`: measured figures, printed, never asserted.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that print figures.", subcommands: [IngestBench.self], defaultSubcommand: IngestBench.self)
+}
+
+/// Single-request ingest against the embedded broker, next to kcat producing the same
+/// events to the same broker with the same delivery guarantees (acks=all, idempotence).
+struct IngestBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "HTTP single requests vs kcat, same broker.")
+
+    @Option(help: "Seconds of HTTP load.")
+    var seconds: Int = 15
+
+    @Option(help: "Concurrent HTTP connections.")
+    var connections: Int = 64
+
+    @Option(help: "wrk threads (the server and wrk share this machine's cores).")
+    var threads: Int = 1
+
+    @Option(help: "Events kcat produces.")
+    var kcatEvents: Int = 200_000
+
+    func run() async throws {
+        Observability.bootstrap(logLevel: "error")
+        let logger = Logger(label: "voc-bench")
+        for tool in ["/usr/bin/wrk", "/usr/bin/kcat"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw ValidationError("\(tool) is missing: apt-get install wrk kcat")
+        }
+        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
+        for topic in Topic.allCases { try broker.createTopic(topic.rawValue, partitions: topic.defaultPartitions) }
+        try broker.createTopic("bench.kcat", partitions: Topic.interactionReceived.defaultPartitions)
+
+        let port = 18_000 + Int.random(in: 0..<2000)
+        let app = try IngestApp.build(
+            configuration: IngestConfiguration(common: CommonSettings(kafkaBrokers: broker.bootstrap), port: port, consumeRawTopic: false),
+            logger: logger)
+        let group = ServiceGroup(services: [app], logger: logger)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await waitForPort(port)
+            let rssBefore = residentMegabytes()
+            let http = try runWrk(port: port, folder: work)
+            let rssAfter = residentMegabytes()
+            let kcat = try runKcat(bootstrap: broker.bootstrap, folder: work)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+
+            print("""
+
+                Ingest benchmark (embedded broker, 3 brokers, acks=all, idempotent producer; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by all)
+                  HTTP POST /v1/interactions, one event per request, 202 after broker ack
+                    wrk -t\(threads) -c\(connections) -d\(seconds)s
+                    requests              \(http.requests)   (non-2xx: \(http.non2xx), socket errors: \(http.socketErrors))
+                    accepted/s            \(Int(http.acceptedPerSecond))
+                    latency p50 / p90 / p99  \(http.p50) / \(http.p90) / \(http.p99)
+                    ingest process RSS    \(rssBefore) MB before, \(rssAfter) MB after
+                  kcat -P, same broker, same event payloads, acks=all, enable.idempotence=true
+                    events                \(kcatEvents)
+                    produced/s            \(Int(kcat))
+                  HTTP single requests / kcat = \(String(format: "%.2f", http.acceptedPerSecond / kcat))
+
+                """)
+        }
+    }
+
+    struct WrkResult {
+        var requests = 0
+        var non2xx = 0
+        var socketErrors = 0
+        var duration = 1.0
+        var p50 = "?", p90 = "?", p99 = "?"
+        var acceptedPerSecond: Double { Double(requests - non2xx) / duration }
+    }
+
+    /// Each request carries a different customer, so the load spreads over partitions.
+    func runWrk(port: Int, folder: URL) throws -> WrkResult {
+        let script = folder.appendingPathComponent("post.lua")
+        try """
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            local n = 0
+            request = function()
+              n = n + 1
+              local body = string.format('{"customerId":"C%07d","channel":"chat","businessLine":"credit_card","occurredAt":"2026-11-20T10:15:00+08:00","language":"zh","text":"我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。"}', n % 50000)
+              return wrk.format(nil, "/v1/interactions", nil, body)
+            end
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let output = try capture("/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path,
+                                                  "http://127.0.0.1:\(port)"])
+        var result = WrkResult()
+        for line in output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if line.contains("requests in"), let count = Int(fields[0]) {
+                result.requests = count
+                if let index = fields.firstIndex(of: "in"), index + 1 < fields.count {
+                    result.duration = parseSeconds(fields[index + 1].trimmingCharacters(in: CharacterSet(charactersIn: ",")))
+                }
+            } else if line.hasPrefix("Non-2xx"), let count = fields.last.flatMap({ Int($0) }) {
+                result.non2xx = count
+            } else if line.hasPrefix("Socket errors") {
+                result.socketErrors = fields.compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }.reduce(0, +)
+            } else if fields.count == 2 {
+                switch fields[0] {
+                case "50%": result.p50 = fields[1]
+                case "90%": result.p90 = fields[1]
+                case "99%": result.p99 = fields[1]
+                default: break
+                }
+            }
+        }
+        return result
+    }
+
+    /// Produces the same kind of event payloads with kcat and returns events per second.
+    func runKcat(bootstrap: String, folder: URL) throws -> Double {
+        let file = folder.appendingPathComponent("events.ndjson")
+        var lines = ""
+        lines.reserveCapacity(kcatEvents * 400)
+        let encoder = JSONCoding.encoder()
+        let now = Date()
+        for index in 0..<kcatEvents {
+            let event = InteractionReceived(
+                interactionId: UUID().uuidString.lowercased(), customerId: String(format: "C%07d", index % 50_000), channel: .chat,
+                businessLine: "credit_card", occurredAt: now, receivedAt: now, language: "zh",
+                text: "我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。")
+            lines += String(decoding: try encoder.encode(event), as: UTF8.self) + "\n"
+        }
+        try lines.write(to: file, atomically: true, encoding: .utf8)
+        let started = ContinuousClock.now
+        _ = try capture("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "bench.kcat", "-l", file.path,
+                                          "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=2",
+                                          "-H", "ce_specversion=1.0", "-H", "ce_type=voc.interaction.received.v1"])
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Double(kcatEvents) / seconds
+    }
+
+    func parseSeconds(_ text: String) -> Double {
+        if text.hasSuffix("ms") { return (Double(text.dropLast(2)) ?? 1000) / 1000 }
+        if text.hasSuffix("m") { return (Double(text.dropLast()) ?? 1) * 60 }
+        if text.hasSuffix("s") { return Double(text.dropLast()) ?? 1 }
+        return Double(text) ?? 1
+    }
+
+    func waitForPort(_ port: Int) async throws {
+        for _ in 0..<100 {
+            if (try? capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/healthz"])) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("ingest did not start on port \(port)")
+    }
+
+    func residentMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return -1 }
+        return kilobytes / 1024
+    }
+
+    func capture(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("\(executable) exited with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
