@@ -32,6 +32,8 @@ public struct CommonSettings: Sendable {
     /// Extra librdkafka properties, `kafka.properties` as `key=value,key=value`.
     public var kafkaProperties: [String: String]
     public var logLevel: String
+    /// Retry and batching of every stage loop in the process.
+    public var stage: StageTuning
 
     /// The defaults behind ``init(config:)``.
     public static let defaults: [AbsoluteConfigKey: ConfigValue] = [
@@ -39,6 +41,10 @@ public struct CommonSettings: Sendable {
         "kafka.brokersFile": ".voc/broker",
         "kafka.properties": "",
         "log.level": "info",
+        "stage.maxAttempts": 5,
+        "stage.initialBackoffMs": 200,
+        "stage.maxBackoffMs": 5_000,
+        "stage.batchSize": 500,
     ]
 
     /// Reads the common keys. When `kafka.brokers` is empty the address written by
@@ -53,12 +59,19 @@ public struct CommonSettings: Sendable {
         kafkaBrokers = brokers.isEmpty ? "127.0.0.1:9092" : brokers
         kafkaProperties = Self.parseProperties(config.string(forKey: "kafka.properties", default: ""))
         logLevel = config.string(forKey: "log.level", default: "info")
+        stage = StageTuning(
+            maxAttempts: max(1, config.int(forKey: "stage.maxAttempts", default: 5)),
+            initialBackoff: .milliseconds(config.int(forKey: "stage.initialBackoffMs", default: 200)),
+            maxBackoff: .milliseconds(config.int(forKey: "stage.maxBackoffMs", default: 5_000)),
+            batchSize: max(1, config.int(forKey: "stage.batchSize", default: 500)))
     }
 
-    public init(kafkaBrokers: String, kafkaProperties: [String: String] = [:], logLevel: String = "info") {
+    public init(kafkaBrokers: String, kafkaProperties: [String: String] = [:], logLevel: String = "info",
+                stage: StageTuning = StageTuning()) {
         self.kafkaBrokers = kafkaBrokers
         self.kafkaProperties = kafkaProperties
         self.logLevel = logLevel
+        self.stage = stage
     }
 
     static func parseProperties(_ text: String) -> [String: String] {
@@ -70,5 +83,24 @@ public struct CommonSettings: Sendable {
             }
         }
         return properties
+    }
+}
+
+/// How hard a stage tries before it dead-letters a record, and how many records it takes
+/// per poll.
+public struct StageTuning: Sendable {
+    /// Attempts per record before it is dead-lettered.
+    public var maxAttempts: Int
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// Records taken per poll; their outputs share one round-trip to the broker.
+    public var batchSize: Int
+
+    public init(maxAttempts: Int = 5, initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(5),
+                batchSize: Int = 500) {
+        self.maxAttempts = maxAttempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.batchSize = batchSize
     }
 }

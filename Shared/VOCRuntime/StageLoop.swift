@@ -25,27 +25,18 @@ public enum StageError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Tuning of a stage loop.
+/// What a stage loop consumes and how hard it tries.
 public struct StageSettings: Sendable {
     public var name: String
     public var topics: [String]
     public var group: String
-    /// Attempts per record before it is dead-lettered.
-    public var maxAttempts: Int
-    public var initialBackoff: Duration
-    public var maxBackoff: Duration
-    /// Records taken per poll; their outputs share one round-trip to the broker.
-    public var batchSize: Int
+    public var tuning: StageTuning
 
-    public init(name: String, topics: [String], group: String, maxAttempts: Int = 5,
-                initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(5), batchSize: Int = 500) {
+    public init(name: String, topics: [String], group: String, tuning: StageTuning = StageTuning()) {
         self.name = name
         self.topics = topics
         self.group = group
-        self.maxAttempts = maxAttempts
-        self.initialBackoff = initialBackoff
-        self.maxBackoff = maxBackoff
-        self.batchSize = batchSize
+        self.tuning = tuning
     }
 }
 
@@ -92,7 +83,7 @@ public final class StageLoop: Service, Sendable {
     public func run() async throws {
         logger.info("stage started", metadata: ["topics": "\(settings.topics.joined(separator: ","))", "group": "\(settings.group)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let records = try await consumer.poll(maxRecords: settings.batchSize, timeout: .milliseconds(200))
+            let records = try await consumer.poll(maxRecords: settings.tuning.batchSize, timeout: .milliseconds(200))
             if records.isEmpty { continue }
             var outputs: [EncodedEvent] = []
             var positions: [PartitionKey: Int64] = [:]
@@ -112,7 +103,7 @@ public final class StageLoop: Service, Sendable {
 
     /// Runs the handler with retries; returns its outputs or the dead letter.
     func process(_ record: ConsumerRecord) async -> [EncodedEvent] {
-        var backoff = settings.initialBackoff
+        var backoff = settings.tuning.initialBackoff
         var attempt = 1
         while true {
             do {
@@ -122,7 +113,7 @@ public final class StageLoop: Service, Sendable {
             } catch let error as StageError {
                 return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
             } catch {
-                if attempt >= settings.maxAttempts || Task.isShuttingDownGracefully {
+                if attempt >= settings.tuning.maxAttempts || Task.isShuttingDownGracefully {
                     return deadLetter(record, error: String(describing: error), reason: .failed, attempts: attempt)
                 }
                 logger.warning("handler failed, retrying", metadata: [
@@ -131,7 +122,7 @@ public final class StageLoop: Service, Sendable {
                 ])
                 retried.increment()
                 try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, settings.maxBackoff)
+                backoff = min(backoff * 2, settings.tuning.maxBackoff)
                 attempt += 1
             }
         }
@@ -157,7 +148,7 @@ public final class StageLoop: Service, Sendable {
     /// - Returns: `false` if shutdown came first, so nothing is committed.
     private func publishAll(_ outputs: [EncodedEvent]) async -> Bool {
         var pending = outputs
-        var backoff = settings.initialBackoff
+        var backoff = settings.tuning.initialBackoff
         while !pending.isEmpty {
             var failed: [EncodedEvent] = []
             var receipts: [(EncodedEvent, DeliveryReceipt)] = []
@@ -180,7 +171,7 @@ public final class StageLoop: Service, Sendable {
             if pending.isEmpty { return true }
             if Task.isShuttingDownGracefully || Task.isCancelled { return false }
             try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, settings.maxBackoff)
+            backoff = min(backoff * 2, settings.tuning.maxBackoff)
         }
         return true
     }

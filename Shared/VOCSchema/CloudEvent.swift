@@ -126,15 +126,18 @@ public enum TraceContext {
     }
 
     static func randomHex(bytes: Int) -> String {
+        // One random word per 8 bytes: the system generator is a syscall per call.
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        var out = ""
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
         out.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let byte = UInt8.random(in: 0...255, using: &generator)
+        var word: UInt64 = 0
+        for index in 0..<bytes {
+            if index % 8 == 0 { word = generator.next() }
+            let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -3,7 +3,15 @@ import Foundation
 /// The one JSON dialect of the pipeline: ISO-8601 UTC times with milliseconds on the
 /// way out, with or without fractional seconds and with any offset on the way in.
 public enum JSONCoding {
-    public static func encoder() -> JSONEncoder {
+    // Configured once and only read afterwards, which JSONEncoder and JSONDecoder allow
+    // from any thread; building them per call was a measurable share of ingest's cost.
+    private nonisolated(unsafe) static let sharedEncoder = makeEncoder()
+    private nonisolated(unsafe) static let sharedDecoder = makeDecoder()
+
+    public static func encoder() -> JSONEncoder { sharedEncoder }
+    public static func decoder() -> JSONDecoder { sharedDecoder }
+
+    private static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -13,7 +21,7 @@ public enum JSONCoding {
         return encoder
     }
 
-    public static func decoder() -> JSONDecoder {
+    private static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -45,15 +53,47 @@ public enum JSONCoding {
 
 /// RFC 3339 timestamps, parsed leniently and printed one way.
 public enum Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, whole milliseconds rounded (formatting a binary
+    /// fraction directly truncates, so .412 would print as .411 and a round trip would
+    /// change the value). Written by hand: it runs several times per event.
     public static func format(_ date: Date) -> String {
-        // Whole milliseconds, rounded: formatting a binary fraction directly truncates
-        // (.412 would print as .411) and a round trip would change the value.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let seconds = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let (whole, fraction) = seconds.remainder < 0 ? (seconds.quotient - 1, seconds.remainder + 1000) : seconds
-        let base = Date(timeIntervalSince1970: Double(whole)).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
-        let digits = String(fraction)
-        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let secondsOfDay = dayMilliseconds / 1000
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func put(_ value: Int64, _ width: Int) {
+            var digits = [UInt8](repeating: 48, count: width)
+            var rest = value
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                digits[index] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            out += digits
+        }
+        put(year, 4); out.append(45); put(month, 2); out.append(45); put(day, 2); out.append(84)
+        put(secondsOfDay / 3600, 2); out.append(58); put(secondsOfDay / 60 % 60, 2); out.append(58); put(secondsOfDay % 60, 2)
+        out.append(46); put(dayMilliseconds % 1000, 3); out.append(90)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -44,7 +44,7 @@ struct StageLoopTests {
 
         let common = CommonSettings(kafkaBrokers: broker.bootstrap)
         let settings = StageSettings(name: "test-stage", topics: [Topic.interactionReceived.rawValue], group: "g-\(UUID())",
-                                     maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50))
+                                     tuning: StageTuning(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50)))
         let loop = try StageLoop(settings: settings, common: common, publisher: inputPublisher,
                                  handler: handler(inputPublisher), logger: testLogger)
         let group = ServiceGroup(services: [loop], logger: testLogger)

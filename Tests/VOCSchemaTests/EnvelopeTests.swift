@@ -70,6 +70,9 @@ struct EnvelopeTests {
         #expect(Timestamp.parse("2026-11-24T08:00:00.250Z")?.timeIntervalSince(date!) == 0.25)
         #expect(Timestamp.format(date!) == "2026-11-24T08:00:00.000Z")
         #expect(Timestamp.parse("2026-11-24") == nil)
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+        #expect(Timestamp.format(Timestamp.parse("2024-02-29T23:59:59.999Z")!) == "2024-02-29T23:59:59.999Z")
+        #expect(Timestamp.format(Timestamp.parse("2000-03-01T00:00:00.0004Z")!) == "2000-03-01T00:00:00.000Z")
     }
 
     @Test("a child traceparent keeps the trace id and gets a new span")

@@ -35,8 +35,8 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         let reader = try await Settings.reader(defaults: CommonSettings.defaults)
-        let logLevel = CommonSettings(config: reader).logLevel
-        Observability.bootstrap(logLevel: logLevel)
+        var common = CommonSettings(config: reader)
+        Observability.bootstrap(logLevel: common.logLevel)
         let logger = Logger(label: "voc")
         let folder = URL(fileURLWithPath: dir).standardizedFileURL
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -56,7 +56,7 @@ struct Up: AsyncParsableCommand {
         try Data((broker.bootstrap + "\n").utf8).write(to: brokerFile)
         defer { try? FileManager.default.removeItem(at: brokerFile) }
 
-        let common = CommonSettings(kafkaBrokers: broker.bootstrap, logLevel: logLevel)
+        common.kafkaBrokers = broker.bootstrap
         let ingest = try IngestApp.build(
             configuration: IngestConfiguration(common: common, host: host, port: ingestPort), logger: Logger(label: "voc-ingest"))
         let projector = try ProjectorApp.build(

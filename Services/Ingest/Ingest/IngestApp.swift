@@ -27,7 +27,8 @@ public enum IngestApp {
 
         var services: [any Service] = [ProducerService(producer: producer)]
         if configuration.consumeRawTopic {
-            let settings = StageSettings(name: "ingest-gateway-raw", topics: [Topic.gatewayRaw.rawValue], group: configuration.group)
+            let settings = StageSettings(name: "ingest-gateway-raw", topics: [Topic.gatewayRaw.rawValue], group: configuration.group,
+                                         tuning: configuration.common.stage)
             let handler = GatewayRawHandler(publisher: publisher, limits: configuration.limits)
             services.append(try StageLoop(settings: settings, common: configuration.common, publisher: publisher,
                                           handler: handler, logger: logger))

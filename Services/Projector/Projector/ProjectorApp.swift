@@ -31,7 +31,8 @@ public enum ProjectorApp {
             logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
         let stage = try StageLoop(
-            settings: StageSettings(name: "projector-timeline", topics: [Topic.interactionReceived.rawValue], group: configuration.group),
+            settings: StageSettings(name: "projector-timeline", topics: [Topic.interactionReceived.rawValue], group: configuration.group,
+                                    tuning: configuration.common.stage),
             common: configuration.common, publisher: publisher, handler: TimelineProjection(store: store), logger: logger)
 
         let readiness = Readiness()
