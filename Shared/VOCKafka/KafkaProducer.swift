@@ -24,7 +24,14 @@ public final class KafkaProducer: Sendable {
     }
 
     deinit {
-        poller.stop()
+        // Stopping the poll thread waits for its current timed poll and destroying the
+        // handle can block: both happen on a Dispatch thread, not the caller's.
+        let poller = self.poller
+        let client = self.client
+        DispatchQueue.global().async {
+            poller.stop()
+            withExtendedLifetime(client) {}
+        }
     }
 
     /// Puts a record in the producer's queue without waiting for the broker.

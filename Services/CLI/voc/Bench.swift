@@ -42,8 +42,11 @@ struct IngestBench: AsyncParsableCommand {
         try broker.createTopic("bench.kcat", partitions: Topic.interactionReceived.defaultPartitions)
 
         let port = 18_000 + Int.random(in: 0..<2000)
+        // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
+        var common = CommonSettings(config: try await Settings.reader(defaults: CommonSettings.defaults))
+        common.kafkaBrokers = broker.bootstrap
         let app = try IngestApp.build(
-            configuration: IngestConfiguration(common: CommonSettings(kafkaBrokers: broker.bootstrap), port: port, consumeRawTopic: false),
+            configuration: IngestConfiguration(common: common, port: port, consumeRawTopic: false),
             logger: logger)
         let group = ServiceGroup(services: [app], logger: logger)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-\(getpid())")
