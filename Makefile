@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk
+APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk curl python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
@@ -28,8 +28,16 @@ build: deps
 up: build
 	.build/debug/voc up
 
-test: deps
+## The JSON Schemas in docs/ are checked against the golden events in a Python venv.
+.venv/bin/jsonschema-ok:
+	python3 -m venv .venv
+	.venv/bin/pip install -q 'jsonschema>=4.18'
+	touch $@
+
+test: deps .venv/bin/jsonschema-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
+	.venv/bin/python scripts/check-schemas.py
+	scripts/smoke-up.sh .build/debug/voc
 	swift test $(SWIFT_BUILD_FLAGS) --skip-build
 
 bench: deps
@@ -37,4 +45,4 @@ bench: deps
 	.build/release/voc bench ingest
 
 clean:
-	rm -rf .build .voc
+	rm -rf .build .voc .venv
