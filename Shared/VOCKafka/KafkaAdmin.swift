@@ -30,6 +30,11 @@ public final class KafkaAdmin: Sendable {
 
     private let client: RDKafkaClient
 
+    static let createTopicsUnanswered = KafkaError(
+        code: .timedOut,
+        message: "creating topics: no answer from the cluster (the embedded broker does not implement CreateTopics; `voc up` creates the pipeline's topics itself)",
+        isRetriable: true)
+
     public init(bootstrap: String, logger: Logger) throws(KafkaError) {
         client = try RDKafkaClient(kind: .producer, config: KafkaConfig(["bootstrap.servers": bootstrap]), logger: logger)
     }
@@ -59,7 +64,9 @@ public final class KafkaAdmin: Sendable {
 
     /// Creates topics; ones that exist already are left as they are.
     /// - Returns: The names that were created now.
-    public func createTopics(_ specs: [TopicSpec], timeout: Duration = .seconds(30)) async throws(KafkaError) -> [String] {
+    /// - Throws: ``KafkaError`` `.timedOut` when the cluster does not answer; librdkafka's
+    ///   mock cluster (the embedded broker) does not implement CreateTopics.
+    public func createTopics(_ specs: [TopicSpec], timeout: Duration = .seconds(15)) async throws(KafkaError) -> [String] {
         let client = self.client
         let waitMs = timeout.milliseconds
         let result: Result<[String], KafkaError> = await offloaded {
@@ -69,7 +76,7 @@ public final class KafkaAdmin: Sendable {
             for spec in specs {
                 guard let topic = rd_kafka_NewTopic_new(spec.name, Int32(spec.partitions), Int32(spec.replicationFactor),
                                                         &errorBuffer, errorBuffer.count) else {
-                    let detail = String(cString: errorBuffer)
+                    let detail = text(ofErrorBuffer: errorBuffer)
                     return .failure(KafkaError(code: .configuration, message: "topic \(spec.name): \(detail)"))
                 }
                 for (key, value) in spec.properties { rd_kafka_NewTopic_set_config(topic, key, value) }
@@ -84,10 +91,13 @@ public final class KafkaAdmin: Sendable {
                 rd_kafka_CreateTopics(client.handle, buffer.baseAddress, buffer.count, options, queue)
             }
             guard let event = rd_kafka_queue_poll(queue, waitMs + 1000) else {
-                return .failure(KafkaError(code: .timedOut, message: "creating topics: no answer from the cluster", isRetriable: true))
+                return .failure(KafkaAdmin.createTopicsUnanswered)
             }
             defer { rd_kafka_event_destroy(event) }
             let eventError = rd_kafka_event_error(event)
+            if eventError == RD_KAFKA_RESP_ERR__TIMED_OUT {
+                return .failure(KafkaAdmin.createTopicsUnanswered)
+            }
             if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
                 return .failure(KafkaError.from(eventError, context: "creating topics"))
             }

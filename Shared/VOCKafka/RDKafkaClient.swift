@@ -35,7 +35,7 @@ final class RDKafkaClient: @unchecked Sendable {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let detail = text(ofErrorBuffer: errorBuffer)
                 throw KafkaError(code: .configuration, message: "kafka property \(key)=\(value): \(detail)")
             }
         }
@@ -51,7 +51,7 @@ final class RDKafkaClient: @unchecked Sendable {
             // rd_kafka_new frees nothing on failure: the conf is still ours.
             rd_kafka_conf_destroy(conf)
             Unmanaged<RDKafkaCallbackContext>.fromOpaque(contextPointer).release()
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let detail = text(ofErrorBuffer: errorBuffer)
             throw KafkaError(code: .configuration, message: "creating the Kafka client: \(detail)")
         }
         self.handle = handle
@@ -113,4 +113,9 @@ func rdKafkaHeaders(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [Ka
         index += 1
     }
     return result
+}
+
+/// The NUL-terminated message librdkafka wrote into an error buffer.
+func text(ofErrorBuffer buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

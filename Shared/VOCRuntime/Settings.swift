@@ -104,3 +104,19 @@ public struct StageTuning: Sendable {
         self.batchSize = batchSize
     }
 }
+
+/// Where a service's HTTP server listens (`http.host`, `http.port`).
+public struct HTTPSettings: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init(config: ConfigReader, defaultPort: Int) {
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: defaultPort)
+    }
+}

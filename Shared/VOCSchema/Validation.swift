@@ -45,19 +45,15 @@ public struct FieldChecker: Sendable {
 
     /// Checks an identifier: present, not blank, at most `maxLength` characters, printable.
     public mutating func identifier(_ value: String?, _ field: String, required: Bool = true, maxLength: Int = 128) {
-        guard let value else {
-            if required { fail(field, "is required") }
-            return
-        }
-        if value.trimmingWhitespace().isEmpty {
-            fail(field, "must not be blank")
-        } else if value.count > maxLength {
-            fail(field, "must be at most \(maxLength) characters (got \(value.count))")
-        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        let before = problems.count
+        text(value, field, required: required, maxLength: maxLength)
+        if problems.count == before, let value,
+           value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             fail(field, "must not contain control characters")
         }
     }
 
+    /// Checks free text: present, not blank, at most `maxLength` characters.
     public mutating func text(_ value: String?, _ field: String, required: Bool = true, maxLength: Int) {
         guard let value else {
             if required { fail(field, "is required") }

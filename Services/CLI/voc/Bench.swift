@@ -46,7 +46,7 @@ struct IngestBench: AsyncParsableCommand {
         var common = CommonSettings(config: try await Settings.reader(defaults: CommonSettings.defaults))
         common.kafkaBrokers = broker.bootstrap
         let app = try IngestApp.build(
-            configuration: IngestConfiguration(common: common, port: port, consumeRawTopic: false),
+            configuration: IngestConfiguration(common: common, http: HTTPSettings(port: port), consumeRawTopic: false),
             logger: logger)
         let group = ServiceGroup(services: [app], logger: logger)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-\(getpid())")

@@ -58,9 +58,9 @@ struct Up: AsyncParsableCommand {
 
         common.kafkaBrokers = broker.bootstrap
         let ingest = try IngestApp.build(
-            configuration: IngestConfiguration(common: common, host: host, port: ingestPort), logger: Logger(label: "voc-ingest"))
+            configuration: IngestConfiguration(common: common, http: HTTPSettings(host: host, port: ingestPort)), logger: Logger(label: "voc-ingest"))
         let projector = try ProjectorApp.build(
-            configuration: ProjectorConfiguration(common: common, store: store, host: host, port: projectorPort),
+            configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
             logger: Logger(label: "voc-projector"))
 
         FileHandle.standardOutput.write(Data("""

@@ -35,7 +35,7 @@ public enum IngestApp {
         }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "voc-ingest"),
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-ingest"),
             services: services,
             logger: logger)
     }

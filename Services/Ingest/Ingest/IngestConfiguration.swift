@@ -5,8 +5,7 @@ import VOCSchema
 /// Every setting of the ingest service (documented in docs/configuration.md).
 public struct IngestConfiguration: Sendable {
     public var common: CommonSettings
-    public var host: String
-    public var port: Int
+    public var http: HTTPSettings
     /// Largest request body accepted; larger ones get `413`.
     public var maxBodyBytes: Int
     /// How long a request waits for the broker's acknowledgement before `503`.
@@ -30,8 +29,7 @@ public struct IngestConfiguration: Sendable {
 
     public init(config: ConfigReader) {
         common = CommonSettings(config: config)
-        host = config.string(forKey: "http.host", default: "127.0.0.1")
-        port = config.int(forKey: "http.port", default: 8080)
+        http = HTTPSettings(config: config, defaultPort: 8080)
         maxBodyBytes = config.int(forKey: "ingest.maxBodyBytes", default: 1_048_576)
         deliveryTimeoutMs = config.int(forKey: "kafka.deliveryTimeoutMs", default: 5_000)
         retryAfterSeconds = config.int(forKey: "ingest.retryAfterSeconds", default: 2)
@@ -40,12 +38,11 @@ public struct IngestConfiguration: Sendable {
         limits = InteractionSubmission.Limits()
     }
 
-    public init(common: CommonSettings, host: String = "127.0.0.1", port: Int = 0, maxBodyBytes: Int = 1_048_576,
+    public init(common: CommonSettings, http: HTTPSettings = HTTPSettings(port: 0), maxBodyBytes: Int = 1_048_576,
                 deliveryTimeoutMs: Int = 5_000, retryAfterSeconds: Int = 2, consumeRawTopic: Bool = true,
                 group: String = "voc-ingest") {
         self.common = common
-        self.host = host
-        self.port = port
+        self.http = http
         self.maxBodyBytes = maxBodyBytes
         self.deliveryTimeoutMs = deliveryTimeoutMs
         self.retryAfterSeconds = retryAfterSeconds

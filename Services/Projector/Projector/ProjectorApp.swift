@@ -45,7 +45,7 @@ public enum ProjectorApp {
 
         var app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "voc-projector"),
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-projector"),
             services: [store, ProducerService(producer: producer), GatedService(after: migrated, run: stage)],
             logger: logger)
         app.beforeServerStarts {

@@ -5,8 +5,7 @@ import VOCStore
 /// Every setting of the projector (documented in docs/configuration.md).
 public struct ProjectorConfiguration: Sendable {
     public var common: CommonSettings
-    public var host: String
-    public var port: Int
+    public var http: HTTPSettings
     public var store: StoreConfiguration
     public var group: String
 
@@ -21,20 +20,18 @@ public struct ProjectorConfiguration: Sendable {
     /// - Throws: ``StoreError`` for a malformed `postgres.url`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
-        host = config.string(forKey: "http.host", default: "127.0.0.1")
-        port = config.int(forKey: "http.port", default: 8081)
+        http = HTTPSettings(config: config, defaultPort: 8081)
         store = try StoreConfiguration(
             url: config.string(forKey: "postgres.url", isSecret: true, default: "postgres://voc@127.0.0.1:55432/voc"),
             maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
         group = config.string(forKey: "projector.group", default: "voc-projector")
     }
 
-    public init(common: CommonSettings, store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 0,
+    public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-projector") {
         self.common = common
         self.store = store
-        self.host = host
-        self.port = port
+        self.http = http
         self.group = group
     }
 }
