@@ -87,22 +87,40 @@ public final class StageLoop: Service, Sendable {
             if records.isEmpty { continue }
             var outputs: [EncodedEvent] = []
             var positions: [PartitionKey: Int64] = [:]
+            var interrupted = false
+            var finished = 0
             for record in records {
-                outputs += await process(record)
+                // Shutdown in the middle of retries: leave the rest uncommitted, so the
+                // group's next member gets them again instead of a dead letter.
+                guard let produced = await process(record) else {
+                    interrupted = true
+                    break
+                }
+                outputs += produced
+                finished += 1
                 positions[PartitionKey(topic: record.topic, partition: record.partition)] = record.offset + 1
             }
             guard await publishAll(outputs) else { break }
-            try await consumer.commit(positions.map {
-                TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-            })
-            processed.increment(by: records.count)
+            do {
+                try await consumer.commit(positions.map {
+                    TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+                })
+            } catch {
+                if error.isFatal { throw error }
+                // Commits are cumulative: the next one covers these records, and a crash
+                // before it only means they are redelivered to idempotent handlers.
+                logger.warning("commit failed", metadata: [LogKey.error: "\(error)"])
+            }
+            processed.increment(by: finished)
+            if interrupted { break }
         }
         await consumer.close()
         logger.info("stage stopped")
     }
 
-    /// Runs the handler with retries; returns its outputs or the dead letter.
-    func process(_ record: ConsumerRecord) async -> [EncodedEvent] {
+    /// Runs the handler with retries; returns its outputs or the dead letter, or nil
+    /// when shutdown came before the record was done.
+    func process(_ record: ConsumerRecord) async -> [EncodedEvent]? {
         var backoff = settings.tuning.initialBackoff
         var attempt = 1
         while true {
@@ -113,7 +131,8 @@ public final class StageLoop: Service, Sendable {
             } catch let error as StageError {
                 return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
             } catch {
-                if attempt >= settings.tuning.maxAttempts || Task.isShuttingDownGracefully {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
+                if attempt >= settings.tuning.maxAttempts {
                     return deadLetter(record, error: String(describing: error), reason: .failed, attempts: attempt)
                 }
                 logger.warning("handler failed, retrying", metadata: [

@@ -220,6 +220,26 @@ struct PipelineTests {
         }
     }
 
+    @Test("every service answers /healthz, /readyz and /metrics; the ingest counters move")
+    func operationalEndpoints() async throws {
+        let harness = try Harness(name: "ops")
+        try await harness.ingest().test(.live) { api in
+            #expect(try await api.execute(uri: "/healthz", method: .get).status == .ok)
+            #expect(try await api.execute(uri: "/readyz", method: .get).status == .ok)
+            _ = try await api.execute(uri: "/v1/interactions", method: .post, body: Self.submission(customer: "c-ops", text: "hi"))
+            _ = try await api.execute(uri: "/v1/interactions", method: .post, body: ByteBuffer(string: "{}"))
+            let metrics = try await api.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"voc_ingest_interactions_total{outcome="accepted"}"#))
+            #expect(metrics.contains(#"voc_ingest_interactions_total{outcome="rejected"}"#))
+        }
+        try await harness.projector().test(.live) { reader in
+            let ready = try await eventually { try await reader.execute(uri: "/readyz", method: .get).status == .ok ? true : nil }
+            #expect(ready == true)
+            let metrics = try await reader.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains("voc_stage_records_processed_total"))
+        }
+    }
+
     @Test("kcat, a client we did not write, reads the interaction topic and shows the ce_ headers")
     func kcatReadsTopic() async throws {
         let kcat = "/usr/bin/kcat"

@@ -112,6 +112,42 @@ struct StageLoopTests {
         #expect(Set(ids).count == 6, "a record was processed twice: \(ids)")
     }
 
+    @Test("shutdown during retries leaves the record uncommitted, not dead-lettered, and the next run processes it")
+    func shutdownDuringRetries() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
+        try broker.createTopic(Topic.deadLetter.rawValue, partitions: 1)
+        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let publisher = EventPublisher(producer: producer, source: "/test")
+        try await publisher.publish(Self.interaction("s-1"))
+        let common = CommonSettings(kafkaBrokers: broker.bootstrap)
+        let settings = StageSettings(name: "shutdown-stage", topics: [Topic.interactionReceived.rawValue], group: "g-shutdown",
+                                     tuning: StageTuning(maxAttempts: 1_000, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(50)))
+
+        let failing = FlakyHandler(failures: .max, publisher: publisher)
+        let first = ServiceGroup(services: [try StageLoop(settings: settings, common: common, publisher: publisher,
+                                                          handler: failing, logger: testLogger)], logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await first.run() }
+            _ = try await eventually(seconds: 20) { failing.attempts.withLock { $0[0] ?? 0 } >= 3 ? true : nil }
+            await first.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+
+        let counted = Counted()
+        let second = ServiceGroup(services: [try StageLoop(settings: settings, common: common, publisher: publisher,
+                                                           handler: counted, logger: testLogger)], logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await second.run() }
+            _ = try await eventually(seconds: 20) { counted.ids.withLock { $0.isEmpty ? nil : true } }
+            await second.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(counted.ids.withLock { $0 } == ["s-1"])
+        let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2)
+        #expect(letters.isEmpty)
+    }
+
     final class Counted: StageHandler, Sendable {
         let ids = Mutex<[String]>([])
         func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
