@@ -33,6 +33,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector).")
+    var infraOnly = false
+
     func run() async throws {
         let reader = try await Settings.reader(defaults: CommonSettings.defaults)
         var common = CommonSettings(config: reader)
@@ -57,29 +60,50 @@ struct Up: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: brokerFile) }
 
         common.kafkaBrokers = broker.bootstrap
-        let ingest = try IngestApp.build(
-            configuration: IngestConfiguration(common: common, http: HTTPSettings(host: host, port: ingestPort)), logger: Logger(label: "voc-ingest"))
-        let projector = try ProjectorApp.build(
-            configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
-            logger: Logger(label: "voc-projector"))
-
-        FileHandle.standardOutput.write(Data("""
-            VOC platform is up (embedded default)
-              Kafka broker   \(broker.bootstrap)   (written to \(brokerFile.path))
-              PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))
-              Ingest API     http://\(host):\(ingestPort)/v1/interactions
-              Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline
-              Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics
-              Watch events   voc tail \(Topic.interactionReceived.rawValue)
-                             kcat -C -b \(broker.bootstrap) -t \(Topic.interactionReceived.rawValue) -f '%h %s\\n'
-            Ctrl-C stops everything.
-
-            """.utf8))
+        var lines = [
+            "VOC platform is up (embedded default)",
+            "  Kafka broker   \(broker.bootstrap)   (written to \(brokerFile.path))",
+            "  PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))",
+        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if infraOnly {
+            lines += [
+                "  Services       not started: run voc-ingest and voc-projector with",
+                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
+            ]
+            services.append(.init(service: UntilShutdown()))
+        } else {
+            let ingest = try IngestApp.build(
+                configuration: IngestConfiguration(common: common, http: HTTPSettings(host: host, port: ingestPort)),
+                logger: Logger(label: "voc-ingest"))
+            let projector = try ProjectorApp.build(
+                configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
+                logger: Logger(label: "voc-projector"))
+            services += [.init(service: ingest), .init(service: projector)]
+            lines += [
+                "  Ingest API     http://\(host):\(ingestPort)/v1/interactions",
+                "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
+                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics",
+            ]
+        }
+        lines += [
+            "  Watch events   voc tail \(Topic.interactionReceived.rawValue) --from-beginning",
+            "                 kcat -C -b \(broker.bootstrap) -t \(Topic.interactionReceived.rawValue) -o beginning -f '%h %s\\n'",
+            "Ctrl-C stops everything.",
+            "",
+        ]
+        FileHandle.standardOutput.write(Data(lines.joined(separator: "\n").utf8))
 
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: projector)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         withExtendedLifetime(broker) {}
+    }
+}
+
+/// Holds `voc up --infra-only` open until SIGTERM/SIGINT.
+struct UntilShutdown: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
     }
 }
