@@ -22,7 +22,7 @@ struct Tail: AsyncParsableCommand {
     var count: Int?
 
     func run() async throws {
-        let name = Self.resolve(topic)
+        let name = try Self.resolve(topic)
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-tail")
         let config = KafkaConfig.consumer(bootstrap: try broker.resolve(), group: "voc-tail-\(UUID().uuidString.prefix(8))")
@@ -38,10 +38,16 @@ struct Tail: AsyncParsableCommand {
         await consumer.close()
     }
 
-    static func resolve(_ topic: String) -> String {
-        if Topic(rawValue: topic) != nil { return topic }
-        let matches = Topic.allCases.filter { $0.rawValue.contains(".\(topic).") || $0.rawValue.contains(".\(topic)") }
-        return matches.count == 1 ? matches[0].rawValue : topic
+    /// A pipeline topic by a segment of its name (`interaction`, `deadletter`), or any
+    /// other topic by its full name.
+    static func resolve(_ topic: String) throws -> String {
+        if topic.contains(".") { return topic }
+        let matches = Topic.allCases.filter { $0.rawValue.split(separator: ".").contains(Substring(topic)) }
+        switch matches.count {
+        case 1: return matches[0].rawValue
+        case 0: return topic
+        default: throw ValidationError("\(topic) matches \(matches.map(\.rawValue).joined(separator: ", ")): name one")
+        }
     }
 
     /// One JSON line: position, CloudEvents attributes, and the payload (or why it failed to decode).
