@@ -73,6 +73,10 @@ public final class KafkaProducer: Sendable {
     /// True after librdkafka reported every broker down and before the next delivery.
     public var brokersReachable: Bool { !client.context.allBrokersDown.load(ordering: .relaxed) }
 
+    /// True once the producer hit a fatal error (e.g. the idempotence guarantee could
+    /// not be kept): it accepts nothing more and the process must be restarted.
+    public var hasFatalError: Bool { rd_kafka_fatal_error(client.handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR }
+
     /// Waits until every queued record is delivered or failed, for at most `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async {
         let client = self.client

@@ -51,10 +51,18 @@ public struct LocalPostgres: Sendable {
             return
         }
         let options = "-p \(port) -k \(dataDirectory.path) -c listen_addresses=127.0.0.1 -c max_connections=200"
-        try shell(binDirectory.appendingPathComponent("pg_ctl").path, [
-            "-D", dataDirectory.path, "-l", dataDirectory.appendingPathComponent("server.log").path,
-            "-o", options, "-w", "-t", "60", "start",
-        ])
+        let serverLog = dataDirectory.appendingPathComponent("server.log")
+        do {
+            try shell(binDirectory.appendingPathComponent("pg_ctl").path, [
+                "-D", dataDirectory.path, "-l", serverLog.path, "-o", options, "-w", "-t", "60", "start",
+            ])
+        } catch {
+            // pg_ctl only says "examine the log"; the reason (port in use, …) is there.
+            let log = (try? String(contentsOf: serverLog, encoding: .utf8)) ?? ""
+            let reason = log.split(separator: "\n").filter { $0.contains("FATAL") || $0.contains("could not") }.suffix(3)
+            throw StoreError(code: .localCluster, message: "PostgreSQL did not start on port \(port): "
+                             + (reason.isEmpty ? error.message : reason.joined(separator: " | ")), detail: log)
+        }
         logger.info("started PostgreSQL", metadata: ["port": "\(port)", "dir": "\(dataDirectory.path)"])
     }
 

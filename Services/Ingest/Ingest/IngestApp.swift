@@ -18,7 +18,7 @@ public enum IngestApp {
         let publisher = EventPublisher(producer: producer, source: source)
 
         let readiness = Readiness()
-        readiness.add("kafka") { producer.brokersReachable }
+        readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }
 
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.debug))
