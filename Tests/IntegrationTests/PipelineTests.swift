@@ -200,6 +200,22 @@ struct PipelineTests {
         }
     }
 
+    @Test("a record the broker refuses for good is a 500 naming the reason, not a 503 to retry")
+    func refusedForGood() async throws {
+        let harness = try Harness(name: "refused")
+        var common = harness.common
+        common.kafkaProperties = ["message.max.bytes": "2000"]
+        let app = try IngestApp.build(configuration: IngestConfiguration(common: common), logger: testLogger)
+        try await app.test(.live) { api in
+            let response = try await api.execute(uri: "/v1/interactions", method: .post,
+                                                 body: Self.submission(customer: "c-big", text: String(repeating: "长", count: 3000)))
+            #expect(response.status == .internalServerError)
+            #expect(response.headers[.retryAfter] == nil)
+            let problem = try JSONCoding.decoder().decode(Problem.self, from: Data(buffer: response.body))
+            #expect(problem.detail.contains("MSG_SIZE_TOO_LARGE"))
+        }
+    }
+
     @Test("timeline pages newest first and the cursor continues where the page ended")
     func timelinePaging() async throws {
         let harness = try Harness(name: "paging")

@@ -6,7 +6,9 @@ import VOCSchema
 public struct IngestConfiguration: Sendable {
     public var common: CommonSettings
     public var http: HTTPSettings
-    /// Largest request body accepted; larger ones get `413`.
+    /// Largest request body accepted; larger ones get `413`. Keep it below the topic's
+    /// largest record (librdkafka and Kafka default to about 1 MB) with room for the
+    /// fields ingest adds.
     public var maxBodyBytes: Int
     /// How long a request waits for the broker's acknowledgement before `503`.
     public var deliveryTimeoutMs: Int
@@ -20,7 +22,7 @@ public struct IngestConfiguration: Sendable {
     public static let defaults: [AbsoluteConfigKey: ConfigValue] = CommonSettings.defaults.merging([
         "http.host": "127.0.0.1",
         "http.port": 8080,
-        "ingest.maxBodyBytes": 1_048_576,
+        "ingest.maxBodyBytes": 900_000,
         "kafka.deliveryTimeoutMs": 5_000,
         "ingest.retryAfterSeconds": 2,
         "ingest.consumeRawTopic": true,
@@ -30,7 +32,7 @@ public struct IngestConfiguration: Sendable {
     public init(config: ConfigReader) {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8080)
-        maxBodyBytes = config.int(forKey: "ingest.maxBodyBytes", default: 1_048_576)
+        maxBodyBytes = config.int(forKey: "ingest.maxBodyBytes", default: 900_000)
         deliveryTimeoutMs = config.int(forKey: "kafka.deliveryTimeoutMs", default: 5_000)
         retryAfterSeconds = config.int(forKey: "ingest.retryAfterSeconds", default: 2)
         consumeRawTopic = config.bool(forKey: "ingest.consumeRawTopic", default: true)
@@ -38,7 +40,7 @@ public struct IngestConfiguration: Sendable {
         limits = InteractionSubmission.Limits()
     }
 
-    public init(common: CommonSettings, http: HTTPSettings = HTTPSettings(port: 0), maxBodyBytes: Int = 1_048_576,
+    public init(common: CommonSettings, http: HTTPSettings = HTTPSettings(port: 0), maxBodyBytes: Int = 900_000,
                 deliveryTimeoutMs: Int = 5_000, retryAfterSeconds: Int = 2, consumeRawTopic: Bool = true,
                 group: String = "voc-ingest") {
         self.common = common

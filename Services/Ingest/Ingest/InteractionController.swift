@@ -31,7 +31,7 @@ struct InteractionController<Context: RequestContext>: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             rejected.increment()
             return HTTPResponses.problem(Problem(
                 type: "/problems/too-large", title: "Request too large", status: 413,
@@ -53,6 +53,13 @@ struct InteractionController<Context: RequestContext>: Sendable {
         } catch let error as KafkaError {
             unavailable.increment()
             context.logger.warning("interaction not accepted", metadata: [LogKey.error: "\(error)"])
+            guard error.isRetriable else {
+                // The broker refused this record for good (e.g. larger than the topic
+                // allows): retrying cannot help, so this is not a 503.
+                return HTTPResponses.problem(Problem(
+                    type: "/problems/broker-refused", title: "Interaction not stored", status: 500,
+                    detail: "the event broker refused the interaction: \(error.message)"))
+            }
             let detail = error.code == .queueFull
                 ? "ingest is at capacity; retry after the indicated delay"
                 : "the event broker did not acknowledge in time; retry after the indicated delay"
