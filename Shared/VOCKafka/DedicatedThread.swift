@@ -34,3 +34,10 @@ func offloaded<T: Sendable>(on queue: DispatchQueue = .global(), _ work: @escapi
         queue.async { continuation.resume(returning: work()) }
     }
 }
+
+extension Duration {
+    /// Whole milliseconds, the unit of librdkafka's timeouts.
+    var milliseconds: Int32 {
+        Int32(clamping: components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}

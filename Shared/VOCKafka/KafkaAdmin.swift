@@ -120,9 +120,3 @@ public final class KafkaAdmin: Sendable {
         return try result.get()
     }
 }
-
-extension Duration {
-    var milliseconds: Int32 {
-        Int32(clamping: components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -38,7 +38,7 @@ public final class KafkaConsumer: Sendable {
     public func poll(maxRecords: Int = 500, timeout: Duration = .milliseconds(200)) async throws(KafkaError) -> [ConsumerRecord] {
         let client = self.client
         let logger = self.logger
-        let waitMs = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let waitMs = timeout.milliseconds
         let result: Result<[ConsumerRecord], KafkaError> = await offloaded(on: queue) {
             var records: [ConsumerRecord] = []
             var wait = waitMs

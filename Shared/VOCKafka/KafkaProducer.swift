@@ -80,7 +80,7 @@ public final class KafkaProducer: Sendable {
     /// Waits until every queued record is delivered or failed, for at most `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async {
         let client = self.client
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = timeout.milliseconds
         let result = await offloaded { rd_kafka_flush(client.handle, milliseconds) }
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("producer flush left records undelivered", metadata: ["kafka.queue": "\(queueLength)"])

@@ -13,6 +13,16 @@ public struct EventPublisher: Sendable {
         self.source = source
     }
 
+    /// Creates the producer of a service: the pipeline's producer defaults, then
+    /// `properties`, then the operator's `kafka.properties`, which win.
+    public init(common: CommonSettings, clientID: String, source: String, properties: [String: String] = [:],
+                logger: Logger) throws(KafkaError) {
+        let config = KafkaConfig.producer(bootstrap: common.kafkaBrokers, clientID: clientID)
+            .merging(properties)
+            .merging(common.kafkaProperties)
+        self.init(producer: try KafkaProducer(config: config, logger: logger), source: source)
+    }
+
     /// Encodes an event for this publisher's source.
     public func encode<E: VOCEvent>(_ event: E, traceparent: String? = nil, key: [UInt8]? = nil) throws -> EncodedEvent {
         try EventCodec.encode(event, source: source, traceparent: traceparent, key: key)
@@ -48,5 +58,14 @@ extension ConsumerRecord {
     /// - Throws: ``ValidationError`` naming the header or field at fault.
     public func decode<E: VOCEvent>(_ type: E.Type) throws(ValidationError) -> (E, CloudEventAttributes) {
         try EventCodec.decode(E.self, value: value, headers: headerPairs)
+    }
+}
+
+extension EmbeddedBroker {
+    /// Creates every pipeline topic with its default partition count.
+    public func createPipelineTopics() throws(KafkaError) {
+        for topic in Topic.allCases {
+            try createTopic(topic.rawValue, partitions: topic.defaultPartitions)
+        }
     }
 }

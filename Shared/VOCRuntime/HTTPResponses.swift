@@ -6,18 +6,20 @@ import VOCSchema
 public enum HTTPResponses {
     public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
                                           headers: HTTPFields = [:]) -> Response {
-        let data = (try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8)
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        encoded(value, status: status, contentType: "application/json", headers: headers)
     }
 
     /// An RFC 9457 `application/problem+json` response.
     public static func problem(_ problem: Problem, headers: HTTPFields = [:]) -> Response {
-        let data = (try? JSONCoding.encoder().encode(problem)) ?? Data("{}".utf8)
+        encoded(problem, status: .init(code: problem.status), contentType: "application/problem+json", headers: headers)
+    }
+
+    private static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status, contentType: String,
+                                              headers: HTTPFields) -> Response {
+        let data = (try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8)
         var fields = headers
-        fields[.contentType] = "application/problem+json"
-        return Response(status: .init(code: problem.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        fields[.contentType] = contentType
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

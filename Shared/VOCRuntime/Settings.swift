@@ -4,13 +4,13 @@ import Foundation
 
 /// Builds the configuration every executable reads, in increasing precedence:
 /// built-in defaults < JSON file (`VOC_CONFIG`) < environment (`VOC_*`) < command-line flags.
+/// The built-in defaults are the `default:` of each read, in each `…Configuration`.
 ///
 /// Keys are dotted (`kafka.brokers`); the environment spells them upper-case with the
 /// `VOC_` prefix and `_` for dots and word breaks (`VOC_KAFKA_BROKERS`,
 /// `VOC_KAFKA_DELIVERY_TIMEOUT_MS`).
 public enum Settings {
     public static func reader(
-        defaults: [AbsoluteConfigKey: ConfigValue],
         overrides: [AbsoluteConfigKey: ConfigValue] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> ConfigReader {
@@ -20,7 +20,6 @@ public enum Settings {
         if let path = environment["VOC_CONFIG"], !path.isEmpty {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
         }
-        providers.append(InMemoryProvider(name: "defaults", values: defaults))
         return ConfigReader(providers: providers)
     }
 }
@@ -34,18 +33,6 @@ public struct CommonSettings: Sendable {
     public var logLevel: String
     /// Retry and batching of every stage loop in the process.
     public var stage: StageTuning
-
-    /// The defaults behind ``init(config:)``.
-    public static let defaults: [AbsoluteConfigKey: ConfigValue] = [
-        "kafka.brokers": "",
-        "kafka.brokersFile": ".voc/broker",
-        "kafka.properties": "",
-        "log.level": "info",
-        "stage.maxAttempts": 5,
-        "stage.initialBackoffMs": 200,
-        "stage.maxBackoffMs": 5_000,
-        "stage.batchSize": 500,
-    ]
 
     /// Reads the common keys. When `kafka.brokers` is empty the address written by
     /// `voc up` to `kafka.brokersFile` is used, then `127.0.0.1:9092`.

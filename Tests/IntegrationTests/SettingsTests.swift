@@ -13,7 +13,7 @@ struct SettingsTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let environment = ["VOC_CONFIG": file.path, "VOC_KAFKA_BROKERS": "env:9092", "VOC_STAGE_MAX_ATTEMPTS": "4"]
 
-        let fromEnv = CommonSettings(config: try await Settings.reader(defaults: CommonSettings.defaults, environment: environment))
+        let fromEnv = CommonSettings(config: try await Settings.reader(environment: environment))
         #expect(fromEnv.kafkaBrokers == "env:9092")
         #expect(fromEnv.stage.maxAttempts == 4)
         #expect(fromEnv.stage.batchSize == 50)
@@ -22,7 +22,7 @@ struct SettingsTests {
         #expect(fromEnv.stage.maxBackoff == .milliseconds(5_000))
 
         let fromFlags = CommonSettings(config: try await Settings.reader(
-            defaults: CommonSettings.defaults, overrides: ["kafka.brokers": "flag:9092"], environment: environment))
+            overrides: ["kafka.brokers": "flag:9092"], environment: environment))
         #expect(fromFlags.kafkaBrokers == "flag:9092")
     }
 
@@ -32,10 +32,10 @@ struct SettingsTests {
         try Data("127.0.0.1:39092,127.0.0.1:39093\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let settings = CommonSettings(config: try await Settings.reader(
-            defaults: CommonSettings.defaults, environment: ["VOC_KAFKA_BROKERS_FILE": file.path]))
+            environment: ["VOC_KAFKA_BROKERS_FILE": file.path]))
         #expect(settings.kafkaBrokers == "127.0.0.1:39092,127.0.0.1:39093")
         let fallback = CommonSettings(config: try await Settings.reader(
-            defaults: CommonSettings.defaults, environment: ["VOC_KAFKA_BROKERS_FILE": "/nonexistent/voc-broker"]))
+            environment: ["VOC_KAFKA_BROKERS_FILE": "/nonexistent/voc-broker"]))
         #expect(fallback.kafkaBrokers == "127.0.0.1:9092")
     }
 }

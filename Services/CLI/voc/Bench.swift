@@ -38,12 +38,12 @@ struct IngestBench: AsyncParsableCommand {
             throw ValidationError("\(tool) is missing: apt-get install wrk kcat")
         }
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
-        for topic in Topic.allCases { try broker.createTopic(topic.rawValue, partitions: topic.defaultPartitions) }
+        try broker.createPipelineTopics()
         try broker.createTopic("bench.kcat", partitions: Topic.interactionReceived.defaultPartitions)
 
         let port = 18_000 + Int.random(in: 0..<2000)
         // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
-        var common = CommonSettings(config: try await Settings.reader(defaults: CommonSettings.defaults))
+        var common = CommonSettings(config: try await Settings.reader())
         common.kafkaBrokers = broker.bootstrap
         let app = try IngestApp.build(
             configuration: IngestConfiguration(common: common, http: HTTPSettings(port: port), consumeRawTopic: false),

@@ -37,7 +37,7 @@ struct Up: AsyncParsableCommand {
     var infraOnly = false
 
     func run() async throws {
-        let reader = try await Settings.reader(defaults: CommonSettings.defaults)
+        let reader = try await Settings.reader()
         var common = CommonSettings(config: reader)
         Observability.bootstrap(logLevel: common.logLevel)
         let logger = Logger(label: "voc")
@@ -52,9 +52,7 @@ struct Up: AsyncParsableCommand {
         store.database = "voc"
 
         let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
-        for topic in Topic.allCases {
-            try broker.createTopic(topic.rawValue, partitions: topic.defaultPartitions)
-        }
+        try broker.createPipelineTopics()
         let brokerFile = folder.appendingPathComponent("broker")
         try Data((broker.bootstrap + "\n").utf8).write(to: brokerFile)
         defer { try? FileManager.default.removeItem(at: brokerFile) }

@@ -11,11 +11,10 @@ public enum IngestApp {
 
     /// - Throws: ``KafkaError`` when the producer or consumer cannot be configured.
     public static func build(configuration: IngestConfiguration, logger: Logger) throws -> some ApplicationProtocol {
-        let producerConfig = KafkaConfig.producer(bootstrap: configuration.common.kafkaBrokers, clientID: "voc-ingest")
-            .merging(["message.timeout.ms": "\(configuration.deliveryTimeoutMs)"])
-            .merging(configuration.common.kafkaProperties)
-        let producer = try KafkaProducer(config: producerConfig, logger: logger)
-        let publisher = EventPublisher(producer: producer, source: source)
+        let publisher = try EventPublisher(
+            common: configuration.common, clientID: "voc-ingest", source: source,
+            properties: ["message.timeout.ms": "\(configuration.deliveryTimeoutMs)"], logger: logger)
+        let producer = publisher.producer
 
         let readiness = Readiness()
         readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }

@@ -19,16 +19,6 @@ public struct IngestConfiguration: Sendable {
     public var group: String
     public var limits: InteractionSubmission.Limits
 
-    public static let defaults: [AbsoluteConfigKey: ConfigValue] = CommonSettings.defaults.merging([
-        "http.host": "127.0.0.1",
-        "http.port": 8080,
-        "ingest.maxBodyBytes": 900_000,
-        "kafka.deliveryTimeoutMs": 5_000,
-        "ingest.retryAfterSeconds": 2,
-        "ingest.consumeRawTopic": true,
-        "ingest.group": "voc-ingest",
-    ]) { _, new in new }
-
     public init(config: ConfigReader) {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8080)

@@ -7,7 +7,7 @@ import VOCRuntime
 @main
 struct IngestMain {
     static func main() async throws {
-        let config = try await Settings.reader(defaults: IngestConfiguration.defaults)
+        let config = try await Settings.reader()
         let configuration = IngestConfiguration(config: config)
         Observability.bootstrap(logLevel: configuration.common.logLevel)
         let app = try IngestApp.build(configuration: configuration, logger: Logger(label: "voc-ingest"))

@@ -25,11 +25,7 @@ public enum ProjectorApp {
         let store = Store(configuration: configuration.store, logger: logger)
         let migrated = StartupGate()
         // Projections publish only dead letters; the producer is theirs alone.
-        let producer = try KafkaProducer(
-            config: KafkaConfig.producer(bootstrap: configuration.common.kafkaBrokers, clientID: "voc-projector")
-                .merging(configuration.common.kafkaProperties),
-            logger: logger)
-        let publisher = EventPublisher(producer: producer, source: source)
+        let publisher = try EventPublisher(common: configuration.common, clientID: "voc-projector", source: source, logger: logger)
         let stage = try StageLoop(
             settings: StageSettings(name: "projector-timeline", topics: [Topic.interactionReceived.rawValue], group: configuration.group,
                                     tuning: configuration.common.stage),
@@ -46,7 +42,7 @@ public enum ProjectorApp {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-projector"),
-            services: [store, ProducerService(producer: producer), GatedService(after: migrated, run: stage)],
+            services: [store, ProducerService(producer: publisher.producer), GatedService(after: migrated, run: stage)],
             logger: logger)
         app.beforeServerStarts {
             try await store.migrate(component: component, try migrations())

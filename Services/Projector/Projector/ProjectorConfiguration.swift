@@ -9,14 +9,6 @@ public struct ProjectorConfiguration: Sendable {
     public var store: StoreConfiguration
     public var group: String
 
-    public static let defaults: [AbsoluteConfigKey: ConfigValue] = CommonSettings.defaults.merging([
-        "http.host": "127.0.0.1",
-        "http.port": 8081,
-        "postgres.url": "postgres://voc@127.0.0.1:55432/voc",
-        "postgres.maxConnections": 10,
-        "projector.group": "voc-projector",
-    ]) { _, new in new }
-
     /// - Throws: ``StoreError`` for a malformed `postgres.url`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)

@@ -7,7 +7,7 @@ import VOCRuntime
 @main
 struct ProjectorMain {
     static func main() async throws {
-        let config = try await Settings.reader(defaults: ProjectorConfiguration.defaults)
+        let config = try await Settings.reader()
         let configuration = try ProjectorConfiguration(config: config)
         Observability.bootstrap(logLevel: configuration.common.logLevel)
         let app = try ProjectorApp.build(configuration: configuration, logger: Logger(label: "voc-projector"))
