@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
     ],
     targets: [
         // Shared modules
@@ -66,16 +68,28 @@ let package = Package(
             path: "Shared/VOCRuntime",
             swiftSettings: strict
         ),
+        .target(
+            name: "VOCBlob",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            path: "Shared/VOCBlob",
+            swiftSettings: strict
+        ),
 
         // Services: a library with the logic, a thin executable that runs it.
         .target(
             name: "Ingest",
             dependencies: [
-                "VOCSchema", "VOCKafka", "VOCRuntime",
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             path: "Services/Ingest/Ingest",
+            resources: [.copy("Migrations"), .copy("Resources/openapi.yaml")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -105,7 +119,8 @@ let package = Package(
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI/voc",
@@ -119,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"

@@ -14,12 +14,16 @@ public enum HTTPResponses {
         encoded(problem, status: .init(code: problem.status), contentType: "application/problem+json", headers: headers)
     }
 
+    /// The JSON bytes of a body, with the pipeline's encoder.
+    public static func bytes<T: Encodable>(of value: T) -> [UInt8] {
+        Array((try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8))
+    }
+
     private static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status, contentType: String,
                                               headers: HTTPFields) -> Response {
-        let data = (try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes(of: value))))
     }
 }
 

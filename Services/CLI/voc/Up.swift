@@ -33,6 +33,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
+    @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
+    var open = false
+
     @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector).")
     var infraOnly = false
 
@@ -71,15 +74,25 @@ struct Up: AsyncParsableCommand {
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
-            let ingest = try IngestApp.build(
-                configuration: IngestConfiguration(common: common, http: HTTPSettings(host: host, port: ingestPort)),
-                logger: Logger(label: "voc-ingest"))
+            var ingestConfiguration = try IngestConfiguration(config: reader)
+            ingestConfiguration.common = common
+            ingestConfiguration.store = store
+            ingestConfiguration.http = HTTPSettings(host: host, port: ingestPort)
+            if reader.string(forKey: "blob.localDir") == nil {
+                ingestConfiguration.blob.localDirectory = folder.appendingPathComponent("blobs").path
+            }
+            if ingestConfiguration.keysFile == nil && !open {
+                let (file, key) = try DevelopmentKey.ensure(in: folder)
+                ingestConfiguration.keysFile = file
+                lines.append("  Gateway key    \(key)   (gateway \"dev\", every channel; kept in \(folder.path)/gateway-key)")
+            }
+            let ingest = try IngestApp.build(configuration: ingestConfiguration, logger: Logger(label: "voc-ingest"))
             let projector = try ProjectorApp.build(
                 configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
                 logger: Logger(label: "voc-projector"))
             services += [.init(service: ingest), .init(service: projector)]
             lines += [
-                "  Ingest API     http://\(host):\(ingestPort)/v1/interactions",
+                "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
                 "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics",
             ]
@@ -103,5 +116,23 @@ struct Up: AsyncParsableCommand {
 struct UntilShutdown: Service {
     func run() async throws {
         try? await gracefulShutdown()
+    }
+}
+
+/// The key `voc up` creates for local gateways, so the embedded default is not an open door.
+enum DevelopmentKey {
+    /// - Returns: the keys file and the clear key of gateway `dev`.
+    static func ensure(in folder: URL) throws -> (file: String, key: String) {
+        let file = folder.appendingPathComponent("gateway-keys.json").path
+        let keyFile = folder.appendingPathComponent("gateway-key").path
+        if let key = try? String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+           !key.isEmpty, FileManager.default.fileExists(atPath: file) {
+            return (file, key)
+        }
+        try? FileManager.default.removeItem(atPath: file)
+        let key = try GatewayKeyFile.addGateway("dev", channels: Channel.allCases.map(\.rawValue), customers: true,
+                                                ratePerSecond: 100_000, to: file)
+        FileManager.default.createFile(atPath: keyFile, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return (file, key)
     }
 }

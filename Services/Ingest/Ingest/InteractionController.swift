@@ -2,78 +2,197 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Metrics
 import VOCKafka
 import VOCRuntime
 import VOCSchema
 
-/// `POST /v1/interactions`: one contact in, `202` once the broker holds it.
-struct InteractionController<Context: RequestContext>: Sendable {
-    let publisher: EventPublisher
-    let configuration: IngestConfiguration
-    let accepted = Counter(label: "voc_ingest_interactions_total", dimensions: [("outcome", "accepted")])
-    let rejected = Counter(label: "voc_ingest_interactions_total", dimensions: [("outcome", "rejected")])
-    let unavailable = Counter(label: "voc_ingest_interactions_total", dimensions: [("outcome", "unavailable")])
+/// `POST /v1/interactions` (JSON, or multipart with a recording) and
+/// `POST /v1/interactions:batch` (NDJSON): `202` once the broker holds the event.
+struct InteractionController: Sendable {
+    let intake: Intake
+    let recordings: RecordingController
 
-    func addRoutes(to router: Router<Context>) {
-        router.post("/v1/interactions") { request, context in
-            try await self.create(request, context: context)
+    func addRoutes(to group: RouterGroup<IngestRequestContext>) {
+        group.post("interactions") { request, context in
+            if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                return try await recordings.createMultipart(request, context: context)
+            }
+            return try await create(request, context: context)
+        }
+        group.post("interactions:batch") { request, context in
+            try await batch(request, context: context)
         }
     }
 
-    struct Accepted: Encodable {
+    struct Accepted: Codable, Sendable {
         var interactionId: String
-        var status = "accepted"
+        var status: String
+        /// Where to `PUT` the recording's bytes, for a two-step upload.
+        var uploadUrl: String?
+        var expiresAt: Date?
     }
 
-    func create(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            rejected.increment()
-            return HTTPResponses.problem(Problem(
-                type: "/problems/too-large", title: "Request too large", status: 413,
-                detail: "the body must be at most \(configuration.maxBodyBytes) bytes"))
+    func create(_ request: Request, context: IngestRequestContext) async throws -> Response {
+        let gateway = context.gateway!
+        let key: String?
+        switch IdempotentRequests.key(of: request) {
+        case .success(let value): key = value
+        case .failure(let error): return error.answer.response
         }
+        let body: [UInt8]
+        switch try await intake.collect(request, limit: intake.configuration.maxBodyBytes) {
+        case .success(let bytes): body = bytes
+        case .failure(let error): return error.answer.response
+        }
+        return try await intake.idempotency.run(
+            key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger
+        ) {
+            try await accept(body, request: request, gateway: gateway, idempotencyKey: key, context: context)
+        }.response
+    }
+
+    private func accept(_ body: [UInt8], request: Request, gateway: GatewayIdentity, idempotencyKey: String?,
+                        context: IngestRequestContext) async throws -> Answer {
+        let submission: InteractionSubmission
         let event: InteractionReceived
         do {
-            event = try InteractionSubmission.decode(from: body.readableBytesView).validated(
-                interactionId: UUID().uuidString.lowercased(),
-                gatewayId: request.headers[.gatewayID],
-                receivedAt: Date(), limits: configuration.limits)
+            submission = try InteractionSubmission.decode(from: body)
+            event = try submission.validated(
+                interactionId: intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey),
+                gatewayId: gateway.id, receivedAt: Date(), limits: intake.configuration.limits)
         } catch {
-            rejected.increment()
-            return HTTPResponses.problem(Problem(validation: error, subject: "interaction"))
+            intake.count("rejected")
+            return Answer.invalid(error, subject: "interaction")
         }
-        do {
-            let encoded = try publisher.encode(event, traceparent: TraceContext.child(of: request.headers[.traceparent]))
-            _ = try await publisher.enqueue(encoded).delivered()
-        } catch let error as KafkaError {
-            unavailable.increment()
-            context.logger.warning("interaction not accepted", metadata: [LogKey.error: "\(error)"])
-            guard error.isRetriable else {
-                // The broker refused this record for good (e.g. larger than the topic
-                // allows): retrying cannot help, so this is not a 503.
-                return HTTPResponses.problem(Problem(
-                    type: "/problems/broker-refused", title: "Interaction not stored", status: 500,
-                    detail: "the event broker refused the interaction: \(error.message)"))
-            }
-            let detail = error.code == .queueFull
-                ? "ingest is at capacity; retry after the indicated delay"
-                : "the event broker did not acknowledge in time; retry after the indicated delay"
-            return HTTPResponses.problem(
-                Problem(type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: detail),
-                headers: [.retryAfter: "\(configuration.retryAfterSeconds)"])
+        if let denied = intake.permit(gateway, channel: event.channel) { return denied }
+        if let limited = intake.admit(gateway) { return limited }
+        if submission.audio != nil {
+            // Two-step upload: the bytes follow with PUT.
+            return try await recordings.announce(event, submission: submission, context: context)
         }
-        accepted.increment()
-        return HTTPResponses.json(Accepted(interactionId: event.interactionId), status: .accepted)
+        if let failure = await intake.publish(event, request: request, logger: context.logger) { return failure }
+        intake.count("accepted")
+        return Answer.json(Accepted(interactionId: event.interactionId, status: "accepted"), status: 202)
     }
-}
 
-extension HTTPField.Name {
-    /// Which gateway sent the request (until API keys identify gateways).
-    static let gatewayID = Self("X-Gateway-Id")!
-    static let traceparent = Self("traceparent")!
+    struct LineResult: Codable, Sendable {
+        var line: Int
+        var status: Int
+        var interactionId: String?
+        var title: String?
+        var errors: [FieldProblem]?
+    }
+
+    struct BatchResult: Codable, Sendable {
+        var accepted: Int
+        var rejected: Int
+        var results: [LineResult]
+    }
+
+    func batch(_ request: Request, context: IngestRequestContext) async throws -> Response {
+        let gateway = context.gateway!
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard ["application/x-ndjson", "application/jsonl", "application/ndjson"].contains(where: contentType.hasPrefix) else {
+            return Answer.unsupportedMedia("a batch is NDJSON: one interaction per line, Content-Type application/x-ndjson",
+                                           field: "Content-Type").response
+        }
+        let key: String?
+        switch IdempotentRequests.key(of: request) {
+        case .success(let value): key = value
+        case .failure(let error): return error.answer.response
+        }
+        let body: [UInt8]
+        switch try await intake.collect(request, limit: intake.configuration.batchMaxBytes) {
+        case .success(let bytes): body = bytes
+        case .failure(let error): return error.answer.response
+        }
+        return try await intake.idempotency.run(
+            key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger
+        ) {
+            await acceptBatch(body, request: request, gateway: gateway, idempotencyKey: key, context: context)
+        }.response
+    }
+
+    private func acceptBatch(_ body: [UInt8], request: Request, gateway: GatewayIdentity, idempotencyKey: String?,
+                             context: IngestRequestContext) async -> Answer {
+        let lines = Self.lines(body)
+        guard !lines.isEmpty else {
+            return Answer.problem(status: 422, type: "invalid-fields", title: "Invalid batch",
+                                  detail: "the batch has no interactions", field: "body")
+        }
+        guard lines.count <= intake.configuration.batchMaxLines else {
+            return Answer.problem(status: 413, type: "too-large", title: "Batch too large",
+                                  detail: "a batch holds at most \(intake.configuration.batchMaxLines) interactions (got \(lines.count))",
+                                  field: "body")
+        }
+        if let limited = intake.admit(gateway, cost: lines.count) { return limited }
+
+        let now = Date()
+        let traceparent = TraceContext.child(of: request.headers[.traceparent])
+        var results: [LineResult] = []
+        results.reserveCapacity(lines.count)
+        var pending: [(index: Int, receipt: DeliveryReceipt)] = []
+        for (offset, (number, bytes)) in lines.enumerated() {
+            do {
+                let submission = try InteractionSubmission.decode(from: bytes)
+                if submission.audio != nil {
+                    throw ValidationError(kind: .invalid, problems: [FieldProblem(
+                        field: "audio", problem: "recordings cannot be batched; upload each with POST /v1/interactions")])
+                }
+                let event = try submission.validated(
+                    interactionId: intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: offset),
+                    gatewayId: gateway.id, receivedAt: now, limits: intake.configuration.limits)
+                if !gateway.channels.contains(event.channel) {
+                    results.append(LineResult(line: number, status: 403, title: "Forbidden", errors: [FieldProblem(
+                        field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))
+                    continue
+                }
+                let receipt = try intake.publisher.enqueue(intake.publisher.encode(event, traceparent: traceparent))
+                results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
+                pending.append((results.count - 1, receipt))
+            } catch let error as ValidationError {
+                let problem = Problem(validation: error, subject: "interaction")
+                results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
+            } catch let error as KafkaError {
+                let answer = Answer.brokerFailure(error, retryAfter: intake.configuration.retryAfterSeconds)
+                results.append(LineResult(line: number, status: answer.status, title: error.message))
+            } catch {
+                results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
+            }
+        }
+        var retriable = false
+        for (index, receipt) in pending {
+            do {
+                _ = try await receipt.delivered()
+            } catch {
+                retriable = retriable || error.isRetriable
+                let answer = Answer.brokerFailure(error, retryAfter: intake.configuration.retryAfterSeconds)
+                results[index] = LineResult(line: results[index].line, status: answer.status, title: error.message)
+            }
+        }
+        let accepted = results.filter { $0.status == 202 }.count
+        intake.count("accepted", accepted)
+        intake.count("rejected", results.count - accepted)
+        if accepted == 0 && retriable {
+            context.logger.warning("batch not accepted by the broker", metadata: ["lines": "\(lines.count)"])
+            return Answer.unavailable("the event broker did not acknowledge the batch; retry after the indicated delay",
+                                      retryAfter: intake.configuration.retryAfterSeconds)
+        }
+        return Answer.json(BatchResult(accepted: accepted, rejected: results.count - accepted, results: results), status: 200)
+    }
+
+    /// Non-blank lines with their 1-based numbers.
+    static func lines(_ body: [UInt8]) -> [(Int, ArraySlice<UInt8>)] {
+        var result: [(Int, ArraySlice<UInt8>)] = []
+        var number = 0
+        for line in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            var slice = line
+            while let last = slice.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+                slice = slice.dropLast()
+            }
+            if !slice.isEmpty { result.append((number, slice)) }
+        }
+        return result
+    }
 }

@@ -8,7 +8,7 @@ import VOCRuntime
 struct IngestMain {
     static func main() async throws {
         let config = try await Settings.reader()
-        let configuration = IngestConfiguration(config: config)
+        let configuration = try IngestConfiguration(config: config)
         Observability.bootstrap(logLevel: configuration.common.logLevel)
         let app = try IngestApp.build(configuration: configuration, logger: Logger(label: "voc-ingest"))
         try await app.runService()

@@ -16,6 +16,9 @@ public struct InteractionSubmission: Sendable, Equatable {
     public var externalId: String?
     public var agentId: String?
     public var metadata: [String: String]?
+    /// A recording announced by the gateway; its bytes come in a multipart part or a
+    /// later `PUT`.
+    public var audio: SubmittedAudio?
     /// Problems found while decoding (wrong JSON types); reported with the rest.
     public var decodingProblems: [FieldProblem] = []
 
@@ -24,6 +27,19 @@ public struct InteractionSubmission: Sendable, Equatable {
         public var text: String?
         public var startMs: Int?
         public var endMs: Int?
+    }
+
+    /// What a gateway says about a recording before ingest has read it.
+    public struct SubmittedAudio: Sendable, Equatable {
+        public var mediaType: String?
+        public var layout: String?
+        public var durationMs: Int?
+
+        public init(mediaType: String? = nil, layout: String? = nil, durationMs: Int? = nil) {
+            self.mediaType = mediaType
+            self.layout = layout
+            self.durationMs = durationMs
+        }
     }
 
     /// Limits a single submission must respect; ingest's configuration may tighten them.
@@ -47,8 +63,13 @@ public struct InteractionSubmission: Sendable, Equatable {
     /// - Parameters:
     ///   - interactionId: Used when the submission has no `externalId`; with one, the id
     ///     is derived from gateway and external id so a resent contact keeps its id.
+    ///   - recording: The bytes of a recording come with the request (a multipart
+    ///     `audio` part), so the submission must carry neither text nor utterances.
+    /// - Returns: The event; for a recording its `audio` is still empty and
+    ///   ``audioLayout`` says how to read it once stored.
     public func validated(
-        interactionId: @autoclosure () -> String, gatewayId: String?, receivedAt: Date, limits: Limits = Limits()
+        interactionId: @autoclosure () -> String, gatewayId: String?, receivedAt: Date, limits: Limits = Limits(),
+        recording: Bool = false
     ) throws(ValidationError) -> InteractionReceived {
         var check = FieldChecker()
         check.merge(decodingProblems)
@@ -94,10 +115,14 @@ public struct InteractionSubmission: Sendable, Equatable {
             check.fail("language", "must be a BCP 47 tag such as zh, en or zh-Hans (got \"\(language)\")")
         }
         var turns: [Utterance]?
-        if has("text") && has("utterances") {
+        if recording || audio != nil {
+            if text != nil { check.fail("text", "a recording carries no text; send the text as its own interaction") }
+            if utterances != nil { check.fail("utterances", "a recording carries no utterances; they come from transcription") }
+            if has("audio") { validateAudio(into: &check) }
+        } else if has("text") && has("utterances") {
             switch (text, utterances) {
             case (nil, nil):
-                check.fail("text", "one of text or utterances is required")
+                check.fail("text", "one of text, utterances or audio is required")
             case (.some, .some):
                 check.fail("utterances", "send either text or utterances, not both")
             case (let text?, nil):
@@ -132,6 +157,22 @@ public struct InteractionSubmission: Sendable, Equatable {
         )
     }
 
+    private func validateAudio(into check: inout FieldChecker) {
+        guard let audio else { return }
+        if let layout = audio.layout, AudioReference.Layout(rawValue: layout) == nil {
+            check.fail("audio.layout", "must be one of mono, stereo_agent_left, stereo_agent_right (got \"\(layout)\")")
+        }
+        if let duration = audio.durationMs, duration < 0 { check.fail("audio.durationMs", "must not be negative") }
+        if let mediaType = audio.mediaType, mediaType.isEmpty || mediaType.count > 100 {
+            check.fail("audio.mediaType", "must be a media type such as audio/wav")
+        }
+    }
+
+    /// The channel layout the gateway declared (mono when it said nothing).
+    public var audioLayout: AudioReference.Layout {
+        audio?.layout.flatMap(AudioReference.Layout.init(rawValue:)) ?? .mono
+    }
+
     private func validateUtterances(_ list: [SubmittedUtterance], limits: Limits, into check: inout FieldChecker) -> [Utterance] {
         if list.isEmpty { check.fail("utterances", "must not be empty") }
         if list.count > limits.maxUtterances {
@@ -158,7 +199,7 @@ public struct InteractionSubmission: Sendable, Equatable {
         return turns
     }
 
-    static func isSlug(_ value: String) -> Bool {
+    public static func isSlug(_ value: String) -> Bool {
         value.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
     }
 
@@ -173,7 +214,7 @@ public struct InteractionSubmission: Sendable, Equatable {
 
 extension InteractionSubmission: Decodable {
     private enum Keys: String, CodingKey {
-        case customerId, channel, businessLine, occurredAt, language, text, utterances, externalId, agentId, metadata
+        case customerId, channel, businessLine, occurredAt, language, text, utterances, externalId, agentId, metadata, audio
     }
 
     public init(from decoder: any Decoder) throws {
@@ -189,6 +230,7 @@ extension InteractionSubmission: Decodable {
         agentId = container.lenient(String.self, .agentId, &problems)
         metadata = container.lenient([String: String].self, .metadata, &problems)
         utterances = container.lenient([SubmittedUtterance].self, .utterances, &problems)
+        audio = container.lenient(SubmittedAudio.self, .audio, &problems)
         decodingProblems = problems
     }
 }
@@ -205,9 +247,20 @@ extension InteractionSubmission.SubmittedUtterance: Decodable {
     }
 }
 
+extension InteractionSubmission.SubmittedAudio: Decodable {
+    private enum Keys: String, CodingKey { case mediaType, layout, durationMs }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        mediaType = try container.decodeIfPresent(String.self, forKey: .mediaType)
+        layout = try container.decodeIfPresent(String.self, forKey: .layout)
+        durationMs = try container.decodeIfPresent(Int.self, forKey: .durationMs)
+    }
+}
+
 extension KeyedDecodingContainer {
     /// Decodes an optional field, recording a type error as a problem instead of throwing.
-    func lenient<T: Decodable>(_ type: T.Type, _ key: Key, _ problems: inout [FieldProblem]) -> T? {
+    public func lenient<T: Decodable>(_ type: T.Type, _ key: Key, _ problems: inout [FieldProblem]) -> T? {
         do {
             return try decodeIfPresent(T.self, forKey: key)
         } catch let error as DecodingError {
