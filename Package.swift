@@ -130,6 +130,10 @@ let package = Package(
         // Tests
         .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "VOCBlob", "VOCSchema", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/IngestTests"),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
         .testTarget(
             name: "IntegrationTests",

@@ -5,6 +5,7 @@ import Ingest
 import Logging
 import Projector
 import Testing
+import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -18,6 +19,7 @@ struct PipelineTests {
         let broker: EmbeddedBroker
         let common: CommonSettings
         let store: StoreConfiguration
+        let blobFolder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-blobs-\(UUID().uuidString)").path
 
         init(name: String) throws {
             broker = try EmbeddedBroker(brokers: 3, logger: testLogger)
@@ -29,10 +31,11 @@ struct PipelineTests {
         }
 
         func ingest(deliveryTimeoutMs: Int = 5_000) throws -> some ApplicationProtocol {
-            try IngestApp.build(
-                configuration: IngestConfiguration(common: common, deliveryTimeoutMs: deliveryTimeoutMs, retryAfterSeconds: 3,
-                                                   group: "ingest-\(UUID().uuidString)"),
-                logger: testLogger)
+            var configuration = IngestConfiguration(common: common, store: store, blob: BlobSettings(localDirectory: blobFolder))
+            configuration.deliveryTimeoutMs = deliveryTimeoutMs
+            configuration.retryAfterSeconds = 3
+            configuration.group = "ingest-\(UUID().uuidString)"
+            return try IngestApp.build(configuration: configuration, logger: testLogger)
         }
 
         func projector() throws -> some ApplicationProtocol {
@@ -143,7 +146,7 @@ struct PipelineTests {
                 #expect(decoded[0].originalTopic == raw && decoded[0].stage == "ingest-gateway-raw")
                 #expect(decoded[0].headers.contains { $0.name == "gateway_id" })
                 #expect(letters.first?.key == Array("k1".utf8))
-                #expect(decoded[1].error.contains("text: one of text or utterances is required"))
+                #expect(decoded[1].error.contains("text: one of text, utterances or audio is required"))
 
                 // The valid record after them went through.
                 let page = try await eventually { try await Self.timeline(reader, "c-raw").flatMap { $0.entries.isEmpty ? nil : $0 } }
@@ -205,7 +208,9 @@ struct PipelineTests {
         let harness = try Harness(name: "refused")
         var common = harness.common
         common.kafkaProperties = ["message.max.bytes": "2000"]
-        let app = try IngestApp.build(configuration: IngestConfiguration(common: common), logger: testLogger)
+        let app = try IngestApp.build(configuration: IngestConfiguration(common: common, store: harness.store,
+                                                                         blob: BlobSettings(localDirectory: harness.blobFolder)),
+                                      logger: testLogger)
         try await app.test(.live) { api in
             let response = try await api.execute(uri: "/v1/interactions", method: .post,
                                                  body: Self.submission(customer: "c-big", text: String(repeating: "长", count: 3000)))

@@ -4,9 +4,11 @@ import Hummingbird
 import Ingest
 import Logging
 import ServiceLifecycle
+import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCStore
 
 /// `voc bench`: measured figures, printed, never asserted.
 struct Bench: AsyncParsableCommand {
@@ -17,7 +19,7 @@ struct Bench: AsyncParsableCommand {
 /// Single-request ingest against the embedded broker, next to kcat producing the same
 /// events to the same broker with the same delivery guarantees (acks=all, idempotence).
 struct IngestBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "HTTP single requests vs kcat, same broker.")
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "HTTP single requests and NDJSON batches vs kcat on the same broker; recording uploads in MB/s.")
 
     @Option(help: "Seconds of HTTP load.")
     var seconds: Int = 15
@@ -45,13 +47,22 @@ struct IngestBench: AsyncParsableCommand {
         // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
         var common = CommonSettings(config: try await Settings.reader())
         common.kafkaBrokers = broker.bootstrap
-        let app = try IngestApp.build(
-            configuration: IngestConfiguration(common: common, http: HTTPSettings(port: port), consumeRawTopic: false),
-            logger: logger)
-        let group = ServiceGroup(services: [app], logger: logger)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
+        let postgres = try LocalPostgres(dataDirectory: work.appendingPathComponent("pg"), port: port + 1, logger: logger)
+        try postgres.start()
+        defer { try? postgres.stop() }
+        try postgres.createDatabase("voc")
+        var store = postgres.configuration
+        store.database = "voc"
+        var configuration = IngestConfiguration(common: common, store: store,
+                                                blob: BlobSettings(localDirectory: work.appendingPathComponent("blobs").path),
+                                                http: HTTPSettings(port: port))
+        configuration.consumeRawTopic = false
+        configuration.batchMaxLines = batchLines
+        let app = try IngestApp.build(configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [app], logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -62,6 +73,8 @@ struct IngestBench: AsyncParsableCommand {
             let rssBefore = residentMegabytes()
             let http = try runWrk(port: port, folder: work, seconds: seconds)
             let rssAfter = residentMegabytes()
+            let batch = try runBatch(port: port, folder: work)
+            let audio = try runAudio(port: port, folder: work)
             let kcat = try runKcat(bootstrap: broker.bootstrap, folder: work)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -79,10 +92,83 @@ struct IngestBench: AsyncParsableCommand {
                     events                \(kcatEvents)
                     produced/s            \(Int(kcat))
                   HTTP single requests / kcat = \(String(format: "%.2f", http.acceptedPerSecond / kcat))
+                  HTTP POST /v1/interactions:batch, \(batchLines) interactions per NDJSON request, 200 after every ack
+                    wrk -t1 -c\(batchConnections) -d\(seconds)s
+                    requests              \(batch.requests)   (non-2xx: \(batch.non2xx), socket errors: \(batch.socketErrors))
+                    interactions/s        \(Int(batch.acceptedPerSecond * Double(batchLines)))
+                    request p50 / p99     \(batch.p50) / \(batch.p99)
+                  batch / kcat = \(String(format: "%.2f", batch.acceptedPerSecond * Double(batchLines) / kcat))
+                  Recording upload, multipart POST of a \(audioMegabytes) MB WAV, 202 after blob stored + SHA-256 + broker ack
+                    wrk -t1 -c\(audioConnections) -d\(seconds)s, local blob store
+                    uploads               \(audio.requests)   (non-2xx: \(audio.non2xx))
+                    MB/s                  \(String(format: "%.1f", audio.acceptedPerSecond * Double(audioMegabytes)))
+                    upload p50 / p99      \(audio.p50) / \(audio.p99)
 
                 """)
         }
     }
+
+    @Option(help: "Interactions per batch request.")
+    var batchLines: Int = 1_000
+
+    @Option(help: "Concurrent batch requests.")
+    var batchConnections: Int = 8
+
+    @Option(help: "Size of the uploaded recording, MB.")
+    var audioMegabytes: Int = 8
+
+    @Option(help: "Concurrent uploads.")
+    var audioConnections: Int = 4
+
+    /// The same NDJSON batch over and over: ids are fresh per request (no externalId).
+    func runBatch(port: Int, folder: URL) throws -> WrkResult {
+        var body = ""
+        for index in 0..<batchLines {
+            body += String(format: #"{"customerId":"C%07d","channel":"chat","businessLine":"credit_card","occurredAt":"2026-11-20T10:15:00+08:00","language":"zh","text":"我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。"}"#, index) + "\n"
+        }
+        let bodyFile = folder.appendingPathComponent("batch.ndjson")
+        try body.write(to: bodyFile, atomically: true, encoding: .utf8)
+        let script = folder.appendingPathComponent("batch.lua")
+        try """
+            local f = io.open("\(bodyFile.path)", "rb")
+            wrk.method = "POST"
+            wrk.body = f:read("*all")
+            f:close()
+            wrk.headers["Content-Type"] = "application/x-ndjson"
+            wrk.path = "/v1/interactions:batch"
+            """.write(to: script, atomically: true, encoding: .utf8)
+        return try wrk(port: port, script: script, connections: batchConnections, seconds: seconds)
+    }
+
+    /// A stereo 8 kHz WAV of `audioMegabytes`, uploaded as multipart again and again.
+    func runAudio(port: Int, folder: URL) throws -> WrkResult {
+        let boundary = "vocbench7d1f"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n".utf8))
+        body.append(Data(#"{"customerId":"C0000001","channel":"advisor_call","businessLine":"wealth","occurredAt":"2026-11-20T10:15:00+08:00","audio":{"layout":"stereo_agent_left"}}"#.utf8))
+        body.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"call.wav\"\r\nContent-Type: audio/wav\r\n\r\n".utf8))
+        let sampleBytes = audioMegabytes * 1_000_000 - 44
+        var header = Array("RIFF".utf8) + le32(36 + sampleBytes) + Array("WAVEfmt ".utf8) + le32(16) + [1, 0, 2, 0] + le32(8_000)
+        header += le32(32_000) + [4, 0, 16, 0] + Array("data".utf8) + le32(sampleBytes)
+        body.append(Data(header))
+        var random = SystemRandomNumberGenerator()
+        body.append(Data((0..<sampleBytes).map { _ in UInt8.random(in: 0...255, using: &random) }))
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        let bodyFile = folder.appendingPathComponent("upload.bin")
+        try body.write(to: bodyFile)
+        let script = folder.appendingPathComponent("upload.lua")
+        try """
+            local f = io.open("\(bodyFile.path)", "rb")
+            wrk.method = "POST"
+            wrk.body = f:read("*all")
+            f:close()
+            wrk.headers["Content-Type"] = "multipart/form-data; boundary=\(boundary)"
+            wrk.path = "/v1/interactions"
+            """.write(to: script, atomically: true, encoding: .utf8)
+        return try wrk(port: port, script: script, connections: audioConnections, seconds: seconds)
+    }
+
+    private func le32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
 
     struct WrkResult {
         var requests = 0
@@ -106,8 +192,12 @@ struct IngestBench: AsyncParsableCommand {
               return wrk.format(nil, "/v1/interactions", nil, body)
             end
             """.write(to: script, atomically: true, encoding: .utf8)
-        let output = try capture("/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path,
-                                                  "http://127.0.0.1:\(port)"])
+        return try wrk(port: port, script: script, connections: connections, seconds: seconds, threads: threads)
+    }
+
+    func wrk(port: Int, script: URL, connections: Int, seconds: Int, threads: Int = 1) throws -> WrkResult {
+        let output = try capture("/usr/bin/wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "30s", "--latency",
+                                                  "-s", script.path, "http://127.0.0.1:\(port)"])
         var result = WrkResult()
         for line in output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)

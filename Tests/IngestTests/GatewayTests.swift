@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import Logging
+import Testing
+import VOCBlob
+import VOCSchema
+@testable import Ingest
+
+@Suite("Gateway keys and rate limits")
+struct GatewayTests {
+    func gateway(rate: Double, burst: Double) -> GatewayIdentity {
+        GatewayIdentity(id: "g-\(UUID().uuidString)", channels: [.chat], customers: false, ratePerSecond: rate, burst: burst)
+    }
+
+    @Test("a bucket allows its burst, then refills at its rate")
+    func tokenBucket() {
+        let limiter = RateLimiter()
+        let gateway = gateway(rate: 10, burst: 3)
+        let start = ContinuousClock.now
+        #expect((0..<3).map { _ in limiter.admit(gateway, now: start) } == [.allowed, .allowed, .allowed])
+        #expect(limiter.admit(gateway, now: start) == .limited(retryAfter: 1))
+        #expect(limiter.admit(gateway, now: start + .milliseconds(100)) == .allowed)
+        #expect(limiter.admit(gateway, now: start + .milliseconds(100)) == .limited(retryAfter: 1))
+        // A batch costs one token per interaction; a batch larger than the burst waits for
+        // enough tokens rather than being refused for ever.
+        #expect(limiter.admit(gateway, cost: 50, now: start + .seconds(10)) == .allowed)
+        #expect(limiter.admit(gateway, cost: 50, now: start + .seconds(10)) == .limited(retryAfter: 5))
+    }
+
+    @Test("rate 0 means unlimited")
+    func unlimited() {
+        let limiter = RateLimiter()
+        let open = gateway(rate: 0, burst: 0)
+        #expect((0..<1000).allSatisfy { _ in limiter.admit(open) == .allowed })
+    }
+
+    @Test("issued keys are stored hashed, identify their gateway, and a changed file is reloaded")
+    func keysFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key = try GatewayKeyFile.addGateway("hotline", channels: ["hotline_call"], customers: false, ratePerSecond: 50, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains(key))
+        #expect(text.contains(Array(SHA256.hash(data: Data(key.utf8))).hexString))
+
+        let keyring = try GatewayKeyring(path: path, defaultRate: 1, defaultBurst: 2, logger: Logger(label: "test"))
+        let identity = try #require(keyring.identify(key: key))
+        #expect(identity.id == "hotline" && identity.channels == [.hotlineCall] && identity.ratePerSecond == 50)
+        #expect(keyring.identify(key: key + "x") == nil)
+
+        #expect(throws: ValidationError.self) {
+            try GatewayKeyFile.addGateway("hotline", channels: [], customers: false, ratePerSecond: nil, to: path)
+        }
+        #expect(throws: ValidationError.self) {
+            try GatewayKeyFile.addGateway("fax", channels: ["fax"], customers: false, ratePerSecond: nil, to: path)
+        }
+        // A second gateway appears without a restart.
+        Thread.sleep(forTimeInterval: 1.1)
+        let crm = try GatewayKeyFile.addGateway("crm", channels: [], customers: true, ratePerSecond: nil, to: path)
+        let reloaded = try #require(keyring.identify(key: crm))
+        #expect(reloaded.customers && reloaded.channels.isEmpty && reloaded.ratePerSecond == 1)
+    }
+
+    @Test("a keys file with bad entries names them")
+    func badKeysFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(#"{"gateways":[{"id":"a","keySha256":"xyz","channels":["chat","fax"]}]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try GatewayKeyring(path: path, defaultRate: 1, defaultBurst: 1, logger: Logger(label: "test"))
+            Issue.record("an invalid keys file was accepted")
+        } catch let error as ValidationError {
+            #expect(Set(error.problems.map(\.field)) == ["gateways[0].keySha256", "gateways[0].channels"])
+        }
+    }
+
+    @Test("presented keys come from Authorization: Bearer or X-Api-Key")
+    func presentedKeys() {
+        #expect(GatewayAuthMiddleware.presentedKey([.authorization: "Bearer abc"]) == "abc")
+        #expect(GatewayAuthMiddleware.presentedKey([.authorization: "bearer  abc "]) == "abc")
+        #expect(GatewayAuthMiddleware.presentedKey([.authorization: "Basic abc"]) == nil)
+        #expect(GatewayAuthMiddleware.presentedKey([.apiKey: "k"]) == "k")
+        #expect(GatewayAuthMiddleware.presentedKey([:]) == nil)
+    }
+
+    @Test("batch bodies split into numbered non-blank lines")
+    func ndjsonLines() {
+        let lines = InteractionController.lines(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))
+        #expect(lines.map(\.0) == [1, 4])
+        #expect(lines.map { String(decoding: $0.1, as: UTF8.self) } == ["{\"a\":1}", "{\"b\":2}"])
+    }
+}
