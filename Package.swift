@@ -132,13 +132,16 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "VOCBlob", "VOCSchema", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Ingest", "VOCBlob", "VOCSchema", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IngestTests"),
+        // Test fixtures several test targets share.
+        .target(name: "VOCTestSupport", path: "Tests/Support"),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"

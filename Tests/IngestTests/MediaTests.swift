@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VOCTestSupport
 @testable import Ingest
 
 @Suite("Telling recordings apart by their bytes")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A PCM WAV made in memory: a tone on each channel, so tests need no audio tools.
-enum TestAudio {
-    static func wav(channels: Int = 2, sampleRate: Int = 8_000, milliseconds: Int = 500) -> [UInt8] {
+public enum TestAudio {
+    public static func wav(channels: Int = 2, sampleRate: Int = 8_000, milliseconds: Int = 500) -> [UInt8] {
         let frames = sampleRate * milliseconds / 1000
         var samples: [UInt8] = []
         samples.reserveCapacity(frames * channels * 2)
