@@ -12,6 +12,7 @@ struct IdempotencyStore: Sendable {
     struct StoredAnswer: Sendable, Equatable {
         var status: Int
         var contentType: String
+        var headers: [String: String] = [:]
         var body: [UInt8]
     }
 
@@ -41,13 +42,15 @@ struct IdempotencyStore: Sendable {
         for try await _ in rows { return .proceed }
         let existing = try await store.client.query(
             """
-            SELECT fingerprint, state, status, content_type, body FROM ingest_idempotency
+            SELECT fingerprint, state, status, content_type, headers::text, body FROM ingest_idempotency
              WHERE gateway_id = \(gateway) AND idempotency_key = \(key)
             """, logger: store.logger)
-        for try await (storedPrint, state, status, contentType, body) in existing.decode((String, String, Int?, String?, ByteBuffer?).self) {
+        for try await (storedPrint, state, status, contentType, headers, body)
+            in existing.decode((String, String, Int?, String?, String?, ByteBuffer?).self) {
             guard storedPrint == fingerprint else { return .mismatch }
             guard state == "done", let status else { return .inProgress }
-            return .replay(StoredAnswer(status: status, contentType: contentType ?? "application/json",
+            let fields = headers.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+            return .replay(StoredAnswer(status: status, contentType: contentType ?? "application/json", headers: fields,
                                         body: body.map { Array($0.readableBytesView) } ?? []))
         }
         // Expired and swept between the two statements: claim it afresh.
@@ -56,9 +59,11 @@ struct IdempotencyStore: Sendable {
 
     func complete(gateway: String, key: String, answer: StoredAnswer) async throws {
         let body = ByteBuffer(bytes: answer.body)
+        let headers = String(decoding: try JSONEncoder().encode(answer.headers), as: UTF8.self)
         try await store.client.query(
             """
-            UPDATE ingest_idempotency SET state = 'done', status = \(answer.status), content_type = \(answer.contentType), body = \(body)
+            UPDATE ingest_idempotency SET state = 'done', status = \(answer.status), content_type = \(answer.contentType),
+                   headers = \(headers)::jsonb, body = \(body)
              WHERE gateway_id = \(gateway) AND idempotency_key = \(key)
             """, logger: store.logger)
     }

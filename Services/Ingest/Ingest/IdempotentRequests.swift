@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import VOCBlob
@@ -45,6 +46,9 @@ struct IdempotentRequests: Sendable {
         switch claim {
         case .replay(let stored):
             var answer = Answer(status: stored.status, contentType: stored.contentType, body: stored.body)
+            for (name, value) in stored.headers {
+                if let field = HTTPField.Name(name) { answer.headers[field] = value }
+            }
             answer.headers[.idempotentReplayed] = "true"
             return answer
         case .inProgress:
@@ -64,8 +68,10 @@ struct IdempotentRequests: Sendable {
             }
             do {
                 if answer.isFinal {
-                    try await store.complete(gateway: gateway, key: key,
-                                             answer: .init(status: answer.status, contentType: answer.contentType, body: answer.body))
+                    var headers: [String: String] = [:]
+                    for field in answer.headers { headers[field.name.rawName] = field.value }
+                    try await store.complete(gateway: gateway, key: key, answer: .init(
+                        status: answer.status, contentType: answer.contentType, headers: headers, body: answer.body))
                 } else {
                     try await store.release(gateway: gateway, key: key)
                 }

@@ -170,6 +170,10 @@ struct InteractionController: Sendable {
                 results[index] = LineResult(line: results[index].line, status: answer.status, title: error.message)
             }
         }
+        if results.allSatisfy({ $0.title == Self.malformedTitle }) {
+            return Answer.problem(status: 400, type: "malformed-json", title: "Malformed batch",
+                                  detail: "the body is not NDJSON: no line is a JSON object", field: "body")
+        }
         let accepted = results.filter { $0.status == 202 }.count
         intake.count("accepted", accepted)
         intake.count("rejected", results.count - accepted)
@@ -180,6 +184,8 @@ struct InteractionController: Sendable {
         }
         return Answer.json(BatchResult(accepted: accepted, rejected: results.count - accepted, results: results), status: 200)
     }
+
+    private static let malformedTitle = Problem(validation: ValidationError(kind: .malformed, problems: []), subject: "").title
 
     /// Non-blank lines with their 1-based numbers.
     static func lines(_ body: [UInt8]) -> [(Int, ArraySlice<UInt8>)] {

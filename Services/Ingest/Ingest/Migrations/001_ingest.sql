@@ -9,6 +9,8 @@ CREATE TABLE ingest_idempotency (
     state           text        NOT NULL,
     status          integer,
     content_type    text,
+    -- Response headers worth replaying (Location, Retry-After), as a JSON object.
+    headers         jsonb,
     body            bytea,
     created_at      timestamptz NOT NULL DEFAULT now(),
     expires_at      timestamptz NOT NULL,
