@@ -28,17 +28,20 @@ build: deps
 up: build
 	.build/debug/voc up
 
-## The JSON Schemas in docs/ are checked against the golden events in a Python venv.
-.venv/bin/jsonschema-ok:
+## Python test tools in a venv: jsonschema (event schemas), openapi-spec-validator and
+## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server).
+PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5'
+.venv/bin/test-tools-ok:
 	python3 -m venv .venv
-	.venv/bin/pip install -q 'jsonschema>=4.18'
+	.venv/bin/pip install -q $(PY_TEST_TOOLS)
 	touch $@
 
-test: deps .venv/bin/jsonschema-ok
+test: deps .venv/bin/test-tools-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	scripts/smoke-up.sh .build/debug/voc
-	swift test $(SWIFT_BUILD_FLAGS) --skip-build
+	scripts/api-conformance.sh .build/debug/voc
+	VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server swift test $(SWIFT_BUILD_FLAGS) --skip-build
 
 bench: deps
 	swift build -c release --product voc

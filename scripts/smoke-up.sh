@@ -20,7 +20,12 @@ done
 grep -q "VOC platform is up" "$log" || fail "voc up did not print its banner"
 broker=$(cat "$dir/state/broker")
 
+key=$(cat "$dir/state/gateway-key")
+unauth=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$ingest_port/v1/interactions" -H 'Content-Type: application/json' -d '{}')
+[[ "$unauth" == 401 ]] || fail "a request without a gateway key answered $unauth, not 401"
+
 answer=$(curl -s -w ' %{http_code}' -X POST "http://127.0.0.1:$ingest_port/v1/interactions" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $key" \
   -d '{"customerId":"SMOKE-1","channel":"app_feedback","businessLine":"wealth","occurredAt":"2026-11-20T10:00:00Z","text":"赎回到账太慢了"}')
 [[ "$answer" == *" 202" ]] || fail "POST answered: $answer"
 
@@ -32,9 +37,18 @@ for _ in $(seq 1 50); do
 done
 [[ "$seen" == *'"channel":"app_feedback"'* ]] || fail "timeline never showed the interaction: $seen"
 
+# A recording by multipart, as a hotline recorder would send it (a 1 s stereo WAV).
+python3 -c 'import wave,sys; w=wave.open(sys.argv[1],"wb"); w.setnchannels(2); w.setsampwidth(2); w.setframerate(8000); w.writeframes(bytes(32000)); w.close()' "$dir/call.wav"
+upload=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$ingest_port/v1/interactions" -H "Authorization: Bearer $key" \
+  -F 'metadata={"customerId":"SMOKE-1","channel":"hotline_call","businessLine":"wealth","occurredAt":"2026-11-20T10:05:00Z"};type=application/json' \
+  -F "audio=@$dir/call.wav;type=audio/wav")
+[[ "$upload" == *" 202" && "$upload" == *'"layout":"stereo_agent_left"'* ]] || fail "upload answered: $upload"
+blob=$(echo "$upload" | sed -E 's/.*"uri":"file:\/\/([^"]*)".*/\1/')
+[ -f "$blob" ] && cmp -s "$blob" "$dir/call.wav" || fail "the uploaded recording is not in the blob store at $blob"
+
 headers=$(kcat -C -b "$broker" -t voc.interaction.received.v1 -o beginning -c 1 -e -q -f '%h')
 for h in ce_specversion=1.0 ce_type=voc.interaction.received.v1 ce_source=/voc/ingest ce_subject=SMOKE-1 ce_id= ce_time= traceparent=; do
   [[ "$headers" == *"$h"* ]] || fail "kcat shows no $h in: $headers"
 done
-echo "smoke: voc up accepted, projected and served the interaction; kcat read it with headers $headers"
+echo "smoke: voc up refused a keyless request, accepted text and a recording, projected and served it; kcat read it with headers $headers"
 echo "smoke: 1 passed, 0 failed"
