@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "voc", targets: ["voc"]),
         .executable(name: "voc-ingest", targets: ["voc-ingest"]),
         .executable(name: "voc-projector", targets: ["voc-projector"]),
+        .executable(name: "voc-analyze", targets: ["voc-analyze"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -30,6 +31,12 @@ let package = Package(
             path: "Shared/CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFriso",
+            path: "Shared/CFriso",
+            pkgConfig: "friso",
+            providers: [.apt(["libfriso-dev", "friso-dict"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
         .target(
@@ -101,11 +108,28 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Analyze",
+            dependencies: [
+                "CFriso", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Analyze/Analyze",
+            resources: [.copy("Resources/rules"), .copy("Migrations")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-analyze",
+            dependencies: ["Analyze", "VOCRuntime"],
+            path: "Services/Analyze/voc-analyze",
+            swiftSettings: strict
+        ),
+
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI/voc",
@@ -116,10 +140,12 @@ let package = Package(
         .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema"], path: "Tests/AnalyzeTests",
+                    resources: [.copy("Labelled")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"
