@@ -92,7 +92,7 @@ public final class Analyzer: Sendable {
         let scores = words.map { sentiment.score(words: $0) }
         let overall = sentiment.overall(zip(scores, input.utterances).map { ($0, $1.speaker == .agent) })
 
-        let document = compiled.document(zip(input.utterances, blanked).map { ($0.speaker, $1) })
+        let document = compiled.document(zip(input.utterances, blanked).map { ($0.speaker, $1) }, channel: input.channel)
         let categories = Categorizer().categorize(document, rules: compiled)
         let compliance = ComplianceChecker().check(document, channel: input.channel, rules: compiled)
         let extractor = ProfileFactExtractor()
@@ -101,9 +101,15 @@ public final class Analyzer: Sendable {
         let risk = scorer.complaintRisk(document, sentiment: overall.score, rules: compiled)
         let effort = scorer.effort(document, rules: compiled)
 
-        let terms = KeywordExtractor.candidates(words.flatMap { $0.map(EnglishStemmer.stem) })
+        // Counted by stem ("refunds", "refunded" → refund), shown as first written.
+        var surface: [String: String] = [:]
+        let terms = KeywordExtractor.candidates(words.flatMap { $0 }).map { word -> String in
+            let stem = EnglishStemmer.stem(word)
+            if surface[stem] == nil { surface[stem] = word }
+            return stem
+        }
         let termSet = Set(terms)
-        let top = keywords.extract(terms, corpus: corpus, including: termSet)
+        let top = keywords.extract(terms, corpus: corpus, including: termSet).map { (term: surface[$0.term] ?? $0.term, weight: $0.weight) }
 
         let isComplaint = overall.label == "negative" || risk.value >= 0.4
         var update: ClusterBook.Update?

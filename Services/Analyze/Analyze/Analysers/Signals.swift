@@ -14,7 +14,7 @@ public struct SignalScorer: Sendable {
     func complaintRisk(_ document: MatchDocument, sentiment: Double, rules: CompiledRules) -> Score {
         var score = combine(rules.complaintRisk, document, rules: rules)
         if sentiment < -0.3 {
-            score.value = 1 - (1 - score.value) * (1 - min(0.5, -sentiment * 0.5))
+            score.value = ((1 - (1 - score.value) * (1 - min(0.5, -sentiment * 0.5))) * 1000).rounded() / 1000
             score.signals.append("negative_sentiment")
         }
         return score

@@ -59,8 +59,8 @@ public final class CompiledRules: Sendable {
     }
 
     /// Matches every phrase of the pack in the utterances.
-    func document(_ utterances: [(speaker: SpeakerRole, text: String)]) -> MatchDocument {
-        MatchDocument(utterances: utterances.map { utterance in
+    func document(_ utterances: [(speaker: SpeakerRole, text: String)], channel: String) -> MatchDocument {
+        MatchDocument(channel: channel, utterances: utterances.map { utterance in
             let normalized = MatchText.normalize(utterance.text)
             return MatchUtterance(speaker: utterance.speaker, text: utterance.text, normalized: normalized,
                                   hits: index.search(normalized))
@@ -102,7 +102,7 @@ public final class CompiledRules: Sendable {
                 let near = rule.near.map { (a: ids($0.a), b: ids($0.b), within: $0.within) }
                 compiled.append(CompiledRule(
                     phrases: ids(rule.keywords) + ids(rule.phrases), regex: regex, near: near, speaker: speaker,
-                    weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: (rule.unless ?? []).map(MatchText.phrase)))
+                    channels: rule.channels.map(Set.init), weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: (rule.unless ?? []).map(MatchText.phrase)))
             }
             return compiled
         }
@@ -115,6 +115,7 @@ struct CompiledRule: @unchecked Sendable {  // NSRegularExpression is immutable 
     var regex: NSRegularExpression?
     var near: (a: [Int], b: [Int], within: Int)?
     var speaker: SpeakerRole?
+    var channels: Set<String>?
     var weight: Double
     var negated: MatchRule.Negation
     var unless: [[Unicode.Scalar]]
@@ -128,6 +129,7 @@ struct MatchUtterance {
 }
 
 struct MatchDocument {
+    var channel: String
     var utterances: [MatchUtterance]
 }
 

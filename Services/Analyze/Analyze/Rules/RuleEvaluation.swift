@@ -4,6 +4,7 @@ extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
         var found: [RuleHit] = []
+        if let channels = rule.channels, !channels.contains(document.channel) { return found }
         for (number, utterance) in document.utterances.enumerated() {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
             if let position = firstMatch(rule, utterance) { found.append(RuleHit(utterance: number, position: position)) }

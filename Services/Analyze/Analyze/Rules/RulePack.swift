@@ -60,8 +60,9 @@ public struct RulePack: Codable, Sendable {
 ///   compared by Porter stem, so `refund` matches "refunded"). Both behave alike;
 ///   two names let a file separate single words from longer wording.
 /// - `regex`: an ICU regular expression on the lower-cased utterance.
-/// - `near`: a word of `near.a` and a word of `near.b` within `near.within` characters.
-/// - `speaker`: only utterances of `agent` or `customer`.
+/// - `near`: a word of `near.a` and a word of `near.b`, their starts at most `near.within`
+///   characters apart (English words count their letters and a space), commas allowed between.
+/// - `speaker`: only utterances of `agent` or `customer`; `channels`: only interactions of these channels.
 /// - `negated`: `skip` ignores a match right after a negation (不保本 is not 保本),
 ///   `allow` keeps it, `only` keeps only negated matches.
 /// - `unless`: a match is ignored when one of these occurs in its clause
@@ -72,6 +73,8 @@ public struct MatchRule: Codable, Sendable {
     public var regex: String?
     public var near: Near?
     public var speaker: String?
+    /// Only interactions of these channels (e.g. `advisor_call`).
+    public var channels: [String]?
     public var weight: Double = 1
     /// Absent: `allow` for categories and cues (没有收到退款 is still about a refund),
     /// `skip` for compliance and profile facts.
@@ -149,6 +152,7 @@ extension MatchRule {
         regex = try c.decodeIfPresent(String.self, forKey: .regex)
         near = try c.decodeIfPresent(Near.self, forKey: .near)
         speaker = try c.decodeIfPresent(String.self, forKey: .speaker)
+        channels = try c.decodeIfPresent([String].self, forKey: .channels)
         weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
         negated = try c.decodeIfPresent(Negation.self, forKey: .negated)
         unless = try c.decodeIfPresent([String].self, forKey: .unless)

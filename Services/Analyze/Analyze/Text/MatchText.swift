@@ -35,7 +35,7 @@ public enum MatchText {
             } else {
                 flushWord()
                 if isClausePunctuation(scalar) {
-                    if out.last == " " { out.removeLast() }
+                    // The word before keeps its closing space, so " third time " matches before "!".
                     if out.last != boundary { out.append(boundary) }
                 } else if scalar.properties.isWhitespace || !(scalar.properties.isAlphabetic || scalar.properties.numericType != nil) {
                     continue
