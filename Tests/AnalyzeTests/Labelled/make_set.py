@@ -259,8 +259,70 @@ add("zh-cmp-14", ADV, [(A, "您好，我是农业银行的客户经理黄蕾，�
                        (A, "您放心，这款产品保证本金安全，收益也有保障。"), (C, "那就好。")], P,
     compliance=["risk_disclosure_missing", "guaranteed_return_promise", "customer_confirmation_missing"], facts=["life.elderly"])
 
-out = Path(__file__).resolve().parent / "labelled.jsonl"
-with open(out, "w", encoding="utf-8") as f:
-    for item in items:
-        f.write(json.dumps(item, ensure_ascii=False) + "\n")
-print(f"{len(items)} items -> {out}")
+def write(name, rows):
+    out = Path(__file__).resolve().parent / name
+    with open(out, "w", encoding="utf-8") as f:
+        for item in rows:
+            f.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} items -> {out}")
+
+write("labelled.jsonl", items)
+
+# --- held-out: written after the rule pack was frozen, never used to tune it ---
+items = []
+ID4 = id_card("510104", "19700815", "602")
+CARD4 = luhn_card("625807", 18)
+add("h-1", "hotline_call", [(C, "喂，你好，我那个信用卡这个月账单金额不对，多了一笔八百多的分期手续费，我没有办过分期啊。"), (A, "好的，我帮您核实。")], ["fees_interest"])
+add("h-2", "chat", [(C, "请问下个月的房贷我想晚几天还，可以吗？工资还没发。")], ["repayment"])
+add("h-3", "app_feedback", [(C, "更新之后app一直转圈，指纹登录用不了。")], ["account_access"])
+add("h-4", "hotline_call", [(C, "你们外包的催收公司骂人，还说要去我单位闹，我要投诉！")], ["collection_conduct"])
+add("h-5", "email", [(C, "I noticed a late payment marked on my credit file although I paid before the due date.")], ["credit_report", "repayment"])
+add("h-6", "chat", [(C, "Could you reverse the foreign transaction fee? I was told the card had no such fees.")], ["fees_interest", "refund_cancellation"])
+add("h-7", "hotline_call", [(C, "我买的那个理财到期了，想赎回，但是页面一直显示处理中。")], ["redemption_withdrawal"])
+add("h-8", "chat", [(C, "Someone in another city used my debit card at an ATM, I still have the card with me!")], ["fraud_security"])
+add("h-9", "hotline_call", [(C, "我打了四次电话，每次都让我等，每次都说会回电，结果没有一个人回我。")], ["service_quality"])
+add("h-10", "app_feedback", [(C, "为什么你们会有我的家庭住址和单位信息？我没有授权过。")], ["privacy_data"])
+add("h-11", "video", [(C, "刚才那位经理讲得很清楚，态度也很好，谢谢你们。")], ["praise"])
+add("h-12", "email", [(C, "What savings accounts do you offer for children? Is there a minimum deposit?")], ["product_inquiry"])
+add("h-13", "chat", [(C, "I want to cancel the insurance add-on I never asked for and get a refund of the premiums.")], ["refund_cancellation"])
+add("h-14", "hotline_call", [(C, "你们的人冒充公安给我打电话，说我的账户涉嫌洗钱，要我把钱转到安全账户。")], ["fraud_security"])
+add("h-15", "chat", [(C, "提现到银行卡三天了还没到，客服只会说请耐心等待。")], ["redemption_withdrawal", "service_quality"])
+add("h-16", "hotline_call", [(C, "I can't log into the app since I changed my phone, and the SMS code never comes.")], ["account_access"])
+add("h-17", "email", [(C, "Thanks to Kevin at your downtown branch, he explained everything clearly and was very kind.")], ["praise"])
+add("h-18", "hotline_call", [(C, "罚息怎么比本金还多？你们这是高利贷吧！")], ["fees_interest"])
+add("h-19", "chat", [(C, "The collection agent told my mother I would go to jail if I don't pay.")], ["collection_conduct"])
+add("h-20", "app_feedback", [(C, "能不能出一个查询征信的入口？想看看自己的信用分。")], ["credit_report", "product_inquiry"])
+add("h-21", "hotline_call", [(C, f"我的身份证是{ID4}，卡号{CARD4}，我要挂失，卡丢了。")], ["fraud_security"],
+    pii=[("id_card", ID4), ("bank_card", CARD4)])
+add("h-22", "chat", [(C, "我电话是 186-2233-4455，工作日晚上联系我，邮箱 li_na88@qq.com 也行。")], [],
+    pii=[("mobile", "186-2233-4455"), ("email", "li_na88@qq.com")])
+add("h-23", "email", [(C, "Policy number 6222 0000 0000 0000 should be on file, please check the premium charge.")], ["fees_interest"], pii=[])
+add("h-24", "hotline_call", [(C, "办公室电话021-55558888转分机，或者直接打我手机15011112222。")], [],
+    pii=[("landline", "021-55558888"), ("mobile", "15011112222")])
+add("h-25", "hotline_call", [(C, "我年纪大了，眼睛不好，血压也高，你们那个短信验证码字太小看不清。")], ["account_access"],
+    facts=["life.elderly", "health.hypertension"])
+add("h-26", "chat", [(C, "My son is starting college next month, is there a student credit card for him?")], ["product_inquiry"],
+    facts=["family.child_student"])
+add("h-27", "hotline_call", [(C, "上次活动送我高尔夫体验课，挺好的，我平时就爱打高尔夫。")], ["praise"], facts=["interest.golf"])
+add("h-28", "email", [(C, "I don't drink alcohol, so please don't send wine as the loyalty gift again; a tea set would be better, I drink tea daily.")], [],
+    facts=["health.alcohol_avoid", "interest.tea"])
+add("h-29", ADV, [(A, "李先生您好，我是广发银行理财经理何静，工号GF3301。"), (C, "这个产品收益怎么样？"),
+                  (A, "业绩比较基准是3.5%，但这不是承诺，产品不保本，有可能亏损。"), (C, "嗯，这个我知道，我接受。")], P, compliance=[])
+add("h-30", ADV, [(A, "大姐，这个产品我们行卖了十年了，从来没亏过，保证您每年6个点。"), (C, "真的吗？那我买二十万。")], P,
+    compliance=["identity_not_stated", "risk_disclosure_missing", "guaranteed_return_promise", "customer_confirmation_missing"])
+add("h-31", ADV, [(A, "Hello, I'm Grace, a licensed adviser with Summit Bank."), (C, "Can I lose money with this fund?"),
+                  (A, "Yes, the fund is not guaranteed and its value can fall."), (C, "Okay.")], P, compliance=["customer_confirmation_missing"])
+add("h-32", ADV, [(A, "您好，我是邮储银行的理财经理林峰。"), (A, "这款产品本金有保障，肯定不会亏，您放一百个心。"), (C, "那我明白了。")], P,
+    compliance=["risk_disclosure_missing", "guaranteed_return_promise", "customer_confirmation_missing"])
+add("h-33", ADV, [(A, "Hi, this is Omar from Bay Securities, licence number 4471."), (A, "There's no guarantee on this product, you could lose some of your capital."),
+                  (C, "I understand the risks, please go ahead.")], P, compliance=[])
+add("h-34", ADV, [(A, "您好，我是宁波银行的客户经理方圆，工号NB009。"), (C, "我确认买。"), (A, "好的，这款产品有风险，可能亏损本金。"), (A, "那就这样。")], P,
+    compliance=["customer_confirmation_missing"])
+add("h-35", "hotline_call", [(C, "我的花呗分期提前还了，为什么利息还照扣？客服转了三个人都说不清楚。")], ["repayment", "fees_interest", "service_quality"])
+add("h-36", "chat", [(C, "你好，请问周末能办业务吗？")], [])
+add("h-37", "email", [(C, "Please stop selling my information to loan companies, I get ten spam calls a day.")], ["privacy_data"])
+add("h-38", "hotline_call", [(C, "基金赎回到账要几天？我急着用钱给孩子交学费。")], ["redemption_withdrawal"], facts=["family.child_student"])
+add("h-39", "chat", [(C, "I was double billed for the annual membership and the agent on the phone was really rude about it.")], ["fees_interest", "service_quality"])
+add("h-40", "app_feedback", [(C, "客服小李非常耐心，帮我找回了密码，五星好评！")], ["praise", "account_access"])
+
+write("heldout.jsonl", items)

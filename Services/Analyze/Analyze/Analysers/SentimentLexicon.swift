@@ -23,7 +23,7 @@ public struct SentimentLexicon: Sendable {
         positive: [
             "满意", "好", "很好", "不错", "谢谢", "感谢", "多谢", "专业", "耐心", "及时", "快", "方便", "赞", "棒", "高效", "周到",
             "热情", "清楚", "解决", "帮忙", "优秀", "靠谱", "舒服", "喜欢", "开心", "高兴", "顺利", "感激", "给力", "贴心", "细致",
-            "点赞", "表扬", "好评", "负责", "认真", "放心", "满分", "利索", "温柔", "礼貌", "到位", "省心",
+            "点赞", "表扬", "好评", "没问题", "负责", "认真", "放心", "满分", "利索", "温柔", "礼貌", "到位", "省心",
             "good", "great", "excellent", "thank", "thanks", "helpful", "quick", "fast", "easy", "satisfied", "happy", "love",
             "appreciate", "resolved", "professional", "patient", "friendly", "kind", "wonderful", "smooth", "clear", "perfect",
             "awesome", "nice", "pleased", "polite", "efficient", "amazing", "fantastic", "grateful", "recommend",

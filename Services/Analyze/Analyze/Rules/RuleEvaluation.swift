@@ -65,12 +65,23 @@ extension CompiledRules {
 
     /// A negation word right before `start` in the same clause: for Chinese the word must
     /// end at most two characters before the match (不保本, 不能保证收益, but not
-    /// 不用担心…保本); for English within the five words before it (cannot promise you won't lose).
+    /// 不用担心…保本); for English among the three words before it ("cannot promise you
+    /// won't lose", but not "cannot guarantee returns and you could lose").
     func isNegated(_ text: [Unicode.Scalar], start: Int) -> Bool {
         let latin = text[start] == " "
-        let reach = latin ? 32 : 5
         var from = start
-        while from > 0, start - from < reach, text[from - 1] != MatchText.boundary { from -= 1 }
+        var spaces = 0
+        while from > 0, text[from - 1] != MatchText.boundary {
+            if latin {
+                if text[from - 1] == " " {
+                    spaces += 1
+                    if spaces > 3 { break }
+                }
+            } else if start - from >= 5 {
+                break
+            }
+            from -= 1
+        }
         let windowEnd = latin ? start + 1 : start
         guard from < windowEnd else { return false }
         let window = Array(text[from..<windowEnd])
