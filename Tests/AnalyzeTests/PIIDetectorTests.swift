@@ -62,6 +62,14 @@ struct PIIDetectorTests {
         #expect(detector.redact("call 13912345678 now", detector.find(in: "call 13912345678 now")) == "call [mobile] now")
     }
 
+    @Test("several findings of one type in an utterance are all redacted and blanked")
+    func repeatedType() {
+        let text = "手机13812345678，备用13987654321"
+        let found = detector.find(in: text)
+        #expect(detector.redact(text, found) == "手机[mobile]，备用[mobile]")
+        #expect(detector.blank(text, found) == "手机 ，备用 ")
+    }
+
     @Test("numbers that are no phone: 11 digits not starting 1[3-9], amounts, long serials glued to letters")
     func notPhones() {
         #expect(detector.find(in: "Call 12345678901 if needed, total 15000").isEmpty)

@@ -75,7 +75,7 @@ public struct PIIDetector: Sendable {
     public func blank(_ text: String, _ findings: [Finding]) -> String {
         guard !findings.isEmpty else { return text }
         var copy = self
-        copy.placeholders = Dictionary(uniqueKeysWithValues: findings.map { ($0.type, " ") })
+        copy.placeholders = Dictionary(findings.map { ($0.type, " ") }, uniquingKeysWith: { first, _ in first })
         return copy.redact(text, findings)
     }
 
