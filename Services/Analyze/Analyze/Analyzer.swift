@@ -149,11 +149,8 @@ public final class Analyzer: Sendable {
         return Analysis(insight: insight, learning: Learning(terms: termSet, cluster: update))
     }
 
-    /// `yyyy-MM` in China Standard Time, where the contact centre works.
+    /// `yyyy-MM` in China Standard Time (UTC+8, no daylight saving), where the contact centre works.
     static func month(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month], from: date)
-        return String(format: "%04d-%02d", parts.year ?? 1970, parts.month ?? 1)
+        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(7))
     }
 }

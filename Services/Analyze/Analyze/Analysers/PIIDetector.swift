@@ -194,7 +194,7 @@ public struct PIIDetector: Sendable {
             while end < s.count, Self.isDomainPart(s[end]) { end += 1 }
             while end > at + 1, s[end - 1] == "." || s[end - 1] == "-" { end -= 1 }
             guard start < at, let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
-                  end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy({ $0.properties.isAlphabetic && $0.isASCII }) else { continue }
+                  end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy(Self.isASCIILetter) else { continue }
             found.append(Finding(type: "email", value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
         }
         return found
@@ -204,12 +204,13 @@ public struct PIIDetector: Sendable {
 
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
     static func isSeparator(_ c: Unicode.Scalar) -> Bool { c == " " || c == "-" || c == "\u{00A0}" }
-    static func isWordish(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || isDigit(c)) }
+    static func isWordish(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isDigit(c) }
+    static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (65...90).contains(c.value) || (97...122).contains(c.value) }
     static func isLocalPart(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII && (c.properties.isAlphabetic || isDigit(c) || "._%+-".unicodeScalars.contains(c))
+        isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-"
     }
     static func isDomainPart(_ c: Unicode.Scalar) -> Bool {
-        c.isASCII && (c.properties.isAlphabetic || isDigit(c) || c == "." || c == "-")
+        isASCIILetter(c) || isDigit(c) || c == "." || c == "-"
     }
 
     static func mask(_ value: String, type: String) -> String {

@@ -31,17 +31,15 @@ public struct SentimentAnalyzer: Sendable {
                 multiplier = 1
                 continue
             }
-            let key = lexicon.key(word)
-            if lexicon.negators.contains(key) {
+            switch lexicon.entries[lexicon.key(word)] {
+            case .negator:
                 negateReach = 3
                 continue
-            }
-            if let factor = lexicon.intensifiers[key] {
+            case .intensifier(let factor):
                 multiplier *= factor
                 multiplierReach = 3
                 continue
-            }
-            if let polarity = lexicon.polarity[key] {
+            case .polarity(let polarity):
                 var value = polarity * multiplier
                 if negateReach > 0 { value = -value * 0.8 }
                 sum += value
@@ -49,6 +47,8 @@ public struct SentimentAnalyzer: Sendable {
                 multiplier = 1
                 multiplierReach = 0
                 continue
+            case nil:
+                break
             }
             if negateReach > 0 { negateReach -= 1 }
             if multiplierReach > 0 {

@@ -5,6 +5,15 @@ public struct SentimentLexicon: Sendable {
     public var negators: Set<String>
     public var intensifiers: [String: Double]
 
+    /// What a word does, found with one lookup.
+    enum Entry {
+        case polarity(Double)
+        case negator
+        case intensifier(Double)
+    }
+
+    let entries: [String: Entry]
+
     /// Index form of a word: Porter stem for Latin words, Chinese as written.
     func key(_ word: String) -> String { EnglishStemmer.stem(word) }
 
@@ -17,6 +26,11 @@ public struct SentimentLexicon: Sendable {
         self.polarity = polarity
         self.negators = Set(negators.map(EnglishStemmer.stem))
         self.intensifiers = Dictionary(intensifiers.map { (EnglishStemmer.stem($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        var entries: [String: Entry] = [:]
+        for (word, value) in polarity { entries[word] = .polarity(value) }
+        for (word, factor) in self.intensifiers { entries[word] = .intensifier(factor) }
+        for word in self.negators { entries[word] = .negator }
+        self.entries = entries
     }
 
     public static let standard = SentimentLexicon(

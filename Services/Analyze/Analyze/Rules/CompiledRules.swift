@@ -125,7 +125,7 @@ struct MatchUtterance {
     var speaker: SpeakerRole
     var text: String
     var normalized: [Unicode.Scalar]
-    var hits: [Int: [Int]]
+    var hits: PhraseIndex.Hits
 }
 
 struct MatchDocument {

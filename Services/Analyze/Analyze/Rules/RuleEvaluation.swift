@@ -30,11 +30,11 @@ extension CompiledRules {
             if accepts(rule, utterance.normalized, start: start, length: length) { best = start }
         }
         for id in rule.phrases {
-            for start in utterance.hits[id] ?? [] { consider(start, length: index.phrase(id).count) }
+            for start in utterance.hits[id] { consider(start, length: index.phrase(id).count) }
         }
         if let near = rule.near {
-            let a = near.a.flatMap { id in (utterance.hits[id] ?? []).map { ($0, index.phrase(id).count) } }
-            let b = near.b.flatMap { id in (utterance.hits[id] ?? []).map { ($0, index.phrase(id).count) } }
+            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
+            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
             for (start, length) in a where b.contains(where: { abs($0.0 - start) <= near.within }) {
                 consider(start, length: length)
             }

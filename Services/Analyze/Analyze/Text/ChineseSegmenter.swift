@@ -91,7 +91,8 @@ public final class ChineseSegmenter: @unchecked Sendable {
     }
 
     static func isPunctuation(_ word: String) -> Bool {
-        word.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
+        guard let first = word.unicodeScalars.first, !isCJK(first) else { return false }
+        return word.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
     }
 
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {

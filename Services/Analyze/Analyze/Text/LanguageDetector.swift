@@ -9,7 +9,7 @@ public enum LanguageDetector {
         var han = 0, latin = 0
         for scalar in text.unicodeScalars {
             if ChineseSegmenter.isCJK(scalar) { han += 1 }
-            else if scalar.isASCII, scalar.properties.isAlphabetic { latin += 1 }
+            else if (65...90).contains(scalar.value) || (97...122).contains(scalar.value) { latin += 1 }
         }
         if han == 0 && latin == 0 { return "und" }
         return han * 4 >= latin && han > 0 ? "zh" : "en"

@@ -21,6 +21,11 @@ public enum MatchText {
             wordIsLetters = true
         }
         for original in text.unicodeScalars {
+            if ChineseSegmenter.isCJK(original) {
+                flushWord()
+                out.append(original)
+                continue
+            }
             var scalar = original
             if (0xFF01...0xFF5E).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFEE0) { scalar = ascii }
             let v = scalar.value

@@ -5,6 +5,8 @@ public struct PhraseIndex: Sendable {
     private var phrases: [[Unicode.Scalar]] = []
     private var ids: [[Unicode.Scalar]: Int] = [:]
     private var buckets: [UInt64: [Int]] = [:]
+    /// Some phrase is a single character (then every position needs a second lookup).
+    private var hasSingles = false
 
     public init() {}
 
@@ -16,24 +18,55 @@ public struct PhraseIndex: Sendable {
         phrases.append(phrase)
         ids[phrase] = id
         buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
+        if phrase.count == 1 { hasSingles = true }
         return id
     }
 
     public func phrase(_ id: Int) -> [Unicode.Scalar] { phrases[id] }
 
-    /// Start offsets of each phrase found in `text`, by phrase id.
-    public func search(_ text: [Unicode.Scalar]) -> [Int: [Int]] {
-        var hits: [Int: [Int]] = [:]
+    public var count: Int { phrases.count }
+
+    /// Where each phrase occurs in one text.
+    public struct Hits: Sendable {
+        /// Phrase id → index into `positions`, or -1.
+        private var slot: [Int32]
+        private var positions: [[Int]] = []
+
+        init(count: Int) {
+            slot = Array(repeating: -1, count: count)
+        }
+
+        mutating func add(_ id: Int, _ position: Int) {
+            if slot[id] < 0 {
+                slot[id] = Int32(positions.count)
+                positions.append([position])
+            } else {
+                positions[Int(slot[id])].append(position)
+            }
+        }
+
+        /// Start offsets of phrase `id`, in order.
+        public subscript(id: Int) -> [Int] {
+            let index = slot[id]
+            return index < 0 ? [] : positions[Int(index)]
+        }
+
+        public var isEmpty: Bool { positions.isEmpty }
+    }
+
+    /// Start offsets of each phrase found in `text`.
+    public func search(_ text: [Unicode.Scalar]) -> Hits {
+        var hits = Hits(count: phrases.count)
         guard !text.isEmpty else { return hits }
         for position in text.indices {
             let first = text[position]
             if position + 1 < text.count, let candidates = buckets[Self.key(first, text[position + 1])] {
                 for id in candidates where Self.matches(phrases[id], text, at: position) {
-                    hits[id, default: []].append(position)
+                    hits.add(id, position)
                 }
             }
-            if let singles = buckets[Self.key(first, nil)] {
-                for id in singles { hits[id, default: []].append(position) }
+            if hasSingles, let singles = buckets[Self.key(first, nil)] {
+                for id in singles { hits.add(id, position) }
             }
         }
         return hits

@@ -12,7 +12,9 @@ public struct Tokenizer: Sendable {
     /// Words in order, each as it is written (lower-cased); clause punctuation is `|`.
     public func words(_ text: String, language: String) -> [String] {
         if language == "zh" {
-            return segmenter.segment(text).map { $0.lowercased() }
+            return segmenter.segment(text).map { word in
+                word.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? word.lowercased() : word
+            }
         }
         return Self.latinWords(text)
     }
