@@ -83,3 +83,24 @@ struct AnalyzerTests {
         #expect(throws: (any Error).self) { try decoder.decode(AnalysisInput.self, from: Data(#"{"channel":"chat","text":"x"}"#.utf8)) }
     }
 }
+
+@Suite("Insight JSON")
+struct InsightJSONTests {
+    @Test("the hand-written offline line decodes to the same insight JSONEncoder writes, escapes included")
+    func sameDocument() throws {
+        let analyzer = try Fixture.analyzer()
+        var input = Fixture.input(id: "json-\"1\"", channel: "advisor_call", [
+            (.agent, "这款产品保本，\"稳赚\"\\不赔\n"), (.customer, "我有高血压，手机13812345678，年费扣了两次，太离谱了，投诉！"),
+        ])
+        input.utterances[0].startMs = 0
+        input.utterances[0].endMs = 1200
+        let insight = analyzer.analyzeAndLearn(input)
+        #expect(!insight.compliance.isEmpty && !insight.pii.isEmpty && !insight.profileFacts.isEmpty && insight.cluster != nil)
+        let fast = Data(InsightJSON.offlineLine(insight))
+        let object = try JSONSerialization.jsonObject(with: fast) as? [String: Any]
+        #expect(object?["id"] as? String == insight.insightId && object?["sourceId"] as? String == "json-\"1\"")
+        let decoded = try JSONCoding.decoder().decode(InsightProduced.self, from: fast)
+        let encoder = JSONCoding.encoder()
+        #expect(try encoder.encode(decoded) == encoder.encode(insight))
+    }
+}

@@ -40,7 +40,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
             try evaluate(analyzer, path: eval)
             return
         }
-        let encoder = JSONCoding.encoder()
         let decoder = JSONCoding.decoder()
         var failures = 0
         var number = 0
@@ -50,9 +49,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             if line.allSatisfy(\.isWhitespace) { continue }
             do {
                 let input = try decoder.decode(AnalysisInput.self, from: Data(line.utf8))
-                var data = try encoder.encode(OfflineInsight(analyzer.analyzeAndLearn(input)))
-                data.append(0x0A)
-                output.write(data)
+                var line = InsightJSON.offlineLine(analyzer.analyzeAndLearn(input))
+                line.append(0x0A)
+                output.write(Data(line))
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("line \(number): not analysed: \(error)\n".utf8))

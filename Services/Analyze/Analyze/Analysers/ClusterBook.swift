@@ -27,19 +27,54 @@ public final class ClusterBook: Sendable {
 
     public let threshold: Double
     public let maxTerms: Int
-    private let state: Mutex<Snapshot>
+    private let state: Mutex<State>
+
+    /// The clusters, plus per group each centroid's norm and which clusters hold a term,
+    /// so a complaint is compared only with the clusters that share a keyword.
+    private struct State {
+        var book = Snapshot()
+        var norms: [String: [Double]] = [:]
+        var index: [String: [String: [Int]]] = [:]
+        /// Cluster id → its position in its group.
+        var positions: [String: Int] = [:]
+
+        init(_ snapshot: Snapshot) {
+            for (group, clusters) in snapshot.groups {
+                for cluster in clusters { put(cluster, group: group) }
+            }
+        }
+
+        mutating func put(_ cluster: Cluster, group: String) {
+            var clusters = book.groups[group] ?? []
+            let position: Int
+            if let existing = positions[cluster.id] {
+                position = existing
+                clusters[existing] = cluster
+                norms[group]![existing] = ClusterBook.norm(cluster.centroid)
+            } else {
+                position = clusters.count
+                positions[cluster.id] = position
+                clusters.append(cluster)
+                norms[group, default: []].append(ClusterBook.norm(cluster.centroid))
+            }
+            book.groups[group] = clusters
+            for term in cluster.centroid.keys where !(index[group]?[term]?.contains(position) ?? false) {
+                index[group, default: [:]][term, default: []].append(position)
+            }
+        }
+    }
 
     public init(threshold: Double = 0.3, maxTerms: Int = 30, _ snapshot: Snapshot = Snapshot()) {
         self.threshold = threshold
         self.maxTerms = maxTerms
-        state = Mutex(snapshot)
+        state = Mutex(State(snapshot))
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLock { $0.book } }
 
     /// Replaces every cluster (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        state.withLock { $0 = snapshot }
+        state.withLock { $0 = State(snapshot) }
     }
 
     /// Where a complaint goes: the cluster as it is once the complaint joined it.
@@ -55,11 +90,17 @@ public final class ClusterBook: Sendable {
         let norm = Self.norm(vector)
         guard norm > 0 else { return nil }
         let group = "\(businessLine)|\(month)"
-        return state.withLock { book in
-            let clusters = book.groups[group] ?? []
+        return state.withLock { state in
+            let clusters = state.book.groups[group] ?? []
+            var candidates = Set<Int>()
+            for term in vector.keys { candidates.formUnion(state.index[group]?[term] ?? []) }
             var best: (index: Int, similarity: Double)?
-            for (index, cluster) in clusters.enumerated() {
-                let similarity = Self.cosine(vector, norm, cluster.centroid)
+            for index in candidates.sorted() {
+                let centroidNorm = state.norms[group]![index]
+                guard centroidNorm > 0 else { continue }
+                var dot = 0.0
+                for (term, weight) in vector { dot += weight * (clusters[index].centroid[term] ?? 0) }
+                let similarity = dot / (norm * centroidNorm)
                 if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
             }
             if let best, best.similarity >= threshold {
@@ -78,15 +119,7 @@ public final class ClusterBook: Sendable {
 
     /// Records a proposed assignment (the cluster replaces the one with its id, or is added).
     public func apply(_ update: Update) {
-        state.withLock { book in
-            var clusters = book.groups[update.group] ?? []
-            if let index = clusters.firstIndex(where: { $0.id == update.cluster.id }) {
-                clusters[index] = update.cluster
-            } else {
-                clusters.append(update.cluster)
-            }
-            book.groups[update.group] = clusters
-        }
+        state.withLock { $0.put(update.cluster, group: update.group) }
     }
 
     private func trim(_ vector: [String: Double]) -> [String: Double] {
@@ -97,13 +130,5 @@ public final class ClusterBook: Sendable {
 
     static func norm(_ vector: [String: Double]) -> Double {
         vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    }
-
-    static func cosine(_ vector: [String: Double], _ norm: Double, _ centroid: [String: Double]) -> Double {
-        let centroidNorm = Self.norm(centroid)
-        guard centroidNorm > 0 else { return 0 }
-        var dot = 0.0
-        for (term, weight) in vector { dot += weight * (centroid[term] ?? 0) }
-        return dot / (norm * centroidNorm)
     }
 }

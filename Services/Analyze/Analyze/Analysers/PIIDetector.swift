@@ -59,16 +59,21 @@ public struct PIIDetector: Sendable {
     /// `text` with every finding replaced by its placeholder.
     public func redact(_ text: String, _ findings: [Finding]) -> String {
         guard !findings.isEmpty else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var position = 0
-        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= position {
-            out.append(contentsOf: scalars[position..<finding.start])
-            out.append(contentsOf: (placeholders[finding.type] ?? "[\(finding.type)]").unicodeScalars)
-            position = finding.end
+        let scalars = text.unicodeScalars
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var position = scalars.startIndex
+        var offset = 0
+        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset {
+            let start = scalars.index(position, offsetBy: finding.start - offset)
+            let end = scalars.index(start, offsetBy: finding.end - finding.start)
+            out += String(scalars[position..<start])
+            out += placeholders[finding.type] ?? "[\(finding.type)]"
+            position = end
+            offset = finding.end
         }
-        out.append(contentsOf: scalars[position...])
-        return String(out)
+        out += String(scalars[position...])
+        return out
     }
 
     /// `text` with every finding replaced by one space: what the other analysers read.
