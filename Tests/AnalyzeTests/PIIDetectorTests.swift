@@ -53,6 +53,14 @@ struct PIIDetectorTests {
         #expect(detector.find(in: "ticket 1234 5678 9012 3456 is not a card").isEmpty)
     }
 
+    @Test("the Luhn digit the benchmark uses agrees with an independent computation")
+    func luhnDigit() {
+        for body in ["622202123456789012", "436742123456789", "7992739871"] {
+            #expect(String(PIIDetector.luhnDigit(body)) == String(Fixture.luhnCard(body).last!))
+        }
+        #expect(PIIDetector.luhnDigit("7992739871") == "3")
+    }
+
     @Test("mainland mobiles with spaces, dashes or +86; landlines with an area code")
     func phones() {
         let text = "手机138-1234-5678，或 139 8765 4321，或+86 186 0000 1234；座机010-62345678和0755-86001234"

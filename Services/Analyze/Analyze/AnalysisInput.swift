@@ -7,31 +7,6 @@ import VOCSchema
 /// "utterances": [{"speaker", "text"}]}`; a transcript or interaction event (with
 /// `transcriptId`/`interactionId`, and `text` instead of `utterances`) is read too.
 public struct AnalysisInput: Sendable, Decodable {
-    public struct Utterance: Sendable, Decodable {
-        public var speaker: SpeakerRole
-        public var text: String
-        public var startMs: Int?
-        public var endMs: Int?
-
-        public init(speaker: SpeakerRole, text: String, startMs: Int? = nil, endMs: Int? = nil) {
-            self.speaker = speaker
-            self.text = text
-            self.startMs = startMs
-            self.endMs = endMs
-        }
-
-        enum CodingKeys: String, CodingKey { case speaker, text, startMs, endMs }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let role = try c.decodeIfPresent(String.self, forKey: .speaker) ?? "unknown"
-            speaker = SpeakerRole(rawValue: role) ?? .unknown
-            text = try c.decode(String.self, forKey: .text)
-            startMs = try c.decodeIfPresent(Int.self, forKey: .startMs)
-            endMs = try c.decodeIfPresent(Int.self, forKey: .endMs)
-        }
-    }
-
     /// The source's id: the transcript id in the pipeline, the line's `id` offline.
     public var id: String
     public var interactionId: String
@@ -40,6 +15,7 @@ public struct AnalysisInput: Sendable, Decodable {
     public var channel: String
     public var businessLine: String
     public var occurredAt: Date?
+    /// VOCSchema's ``Utterance``: speaker, text, optional times.
     public var utterances: [Utterance]
 
     public init(id: String, interactionId: String? = nil, customerId: String = "unknown", language: String? = nil,

@@ -34,7 +34,7 @@ public struct AnalyzeConfiguration: Sendable {
         clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
         persistState = config.bool(forKey: "analyze.persistState", default: true)
         store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: "postgres://voc@127.0.0.1:55432/voc"),
+            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
             maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
     }
 

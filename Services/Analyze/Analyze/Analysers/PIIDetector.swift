@@ -175,7 +175,17 @@ public struct PIIDetector: Sendable {
         return check[sum % 11] == c[17]
     }
 
+    /// The Luhn check digit that completes `body` (digits only), for making test data.
+    public static func luhnDigit(_ body: String) -> Character {
+        let sum = luhnSum(Array(body.unicodeScalars) + ["0"])
+        return Character(String((10 - sum % 10) % 10))
+    }
+
     static func luhn(_ digits: [Unicode.Scalar]) -> Bool {
+        luhnSum(digits) % 10 == 0
+    }
+
+    private static func luhnSum(_ digits: [Unicode.Scalar]) -> Int {
         var sum = 0
         for (position, scalar) in digits.reversed().enumerated() {
             var value = Int(scalar.value) - 48
@@ -185,7 +195,7 @@ public struct PIIDetector: Sendable {
             }
             sum += value
         }
-        return sum % 10 == 0
+        return sum
     }
 
     // MARK: - E-mail
