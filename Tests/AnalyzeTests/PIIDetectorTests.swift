@@ -78,6 +78,15 @@ struct PIIDetectorTests {
         #expect(detector.blank(text, found) == "手机 ，备用 ")
     }
 
+    @Test("full-width digits are read; offsets and the written value are kept")
+    func fullWidth() {
+        let text = "手机１３８１２３４５６７８，谢谢"
+        let found = detector.find(in: text)
+        #expect(found.map(\.type) == ["mobile"])
+        #expect(found.first?.value == "１３８１２３４５６７８" && found.first?.start == 2 && found.first?.end == 13)
+        #expect(detector.redact(text, found) == "手机[mobile]，谢谢")
+    }
+
     @Test("numbers that are no phone: 11 digits not starting 1[3-9], amounts, long serials glued to letters")
     func notPhones() {
         #expect(detector.find(in: "Call 12345678901 if needed, total 15000").isEmpty)

@@ -37,9 +37,25 @@ public struct PIIDetector: Sendable {
         "id_card": "[身份证]", "bank_card": "[bank_card]", "mobile": "[mobile]", "landline": "[landline]", "email": "[email]",
     ]
 
-    /// Every finding in `text`, in order.
+    /// Every finding in `text`, in order. Full-width digits and letters (１３８…, ＠) are
+    /// read as their ASCII forms; the finding's value keeps what was written.
     public func find(in text: String) -> [Finding] {
-        let scalars = Array(text.unicodeScalars)
+        let original = Array(text.unicodeScalars)
+        let scalars = original.map(Self.halfWidth)
+        var findings = scan(scalars)
+        for index in findings.indices {
+            findings[index].value = String(String.UnicodeScalarView(original[findings[index].start..<findings[index].end]))
+        }
+        return findings
+    }
+
+    /// U+FF01…U+FF5E to ASCII, the ideographic space to a space; one scalar for one, so offsets hold.
+    static func halfWidth(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0)! }
+        return scalar == "\u{3000}" ? " " : scalar
+    }
+
+    private func scan(_ scalars: [Unicode.Scalar]) -> [Finding] {
         var findings = emails(scalars)
         var index = 0
         while index < scalars.count {

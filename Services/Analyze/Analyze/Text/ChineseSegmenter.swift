@@ -5,8 +5,9 @@ import Synchronization
 /// Chinese word segmentation by friso (Debian's `libfriso-dev`, MMSEG complex mode)
 /// with its UTF-8 lexicon (`friso-dict`), plus the finance words of the rule pack.
 ///
-/// The lexicon is loaded once per process and only read afterwards; each call gets a
-/// task of its own, so one segmenter serves every thread.
+/// The lexicon is loaded once; each call gets a task of its own, so one segmenter serves
+/// every thread. Segmenting reads the lexicon under a shared lock; adding words (at a
+/// rule-pack reload) takes it exclusively, so a reload never races a segmentation.
 public final class ChineseSegmenter: @unchecked Sendable {
     /// The friso configuration Debian installs; it points at `/usr/share/friso/dict/UTF-8/`.
     public static let defaultIni = "/etc/friso/friso.ini"
@@ -14,6 +15,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
     private let friso: friso_t
     private let config: friso_config_t
     private let added = Mutex<Set<String>>([])
+    private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
 
     /// Loads friso's lexicon.
     /// - Parameter ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
@@ -38,11 +40,15 @@ public final class ChineseSegmenter: @unchecked Sendable {
         config.pointee.keep_urec = 1
         self.friso = friso
         self.config = config
+        lexiconLock = .allocate(capacity: 1)
+        pthread_rwlock_init(lexiconLock, nil)
     }
 
     deinit {
         friso_free(friso)
         free(config)
+        pthread_rwlock_destroy(lexiconLock)
+        lexiconLock.deallocate()
     }
 
     /// Adds domain words (保本, 赎回, 征信 …) to the lexicon so they stay whole.
@@ -55,6 +61,9 @@ public final class ChineseSegmenter: @unchecked Sendable {
             known.formUnion(new)
             return new
         }
+        guard !fresh.isEmpty else { return }
+        pthread_rwlock_wrlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
         for word in fresh {
             let exists = word.withCString { friso_dic_match(friso.pointee.dic, __LEX_CJK_WORDS__, UnsafeMutablePointer(mutating: $0)) }
             if exists == 1 { continue }
@@ -67,6 +76,8 @@ public final class ChineseSegmenter: @unchecked Sendable {
     public func segment(_ text: String) -> [String] {
         guard let task = friso_new_task() else { return [] }
         defer { friso_free_task(task) }
+        pthread_rwlock_rdlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
         var words: [String] = []
         words.reserveCapacity(text.utf8.count / 4)
         var copy = Array(text.utf8CString)
