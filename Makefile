@@ -3,16 +3,17 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk curl python3 python3-venv
+APT_PACKAGES := librdkafka-dev libfriso-dev friso-dict kcat postgresql pkg-config wrk curl python3 python3-venv util-linux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build up test bench clean
+.PHONY: help deps build up test bench bench-analyze clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
+	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
 
 ## System packages, installed only when missing.
 deps:
@@ -47,5 +48,15 @@ bench: deps
 	swift build -c release --product voc
 	.build/release/voc bench ingest
 
+## The Python peer of the analyze benchmark, in a venv of its own.
+.venv-bench/bin/peer-ok:
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install -q 'jieba==0.42.1' 'snownlp==0.12.3'
+	touch $@
+
+bench-analyze: deps .venv-bench/bin/peer-ok
+	swift build -c release --product voc
+	taskset -c 0 .build/release/voc bench analyze
+
 clean:
-	rm -rf .build .voc .venv
+	rm -rf .build .voc .venv .venv-bench

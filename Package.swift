@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "voc", targets: ["voc"]),
         .executable(name: "voc-ingest", targets: ["voc-ingest"]),
         .executable(name: "voc-projector", targets: ["voc-projector"]),
+        .executable(name: "voc-analyze", targets: ["voc-analyze"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -32,6 +33,12 @@ let package = Package(
             path: "Shared/CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFriso",
+            path: "Shared/CFriso",
+            pkgConfig: "friso",
+            providers: [.apt(["libfriso-dev", "friso-dict"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
         .target(
@@ -115,11 +122,28 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Analyze",
+            dependencies: [
+                "CFriso", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Analyze/Analyze",
+            resources: [.copy("Resources/rules"), .copy("Migrations")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-analyze",
+            dependencies: ["Analyze", "VOCRuntime"],
+            path: "Services/Analyze/voc-analyze",
+            swiftSettings: strict
+        ),
+
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -137,10 +161,12 @@ let package = Package(
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema"], path: "Tests/AnalyzeTests",
+                    resources: [.copy("Labelled")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport",
+                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

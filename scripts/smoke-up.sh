@@ -5,9 +5,9 @@ set -euo pipefail
 voc=${1:-.build/debug/voc}
 dir=$(mktemp -d /tmp/voc-smoke.XXXXXX)
 chmod 755 "$dir"
-pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2))
+pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
 log="$dir/up.log"
-"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" >"$log" 2>&1 &
+"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" --analyze-port "$analyze_port" >"$log" 2>&1 &
 pid=$!
 cleanup() { kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -51,4 +51,20 @@ for h in ce_specversion=1.0 ce_type=voc.interaction.received.v1 ce_source=/voc/i
   [[ "$headers" == *"$h"* ]] || fail "kcat shows no $h in: $headers"
 done
 echo "smoke: voc up refused a keyless request, accepted text and a recording, projected and served it; kcat read it with headers $headers"
-echo "smoke: 1 passed, 0 failed"
+
+# analyze: a transcript produced with kcat comes back as a redacted insight.
+transcript='{"transcriptId":"SMOKE-T1","interactionId":"SMOKE-I1","customerId":"SMOKE-1","channel":"hotline_call","businessLine":"credit_card","occurredAt":"2026-11-20T10:00:00Z","utterances":[{"speaker":"customer","text":"年费扣了两次，我要投诉！手机13812345678","confidence":1}],"engine":{"name":"smoke","version":"1"},"producedAt":"2026-11-20T10:00:01Z"}'
+echo "$transcript" | kcat -P -b "$broker" -t voc.transcript.ready.v1 -k SMOKE-1 \
+  -H ce_specversion=1.0 -H ce_id=SMOKE-T1 -H ce_type=voc.transcript.ready.v1 -H ce_source=/smoke -H ce_time=2026-11-20T10:00:01Z \
+  -H ce_subject=SMOKE-1 -H content-type=application/json
+insight=$(kcat -C -b "$broker" -t voc.insight.produced.v1 -o beginning -c 1 -e -q -f '%s' 2>/dev/null || true)
+for _ in $(seq 1 50); do
+  [[ "$insight" == *'"transcriptId":"SMOKE-T1"'* ]] && break
+  sleep 0.2
+  insight=$(kcat -C -b "$broker" -t voc.insight.produced.v1 -o beginning -c 1 -e -q -f '%s' 2>/dev/null || true)
+done
+[[ "$insight" == *'"transcriptId":"SMOKE-T1"'* ]] || fail "no insight for the transcript: $insight"
+[[ "$insight" == *'[mobile]'* && "$insight" != *13812345678* ]] || fail "the insight is not redacted: $insight"
+[[ "$insight" == *'"fees_interest"'* ]] || fail "the insight lacks its category: $insight"
+echo "smoke: analyze turned a transcript into a redacted insight"
+echo "smoke: 2 passed, 0 failed"

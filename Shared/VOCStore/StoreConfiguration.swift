@@ -2,6 +2,9 @@ import Foundation
 
 /// Where the PostgreSQL server is and who to be there.
 public struct StoreConfiguration: Sendable, Equatable {
+    /// `postgres.url` when nothing is configured: the cluster `voc up` runs.
+    public static let defaultURL = "postgres://voc@127.0.0.1:55432/voc"
+
     public var host: String
     public var port: Int
     public var username: String

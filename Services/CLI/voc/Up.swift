@@ -1,3 +1,4 @@
+import Analyze
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -30,13 +31,16 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of the read API (projector).")
     var projectorPort: Int = 8081
 
+    @Option(help: "Port of analyze's health and metrics endpoints.")
+    var analyzePort: Int = 8082
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
     @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
     var open = false
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze).")
     var infraOnly = false
 
     func run() async throws {
@@ -69,7 +73,7 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest and voc-projector with",
+                "  Services       not started: run voc-ingest, voc-projector and voc-analyze with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
@@ -90,11 +94,18 @@ struct Up: AsyncParsableCommand {
             let projector = try ProjectorApp.build(
                 configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
                 logger: Logger(label: "voc-projector"))
-            services += [.init(service: ingest), .init(service: projector)]
+            // analyze.* keys (rules path, …) come from the environment and VOC_CONFIG as for voc-analyze.
+            var analyzeConfiguration = try AnalyzeConfiguration(config: reader)
+            analyzeConfiguration.common = common
+            analyzeConfiguration.store = store
+            analyzeConfiguration.http = HTTPSettings(host: host, port: analyzePort)
+            let analyze = try AnalyzeApp.build(configuration: analyzeConfiguration, logger: Logger(label: "voc-analyze"))
+            services += [.init(service: ingest), .init(service: projector), .init(service: analyze)]
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
-                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics",
+                "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? analyzeConfiguration.rulesURL().path) ?? "?"))",
+                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics",
             ]
         }
         lines += [

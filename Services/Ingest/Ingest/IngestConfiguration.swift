@@ -48,7 +48,7 @@ public struct IngestConfiguration: Sendable {
         self.init(
             common: CommonSettings(config: config),
             store: try StoreConfiguration(
-                url: config.string(forKey: "postgres.url", isSecret: true, default: "postgres://voc@127.0.0.1:55432/voc"),
+                url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
                 maxConnections: config.int(forKey: "postgres.maxConnections", default: 10)),
             blob: try BlobSettings(config: config),
             http: HTTPSettings(config: config, defaultPort: 8080))

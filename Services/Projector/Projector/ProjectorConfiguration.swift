@@ -14,7 +14,7 @@ public struct ProjectorConfiguration: Sendable {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8081)
         store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: "postgres://voc@127.0.0.1:55432/voc"),
+            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
             maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
         group = config.string(forKey: "projector.group", default: "voc-projector")
     }

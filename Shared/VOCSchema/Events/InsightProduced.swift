@@ -29,6 +29,45 @@ public struct InsightProduced: VOCEvent {
     public var effort: Double
     public var cluster: ClusterAssignment?
     public var producedAt: Date
+    /// Version of the analysers (with `rulePackVersion` it determines `insightId`). Added in v1, optional.
+    public var analyzerVersion: String?
+    /// The cues behind `complaintRisk` (e.g. `regulator_threat`, `repeat_contact`). Added in v1, optional.
+    public var complaintSignals: [String]?
+    /// The cues behind `effort` (e.g. `transfer`, `waiting`). Added in v1, optional.
+    public var effortSignals: [String]?
+
+    public init(insightId: String, transcriptId: String, interactionId: String, customerId: String, channel: Channel,
+                businessLine: String, occurredAt: Date, language: String, rulePackVersion: String,
+                utterances: [AnalyzedUtterance], pii: [PIIFinding], keywords: [Keyword], sentiment: Sentiment,
+                categories: [CategoryScore], compliance: [ComplianceFinding], profileFacts: [ProfileFact],
+                suitability: [String], complaintRisk: Double, effort: Double, cluster: ClusterAssignment? = nil,
+                producedAt: Date, analyzerVersion: String? = nil, complaintSignals: [String]? = nil,
+                effortSignals: [String]? = nil) {
+        self.insightId = insightId
+        self.transcriptId = transcriptId
+        self.interactionId = interactionId
+        self.customerId = customerId
+        self.channel = channel
+        self.businessLine = businessLine
+        self.occurredAt = occurredAt
+        self.language = language
+        self.rulePackVersion = rulePackVersion
+        self.utterances = utterances
+        self.pii = pii
+        self.keywords = keywords
+        self.sentiment = sentiment
+        self.categories = categories
+        self.compliance = compliance
+        self.profileFacts = profileFacts
+        self.suitability = suitability
+        self.complaintRisk = complaintRisk
+        self.effort = effort
+        self.cluster = cluster
+        self.producedAt = producedAt
+        self.analyzerVersion = analyzerVersion
+        self.complaintSignals = complaintSignals
+        self.effortSignals = effortSignals
+    }
 
     public struct AnalyzedUtterance: Codable, Sendable, Equatable {
         public var speaker: SpeakerRole
@@ -36,6 +75,14 @@ public struct InsightProduced: VOCEvent {
         public var startMs: Int?
         public var endMs: Int?
         public var sentiment: Sentiment
+
+        public init(speaker: SpeakerRole, text: String, startMs: Int? = nil, endMs: Int? = nil, sentiment: Sentiment) {
+            self.speaker = speaker
+            self.text = text
+            self.startMs = startMs
+            self.endMs = endMs
+            self.sentiment = sentiment
+        }
     }
 
     public struct PIIFinding: Codable, Sendable, Equatable {
@@ -46,11 +93,24 @@ public struct InsightProduced: VOCEvent {
         public var utteranceIndex: Int
         public var start: Int
         public var end: Int
+
+        public init(type: String, value: String, utteranceIndex: Int, start: Int, end: Int) {
+            self.type = type
+            self.value = value
+            self.utteranceIndex = utteranceIndex
+            self.start = start
+            self.end = end
+        }
     }
 
     public struct Keyword: Codable, Sendable, Equatable {
         public var term: String
         public var weight: Double
+
+        public init(term: String, weight: Double) {
+            self.term = term
+            self.weight = weight
+        }
     }
 
     public struct Sentiment: Codable, Sendable, Equatable {
@@ -58,17 +118,38 @@ public struct InsightProduced: VOCEvent {
         public var label: String
         /// -1...1.
         public var score: Double
+
+        public init(label: String, score: Double) {
+            self.label = label
+            self.score = score
+        }
     }
 
     public struct CategoryScore: Codable, Sendable, Equatable {
         public var id: String
         public var score: Double
+
+        public init(id: String, score: Double) {
+            self.id = id
+            self.score = score
+        }
     }
 
     public struct ComplianceFinding: Codable, Sendable, Equatable {
         public var rule: String
+        /// The utterance that breaks the rule; absent when the finding is about something never said.
         public var utteranceIndex: Int?
+        /// The cited utterance (redacted), or what was looked for and not found.
         public var evidence: String
+        /// Why the rule is broken. Added in v1, optional.
+        public var reason: String?
+
+        public init(rule: String, utteranceIndex: Int?, evidence: String, reason: String? = nil) {
+            self.rule = rule
+            self.utteranceIndex = utteranceIndex
+            self.evidence = evidence
+            self.reason = reason
+        }
     }
 
     public struct ProfileFact: Codable, Sendable, Equatable {
@@ -78,11 +159,27 @@ public struct InsightProduced: VOCEvent {
         public var confidence: Double
         /// PIPL Art. 28 sensitive personal information (health, among others).
         public var sensitive: Bool
+
+        public init(fact: String, evidence: String, utteranceIndex: Int?, confidence: Double, sensitive: Bool) {
+            self.fact = fact
+            self.evidence = evidence
+            self.utteranceIndex = utteranceIndex
+            self.confidence = confidence
+            self.sensitive = sensitive
+        }
     }
 
     public struct ClusterAssignment: Codable, Sendable, Equatable {
         public var id: String
         public var label: String
+        /// Members of the cluster so far, this one included. Added in v1, optional.
+        public var size: Int?
+
+        public init(id: String, label: String, size: Int? = nil) {
+            self.id = id
+            self.label = label
+            self.size = size
+        }
     }
 
     public var eventId: String { insightId }

@@ -1,0 +1,263 @@
+/// Finds personal data in one utterance and redacts it.
+///
+/// Numbers are read as digit runs that may contain single spaces or dashes ("138 1234
+/// 5678", "6222-0212-3456-7890"); a run is PII only when it passes the checks of its
+/// type, so an order number or an amount is left alone:
+/// - `id_card`: 17 digits and a check character (digit or X), MOD 11-2, a real birth
+///   date between 1900 and today, a province code 11–82;
+/// - `bank_card`: 16–19 digits, Luhn;
+/// - `mobile`: 11 digits `1[3-9]…`, optionally after `+86`/`86`;
+/// - `landline`: an area code `0xx`/`0xxx` and a 7–8 digit number, 10–12 digits in all;
+/// - `email`: `local@domain.tld`.
+/// Offsets are in Unicode code points of the utterance (as Python indexes strings),
+/// `start` inclusive, `end` exclusive.
+public struct PIIDetector: Sendable {
+    public struct Finding: Sendable, Equatable {
+        public var type: String
+        /// The clear value; it never leaves analyze (see ``masked``).
+        public var value: String
+        public var start: Int
+        public var end: Int
+
+        /// The value with its middle hidden, e.g. `6222********1234`.
+        public var masked: String { PIIDetector.mask(value, type: type) }
+    }
+
+    /// What replaces each type in the redacted text, from the rule pack.
+    public var placeholders: [String: String]
+    /// Latest plausible birth year of an id card (this year).
+    public var latestYear: Int
+
+    public init(placeholders: [String: String] = PIIDetector.defaultPlaceholders, latestYear: Int = 2026) {
+        self.placeholders = placeholders
+        self.latestYear = latestYear
+    }
+
+    public static let defaultPlaceholders = [
+        "id_card": "[身份证]", "bank_card": "[bank_card]", "mobile": "[mobile]", "landline": "[landline]", "email": "[email]",
+    ]
+
+    /// Every finding in `text`, in order. Full-width digits and letters (１３８…, ＠) are
+    /// read as their ASCII forms; the finding's value keeps what was written.
+    public func find(in text: String) -> [Finding] {
+        let original = Array(text.unicodeScalars)
+        let scalars = original.map(Self.halfWidth)
+        var findings = scan(scalars)
+        for index in findings.indices {
+            findings[index].value = String(String.UnicodeScalarView(original[findings[index].start..<findings[index].end]))
+        }
+        return findings
+    }
+
+    /// U+FF01…U+FF5E to ASCII, the ideographic space to a space; one scalar for one, so offsets hold.
+    static func halfWidth(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0)! }
+        return scalar == "\u{3000}" ? " " : scalar
+    }
+
+    private func scan(_ scalars: [Unicode.Scalar]) -> [Finding] {
+        var findings = emails(scalars)
+        var index = 0
+        while index < scalars.count {
+            guard Self.isDigit(scalars[index]) || (scalars[index] == "+" && index + 1 < scalars.count && Self.isDigit(scalars[index + 1])) else {
+                index += 1
+                continue
+            }
+            let run = digitRun(scalars, from: index)
+            if !findings.contains(where: { $0.start < run.end && run.start < $0.end }) {
+                findings += classify(run, scalars)
+            }
+            index = max(run.end, index + 1)
+        }
+        return findings.sorted { $0.start < $1.start }
+    }
+
+    /// `text` with every finding replaced by its placeholder.
+    public func redact(_ text: String, _ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return text }
+        let scalars = text.unicodeScalars
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var position = scalars.startIndex
+        var offset = 0
+        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset {
+            let start = scalars.index(position, offsetBy: finding.start - offset)
+            let end = scalars.index(start, offsetBy: finding.end - finding.start)
+            out += String(scalars[position..<start])
+            out += placeholders[finding.type] ?? "[\(finding.type)]"
+            position = end
+            offset = finding.end
+        }
+        out += String(scalars[position...])
+        return out
+    }
+
+    /// `text` with every finding replaced by one space: what the other analysers read.
+    public func blank(_ text: String, _ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return text }
+        var copy = self
+        copy.placeholders = Dictionary(findings.map { ($0.type, " ") }, uniquingKeysWith: { first, _ in first })
+        return copy.redact(text, findings)
+    }
+
+    // MARK: - Numbers
+
+    /// Digits (and a trailing X of an id card) joined by single spaces or dashes;
+    /// `groups` are the stretches between separators, as (start, end) offsets.
+    struct Run {
+        var start: Int
+        var end: Int
+        var groups: [(start: Int, end: Int)]
+    }
+
+    private func digitRun(_ s: [Unicode.Scalar], from first: Int) -> Run {
+        var groups: [(start: Int, end: Int)] = []
+        var index = first
+        var groupStart = first
+        if s[index] == "+" { index += 1 }
+        while index < s.count {
+            let c = s[index]
+            if Self.isDigit(c) {
+                index += 1
+            } else if (c == "X" || c == "x"), index > groupStart, index + 1 >= s.count || !Self.isWordish(s[index + 1]) {
+                index += 1
+                break
+            } else if Self.isSeparator(c), index + 1 < s.count, Self.isDigit(s[index + 1]), index > groupStart {
+                groups.append((groupStart, index))
+                index += 1
+                groupStart = index
+            } else {
+                break
+            }
+        }
+        groups.append((groupStart, index))
+        return Run(start: first, end: index, groups: groups)
+    }
+
+    /// Tries the whole run, then the longest stretches of its groups from left to right.
+    private func classify(_ run: Run, _ s: [Unicode.Scalar]) -> [Finding] {
+        // A run glued to letters or digits on either side is part of a code, not a number of its own.
+        if run.start > 0, Self.isWordish(s[run.start - 1]) { return [] }
+        if run.end < s.count, Self.isWordish(s[run.end]) { return [] }
+        var found: [Finding] = []
+        var first = 0
+        while first < run.groups.count {
+            var matched = false
+            for last in stride(from: run.groups.count - 1, through: first, by: -1) {
+                let start = run.groups[first].start, end = run.groups[last].end
+                let chars = s[start..<end].filter { !Self.isSeparator($0) }
+                if let type = numberType(chars, grouped: last > first) {
+                    found.append(Finding(type: type, value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+                    first = last + 1
+                    matched = true
+                    break
+                }
+            }
+            if !matched { first += 1 }
+        }
+        return found
+    }
+
+    func numberType(_ chars: [Unicode.Scalar], grouped: Bool) -> String? {
+        var digits = chars.map { $0 == "x" ? "X" : $0 }
+        if digits.first == "+" { digits.removeFirst() }
+        let count = digits.count
+        if count == 18, Self.validIDCard(digits, latestYear: latestYear) { return "id_card" }
+        guard digits.allSatisfy(Self.isDigit) else { return nil }
+        if (16...19).contains(count), Self.luhn(digits) { return "bank_card" }
+        let values = digits.map { Int($0.value) - 48 }
+        if count == 11, values[0] == 1, values[1] >= 3 { return "mobile" }
+        if count == 13, values[0] == 8, values[1] == 6, values[2] == 1, values[3] >= 3 { return "mobile" }
+        if (10...12).contains(count), values[0] == 0, values[1] != 0 { return "landline" }
+        return nil
+    }
+
+    /// GB 11643-1999: province, birth date, MOD 11-2 check character.
+    static func validIDCard(_ c: [Unicode.Scalar], latestYear: Int) -> Bool {
+        guard c.count == 18, c[..<17].allSatisfy(isDigit), isDigit(c[17]) || c[17] == "X" else { return false }
+        let d = c.map { Int($0.value) - 48 }
+        let province = d[0] * 10 + d[1]
+        guard (11...82).contains(province) else { return false }
+        let year = d[6] * 1000 + d[7] * 100 + d[8] * 10 + d[9]
+        let month = d[10] * 10 + d[11]
+        let day = d[12] * 10 + d[13]
+        guard (1900...latestYear).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard day <= days else { return false }
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(d[..<17], weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let check: [Unicode.Scalar] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+        return check[sum % 11] == c[17]
+    }
+
+    /// The Luhn check digit that completes `body` (digits only), for making test data.
+    public static func luhnDigit(_ body: String) -> Character {
+        let sum = luhnSum(Array(body.unicodeScalars) + ["0"])
+        return Character(String((10 - sum % 10) % 10))
+    }
+
+    static func luhn(_ digits: [Unicode.Scalar]) -> Bool {
+        luhnSum(digits) % 10 == 0
+    }
+
+    private static func luhnSum(_ digits: [Unicode.Scalar]) -> Int {
+        var sum = 0
+        for (position, scalar) in digits.reversed().enumerated() {
+            var value = Int(scalar.value) - 48
+            if position % 2 == 1 {
+                value *= 2
+                if value > 9 { value -= 9 }
+            }
+            sum += value
+        }
+        return sum
+    }
+
+    // MARK: - E-mail
+
+    private func emails(_ s: [Unicode.Scalar]) -> [Finding] {
+        var found: [Finding] = []
+        for (at, scalar) in s.enumerated() where scalar == "@" {
+            var start = at
+            while start > 0, Self.isLocalPart(s[start - 1]) { start -= 1 }
+            var end = at + 1
+            while end < s.count, Self.isDomainPart(s[end]) { end += 1 }
+            while end > at + 1, s[end - 1] == "." || s[end - 1] == "-" { end -= 1 }
+            guard start < at, let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
+                  end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy(Self.isASCIILetter) else { continue }
+            found.append(Finding(type: "email", value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+        }
+        return found
+    }
+
+    // MARK: - Characters
+
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+    static func isSeparator(_ c: Unicode.Scalar) -> Bool { c == " " || c == "-" || c == "\u{00A0}" }
+    static func isWordish(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isDigit(c) }
+    static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (65...90).contains(c.value) || (97...122).contains(c.value) }
+    static func isLocalPart(_ c: Unicode.Scalar) -> Bool {
+        isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-"
+    }
+    static func isDomainPart(_ c: Unicode.Scalar) -> Bool {
+        isASCIILetter(c) || isDigit(c) || c == "." || c == "-"
+    }
+
+    static func mask(_ value: String, type: String) -> String {
+        let chars = Array(value.unicodeScalars)
+        switch type {
+        case "email":
+            guard let at = chars.firstIndex(of: "@"), at > 0 else { return "***" }
+            return String(Character(chars[0])) + "***" + String(String.UnicodeScalarView(chars[at...]))
+        default:
+            let digits = chars.filter { !isSeparator($0) }
+            let keepHead = type == "mobile" ? 3 : 4
+            let keepTail = type == "landline" ? 2 : 4
+            guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
+            let head = String(String.UnicodeScalarView(digits[..<keepHead]))
+            let tail = String(String.UnicodeScalarView(digits[(digits.count - keepTail)...]))
+            return head + String(repeating: "*", count: digits.count - keepHead - keepTail) + tail
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Configuration
+import Foundation
+import VOCRuntime
+import VOCStore
+
+/// Every setting of analyze (documented in docs/configuration.md).
+public struct AnalyzeConfiguration: Sendable {
+    public var common: CommonSettings
+    public var http: HTTPSettings
+    public var group: String
+    /// The rule file; empty: the default finance pack shipped with the module.
+    public var rulesPath: String
+    /// How often the rule file's modification time is checked.
+    public var rulesCheckInterval: Duration
+    /// friso's configuration (it names the lexicon folder).
+    public var frisoIni: String
+    /// Keywords per insight.
+    public var keywordLimit: Int
+    /// Cosine similarity a complaint needs to join a cluster.
+    public var clusterThreshold: Double
+    /// Keep corpus frequencies and clusters in PostgreSQL (else in memory only).
+    public var persistState: Bool
+    public var store: StoreConfiguration
+
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`.
+    public init(config: ConfigReader) throws {
+        common = CommonSettings(config: config)
+        http = HTTPSettings(config: config, defaultPort: 8082)
+        group = config.string(forKey: "analyze.group", default: "voc-analyze")
+        rulesPath = config.string(forKey: "analyze.rulesPath", default: "")
+        rulesCheckInterval = .milliseconds(config.int(forKey: "analyze.rulesCheckIntervalMs", default: 2_000))
+        frisoIni = config.string(forKey: "analyze.frisoIni", default: ChineseSegmenter.defaultIni)
+        keywordLimit = max(1, config.int(forKey: "analyze.keywords", default: 8))
+        clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
+        persistState = config.bool(forKey: "analyze.persistState", default: true)
+        store = try StoreConfiguration(
+            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
+            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+    }
+
+    public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
+                group: String = "voc-analyze", rulesPath: String = "", rulesCheckInterval: Duration = .seconds(2),
+                frisoIni: String = ChineseSegmenter.defaultIni, keywordLimit: Int = 8, clusterThreshold: Double = 0.3,
+                persistState: Bool = true) {
+        self.common = common
+        self.store = store
+        self.http = http
+        self.group = group
+        self.rulesPath = rulesPath
+        self.rulesCheckInterval = rulesCheckInterval
+        self.frisoIni = frisoIni
+        self.keywordLimit = keywordLimit
+        self.clusterThreshold = clusterThreshold
+        self.persistState = persistState
+    }
+
+    /// The rule file to load: `rulesPath`, or the bundled finance pack.
+    /// - Throws: ``AnalyzeError`` when neither exists.
+    public func rulesURL() throws(AnalyzeError) -> URL {
+        if !rulesPath.isEmpty { return URL(fileURLWithPath: rulesPath) }
+        guard let url = CompiledRules.bundledURL() else {
+            throw AnalyzeError(.rulePack, "the bundled finance rule pack is missing; set analyze.rulesPath")
+        }
+        return url
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import VOCSchema
+
+/// Turns one interaction into an insight: PII found and redacted, then language,
+/// sentiment, keywords, categories, compliance, profile facts, suitability,
+/// complaint risk, effort and cluster — the same code for the stage and `voc analyze`.
+///
+/// Every analyser after PII sees the text with the PII blanked out, so no personal
+/// data can become a keyword, a cluster label or evidence.
+public final class Analyzer: Sendable {
+    /// Bumped when the analysers change what they produce; part of the insight id.
+    public static let version = "analyze-1"
+
+    public let rules: RulePackStore
+    public let segmenter: ChineseSegmenter
+    public let corpus: CorpusFrequencies
+    public let clusters: ClusterBook
+    let tokenizer: Tokenizer
+    let sentiment = SentimentAnalyzer()
+    let keywords: KeywordExtractor
+
+    public init(rules: RulePackStore, segmenter: ChineseSegmenter, corpus: CorpusFrequencies = CorpusFrequencies(),
+                clusters: ClusterBook = ClusterBook(), keywordLimit: Int = 8) {
+        self.rules = rules
+        self.segmenter = segmenter
+        self.corpus = corpus
+        self.clusters = clusters
+        self.tokenizer = Tokenizer(segmenter: segmenter)
+        self.keywords = KeywordExtractor(limit: keywordLimit)
+    }
+
+    /// Loads friso and the rule file, and teaches friso the pack's words at every (re)load.
+    /// - Throws: ``AnalyzeError`` when friso or the rule file cannot be loaded.
+    public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), frisoIni: String = ChineseSegmenter.defaultIni,
+                            corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
+                            keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
+        let segmenter = try ChineseSegmenter(ini: frisoIni)
+        let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
+            segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
+        }
+        return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit)
+    }
+
+    /// The deterministic insight id: the source, the rule-pack version and the analysers' version.
+    public static func insightId(sourceId: String, rulePackVersion: String) -> String {
+        StableID.make("insight", sourceId, rulePackVersion, version)
+    }
+
+    /// An insight and what the corpus and the clusters learn from it.
+    public struct Analysis: Sendable {
+        public var insight: InsightProduced
+        public var learning: Learning
+    }
+
+    /// What one interaction adds to the shared state; applied by ``learn(_:)`` once the
+    /// stage has recorded it (so a redelivered transcript is not counted twice).
+    public struct Learning: Sendable, Equatable {
+        public var terms: Set<String>
+        public var cluster: ClusterBook.Update?
+    }
+
+    /// Analyses and learns at once: what `voc analyze` does, line after line.
+    public func analyzeAndLearn(_ input: AnalysisInput, producedAt: Date = Date()) -> InsightProduced {
+        let analysis = analyze(input, producedAt: producedAt)
+        learn(analysis.learning)
+        return analysis.insight
+    }
+
+    public func learn(_ learning: Learning) {
+        corpus.observe(learning.terms)
+        if let update = learning.cluster { clusters.apply(update) }
+    }
+
+    /// Analyses one interaction against the current corpus and clusters, changing neither.
+    public func analyze(_ input: AnalysisInput, producedAt: Date = Date()) -> Analysis {
+        let compiled = rules.current()
+        let pii = PIIDetector(placeholders: compiled.pack.redaction)
+
+        var findings: [InsightProduced.PIIFinding] = []
+        var redacted: [String] = []
+        var blanked: [String] = []
+        for (index, utterance) in input.utterances.enumerated() {
+            let found = pii.find(in: utterance.text)
+            findings += found.map { .init(type: $0.type, value: $0.masked, utteranceIndex: index, start: $0.start, end: $0.end) }
+            redacted.append(pii.redact(utterance.text, found))
+            blanked.append(pii.blank(utterance.text, found))
+        }
+
+        let language = LanguageDetector.resolve(given: input.language, text: blanked.joined(separator: "\n"))
+        let words = blanked.map { tokenizer.words($0, language: language) }
+        let scores = words.map { sentiment.score(words: $0) }
+        let overall = sentiment.overall(zip(scores, input.utterances).map { ($0, $1.speaker == .agent) })
+
+        let document = compiled.document(zip(input.utterances, blanked).map { ($0.speaker, $1) }, channel: input.channel)
+        let categories = Categorizer().categorize(document, rules: compiled)
+        let compliance = ComplianceChecker().check(document, channel: input.channel, rules: compiled)
+        let extractor = ProfileFactExtractor()
+        let facts = extractor.extract(document, rules: compiled)
+        let scorer = SignalScorer()
+        let risk = scorer.complaintRisk(document, sentiment: overall.score, rules: compiled)
+        let effort = scorer.effort(document, rules: compiled)
+
+        // Counted by stem ("refunds", "refunded" → refund), shown as first written.
+        var surface: [String: String] = [:]
+        let terms = KeywordExtractor.candidates(words.flatMap { $0 }).map { word -> String in
+            let stem = EnglishStemmer.stem(word)
+            if surface[stem] == nil { surface[stem] = word }
+            return stem
+        }
+        let termSet = Set(terms)
+        let top = keywords.extract(terms, corpus: corpus, including: termSet).map { (term: surface[$0.term] ?? $0.term, weight: $0.weight) }
+
+        let isComplaint = overall.label == "negative" || risk.value >= 0.4
+        var update: ClusterBook.Update?
+        if isComplaint, !top.isEmpty {
+            let vector = Dictionary(top.map { ($0.term, $0.weight) }, uniquingKeysWith: max)
+            update = clusters.propose(businessLine: input.businessLine, month: Self.month(input.occurredAt ?? producedAt),
+                                      vector: vector, seed: input.id)
+        }
+        let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.cluster.id, label: $0.cluster.label, size: $0.cluster.size) }
+
+        let channel = Channel(rawValue: input.channel) ?? .chat
+        let insight = InsightProduced(
+            insightId: Self.insightId(sourceId: input.id, rulePackVersion: compiled.pack.version),
+            transcriptId: input.id, interactionId: input.interactionId, customerId: input.customerId, channel: channel,
+            businessLine: input.businessLine, occurredAt: input.occurredAt ?? producedAt, language: language,
+            rulePackVersion: compiled.pack.version,
+            utterances: input.utterances.indices.map { index in
+                let utterance = input.utterances[index]
+                return .init(speaker: utterance.speaker, text: redacted[index], startMs: utterance.startMs, endMs: utterance.endMs,
+                             sentiment: .init(label: scores[index].label, score: scores[index].score))
+            },
+            pii: findings,
+            keywords: top.map { .init(term: $0.term, weight: $0.weight) },
+            sentiment: .init(label: overall.label, score: overall.score),
+            categories: categories.map { .init(id: $0.id, score: ($0.score * 1000).rounded() / 1000) },
+            compliance: compliance.map { finding in
+                .init(rule: finding.rule, utteranceIndex: finding.utteranceIndex,
+                      evidence: finding.utteranceIndex.map { redacted[$0] } ?? finding.reason, reason: finding.reason)
+            },
+            profileFacts: facts.map {
+                .init(fact: $0.fact, evidence: redacted[$0.utteranceIndex], utteranceIndex: $0.utteranceIndex,
+                      confidence: $0.confidence, sensitive: $0.sensitive)
+            },
+            suitability: extractor.suitability(facts, rules: compiled),
+            complaintRisk: risk.value, effort: effort.value, cluster: cluster, producedAt: producedAt,
+            analyzerVersion: Self.version, complaintSignals: risk.signals, effortSignals: effort.signals)
+        return Analysis(insight: insight, learning: Learning(terms: termSet, cluster: update))
+    }
+
+    /// `yyyy-MM` in China Standard Time (UTC+8, no daylight saving), where the contact centre works.
+    static func month(_ date: Date) -> String {
+        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(7))
+    }
+}

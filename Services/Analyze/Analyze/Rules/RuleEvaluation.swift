@@ -1,0 +1,113 @@
+import Foundation
+
+extension CompiledRules {
+    /// Every place `rule` matches, at most one per utterance, in utterance order.
+    func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
+        var found: [RuleHit] = []
+        if let channels = rule.channels, !channels.contains(document.channel) { return found }
+        for (number, utterance) in document.utterances.enumerated() {
+            if let speaker = rule.speaker, utterance.speaker != speaker { continue }
+            if let position = firstMatch(rule, utterance) { found.append(RuleHit(utterance: number, position: position)) }
+        }
+        return found
+    }
+
+    /// Hits of any of `rules`, the earliest per utterance, in utterance order.
+    func hits(_ rules: [CompiledRule], in document: MatchDocument) -> [RuleHit] {
+        var best: [Int: RuleHit] = [:]
+        for rule in rules {
+            for hit in hits(rule, in: document) where best[hit.utterance].map({ hit.position < $0.position }) ?? true {
+                best[hit.utterance] = hit
+            }
+        }
+        return best.values.sorted { $0.utterance < $1.utterance }
+    }
+
+    private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {
+        var best: Int?
+        func consider(_ start: Int, length: Int) {
+            if let current = best, current <= start { return }
+            if accepts(rule, utterance.normalized, start: start, length: length) { best = start }
+        }
+        for id in rule.phrases {
+            for start in utterance.hits[id] { consider(start, length: index.phrase(id).count) }
+        }
+        if let near = rule.near {
+            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
+            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
+            for (start, length) in a where b.contains(where: { abs($0.0 - start) <= near.within }) {
+                consider(start, length: length)
+            }
+        }
+        if let regex = rule.regex, best == nil {
+            let text = utterance.text
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+               let range = Range(match.range, in: text) {
+                // Regex hits are placed by the share of the text before them; enough for clause checks.
+                let before = text[..<range.lowerBound].unicodeScalars.count
+                let total = max(1, text.unicodeScalars.count)
+                let position = before * utterance.normalized.count / total
+                if rule.negated != .only { best = min(position, max(0, utterance.normalized.count - 1)) }
+            }
+        }
+        return best
+    }
+
+    /// Applies the rule's negation mode and its `unless` words to one match.
+    private func accepts(_ rule: CompiledRule, _ text: [Unicode.Scalar], start: Int, length: Int) -> Bool {
+        if !rule.unless.isEmpty, rule.unless.contains(where: { Self.occurs($0, in: text, clauseOf: start) }) { return false }
+        switch rule.negated {
+        case .allow: return true
+        case .skip: return !isNegated(text, start: start)
+        case .only: return isNegated(text, start: start)
+        }
+    }
+
+    /// A negation word right before `start` in the same clause: for Chinese the word must
+    /// end at most two characters before the match (不保本, 不能保证收益, but not
+    /// 不用担心…保本); for English among the three words before it ("cannot promise you
+    /// won't lose", but not "cannot guarantee returns and you could lose").
+    func isNegated(_ text: [Unicode.Scalar], start: Int) -> Bool {
+        let latin = text[start] == " "
+        var from = start
+        var spaces = 0
+        while from > 0, text[from - 1] != MatchText.boundary {
+            if latin {
+                if text[from - 1] == " " {
+                    spaces += 1
+                    if spaces > 3 { break }
+                }
+            } else if start - from >= 5 {
+                break
+            }
+            from -= 1
+        }
+        let windowEnd = latin ? start + 1 : start
+        guard from < windowEnd else { return false }
+        let window = Array(text[from..<windowEnd])
+        for cue in negations where cue.count <= window.count {
+            let cueIsLatin = cue.first == " "
+            if cueIsLatin != latin { continue }
+            var position = window.count - cue.count
+            let lowest = latin ? 0 : max(0, window.count - cue.count - 2)
+            while position >= lowest {
+                if Array(window[position..<(position + cue.count)]) == cue { return true }
+                position -= 1
+            }
+        }
+        return false
+    }
+
+    /// `phrase` occurs in the clause around `position`.
+    static func occurs(_ phrase: [Unicode.Scalar], in text: [Unicode.Scalar], clauseOf position: Int) -> Bool {
+        var from = position
+        while from > 0, text[from - 1] != MatchText.boundary { from -= 1 }
+        var end = position
+        while end < text.count, text[end] != MatchText.boundary { end += 1 }
+        guard end - from >= phrase.count else { return false }
+        for position in from...(end - phrase.count) where Array(text[position..<(position + phrase.count)]) == phrase {
+            return true
+        }
+        return false
+    }
+}

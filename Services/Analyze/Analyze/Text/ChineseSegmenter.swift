@@ -1,0 +1,115 @@
+import CFriso
+import Foundation
+import Synchronization
+
+/// Chinese word segmentation by friso (Debian's `libfriso-dev`, MMSEG complex mode)
+/// with its UTF-8 lexicon (`friso-dict`), plus the finance words of the rule pack.
+///
+/// The lexicon is loaded once; each call gets a task of its own, so one segmenter serves
+/// every thread. Segmenting reads the lexicon under a shared lock; adding words (at a
+/// rule-pack reload) takes it exclusively, so a reload never races a segmentation.
+public final class ChineseSegmenter: @unchecked Sendable {
+    /// The friso configuration Debian installs; it points at `/usr/share/friso/dict/UTF-8/`.
+    public static let defaultIni = "/etc/friso/friso.ini"
+
+    private let friso: friso_t
+    private let config: friso_config_t
+    private let added = Mutex<Set<String>>([])
+    private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    /// Loads friso's lexicon.
+    /// - Parameter ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
+    /// - Throws: ``AnalyzeError`` when the file or the lexicon cannot be loaded.
+    public init(ini: String = ChineseSegmenter.defaultIni) throws(AnalyzeError) {
+        guard FileManager.default.isReadableFile(atPath: ini) else {
+            throw AnalyzeError(.segmenter, "friso configuration \(ini) is missing: apt-get install libfriso-dev friso-dict")
+        }
+        guard let friso = friso_new(), let config = friso_new_config() else {
+            throw AnalyzeError(.segmenter, "friso could not allocate its state")
+        }
+        let loaded = ini.withCString { friso_init_from_ifile(friso, config, UnsafeMutablePointer(mutating: $0)) }
+        guard loaded == 1 else {
+            friso_free(friso)
+            free(config)
+            throw AnalyzeError(.segmenter, "friso could not load its lexicon from \(ini)")
+        }
+        // Words only: no synonyms appended, stop words kept (the analysers decide), and
+        // characters outside the lexicon kept as single-character tokens.
+        config.pointee.add_syn = 0
+        config.pointee.clr_stw = 0
+        config.pointee.keep_urec = 1
+        self.friso = friso
+        self.config = config
+        lexiconLock = .allocate(capacity: 1)
+        pthread_rwlock_init(lexiconLock, nil)
+    }
+
+    deinit {
+        friso_free(friso)
+        free(config)
+        pthread_rwlock_destroy(lexiconLock)
+        lexiconLock.deallocate()
+    }
+
+    /// Adds domain words (保本, 赎回, 征信 …) to the lexicon so they stay whole.
+    /// Words already present are skipped; friso keeps the strings for its lifetime.
+    public func addWords<S: Sequence<String>>(_ words: S) {
+        let fresh = added.withLock { known -> [String] in
+            let new = words.filter { word in
+                !word.isEmpty && word.unicodeScalars.contains(where: Self.isCJK) && !known.contains(word)
+            }
+            known.formUnion(new)
+            return new
+        }
+        guard !fresh.isEmpty else { return }
+        pthread_rwlock_wrlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
+        for word in fresh {
+            let exists = word.withCString { friso_dic_match(friso.pointee.dic, __LEX_CJK_WORDS__, UnsafeMutablePointer(mutating: $0)) }
+            if exists == 1 { continue }
+            // friso stores the pointer: the copy lives as long as the process.
+            friso_dic_add(friso.pointee.dic, __LEX_CJK_WORDS__, strdup(word), nil)
+        }
+    }
+
+    /// The words of `text`, in order; clause punctuation (，。！？…) becomes `|`, other punctuation is dropped.
+    public func segment(_ text: String) -> [String] {
+        guard let task = friso_new_task() else { return [] }
+        defer { friso_free_task(task) }
+        pthread_rwlock_rdlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
+        var words: [String] = []
+        words.reserveCapacity(text.utf8.count / 4)
+        var copy = Array(text.utf8CString)
+        copy.withUnsafeMutableBufferPointer { buffer in
+            friso_set_text(task, buffer.baseAddress)
+            while let token = voc_friso_next(friso, config, task) {
+                let word = withUnsafeBytes(of: &token.pointee.word) { raw -> String in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    let length = bytes.firstIndex(of: 0) ?? bytes.count
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
+                }
+                if word.isEmpty { continue }
+                if token.pointee.type == UInt8(__LEX_PUNC_WORDS__.rawValue) || Self.isPunctuation(word) {
+                    // Clause punctuation stays as one mark so negation does not reach across it.
+                    if let first = word.unicodeScalars.first, MatchText.isClausePunctuation(first), words.last != "|" { words.append("|") }
+                    continue
+                }
+                words.append(word)
+            }
+        }
+        return words
+    }
+
+    static func isPunctuation(_ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first, !isCJK(first) else { return false }
+        return word.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0xF900...0xFAFF: return true
+        default: return false
+        }
+    }
+}

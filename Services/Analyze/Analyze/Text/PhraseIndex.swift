@@ -1,0 +1,89 @@
+/// Finds every phrase of a rule pack in a text in one pass: phrases are bucketed by
+/// their first two characters, so each position of the text looks at a handful of
+/// candidates instead of every phrase.
+public struct PhraseIndex: Sendable {
+    private var phrases: [[Unicode.Scalar]] = []
+    private var ids: [[Unicode.Scalar]: Int] = [:]
+    private var buckets: [UInt64: [Int]] = [:]
+    /// Some phrase is a single character (then every position needs a second lookup).
+    private var hasSingles = false
+
+    public init() {}
+
+    /// The id of `phrase` (already in match form), adding it when new.
+    public mutating func add(_ phrase: [Unicode.Scalar]) -> Int? {
+        guard !phrase.isEmpty, !(phrase.count == 1 && phrase[0] == " ") else { return nil }
+        if let id = ids[phrase] { return id }
+        let id = phrases.count
+        phrases.append(phrase)
+        ids[phrase] = id
+        buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
+        if phrase.count == 1 { hasSingles = true }
+        return id
+    }
+
+    public func phrase(_ id: Int) -> [Unicode.Scalar] { phrases[id] }
+
+    public var count: Int { phrases.count }
+
+    /// Where each phrase occurs in one text.
+    public struct Hits: Sendable {
+        /// Phrase id → index into `positions`, or -1.
+        private var slot: [Int32]
+        private var positions: [[Int]] = []
+
+        init(count: Int) {
+            slot = Array(repeating: -1, count: count)
+        }
+
+        mutating func add(_ id: Int, _ position: Int) {
+            if slot[id] < 0 {
+                slot[id] = Int32(positions.count)
+                positions.append([position])
+            } else {
+                positions[Int(slot[id])].append(position)
+            }
+        }
+
+        /// Start offsets of phrase `id`, in order.
+        public subscript(id: Int) -> [Int] {
+            let index = slot[id]
+            return index < 0 ? [] : positions[Int(index)]
+        }
+
+        public var isEmpty: Bool { positions.isEmpty }
+    }
+
+    /// Start offsets of each phrase found in `text`.
+    public func search(_ text: [Unicode.Scalar]) -> Hits {
+        var hits = Hits(count: phrases.count)
+        guard !text.isEmpty else { return hits }
+        for position in text.indices {
+            let first = text[position]
+            if position + 1 < text.count, let candidates = buckets[Self.key(first, text[position + 1])] {
+                for id in candidates where Self.matches(phrases[id], text, at: position) {
+                    hits.add(id, position)
+                }
+            }
+            if hasSingles, let singles = buckets[Self.key(first, nil)] {
+                for id in singles { hits.add(id, position) }
+            }
+        }
+        return hits
+    }
+
+    @inline(__always)
+    private static func matches(_ phrase: [Unicode.Scalar], _ text: [Unicode.Scalar], at position: Int) -> Bool {
+        guard position + phrase.count <= text.count else { return false }
+        var index = 2
+        while index < phrase.count {
+            if phrase[index] != text[position + index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    private static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar?) -> UInt64 {
+        UInt64(a.value) << 32 | UInt64(b?.value ?? 0xFFFF_FFFF)
+    }
+}

@@ -1,0 +1,94 @@
+import Analyze
+import ArgumentParser
+import Foundation
+import Logging
+import VOCRuntime
+import VOCSchema
+
+/// `voc analyze`: the analyze stage offline. JSON lines in, one insight JSON line out
+/// per input, so analysts can try rule changes on past data; `--eval` scores a labelled set.
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse JSON lines from stdin (or a file) offline; print one insight per line, or score a labelled set.",
+        discussion: """
+            Input lines: {"id", "language"?, "channel", "businessLine"?, "customerId"?, "occurredAt"?,
+            "utterances": [{"speaker", "text"}]}; transcript and interaction events are read too.
+            Output lines: the voc.insight.produced.v1 payload plus "id" (= insightId) and "sourceId" (the input's id).
+            Corpus frequencies and clusters start empty and grow line after line.
+            """)
+
+    @Option(help: "Rule file (default: $VOC_ANALYZE_RULES_PATH, then the bundled finance pack).")
+    var rules: String?
+
+    @Option(help: "friso configuration file.")
+    var frisoIni: String = ChineseSegmenter.defaultIni
+
+    @Option(help: "Read this file instead of stdin.")
+    var input: String?
+
+    @Option(help: "Score a labelled JSON-lines set (see docs/analysis.md) and print precision/recall/F1 per label.")
+    var eval: String?
+
+    @Flag(help: "With --eval: list every item analyze got wrong.")
+    var mistakes = false
+
+    func run() async throws {
+        Observability.bootstrap(logLevel: "error")
+        let analyzer = try Analyzer.make(rulesURL: try rulesURL(), logger: Logger(label: "voc-analyze"))
+        if let eval {
+            try evaluate(analyzer, path: eval)
+            return
+        }
+        let decoder = JSONCoding.decoder()
+        var failures = 0
+        var number = 0
+        let output = FileHandle.standardOutput
+        for line in try lines() {
+            number += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            do {
+                let input = try decoder.decode(AnalysisInput.self, from: Data(line.utf8))
+                var line = InsightJSON.offlineLine(analyzer.analyzeAndLearn(input))
+                line.append(0x0A)
+                output.write(Data(line))
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("line \(number): not analysed: \(error)\n".utf8))
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    func evaluate(_ analyzer: Analyzer, path: String) throws {
+        let decoder = JSONCoding.decoder()
+        let labels = analyzer.rules.current().pack.categories.map(\.id)
+        var evaluation = Evaluation()
+        var number = 0
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
+            number += 1
+            let item: Evaluation.Item
+            do { item = try decoder.decode(Evaluation.Item.self, from: Data(line.utf8)) } catch {
+                throw ValidationError("\(path) item \(number): \(error)")
+            }
+            evaluation.add(item, analyzer.analyzeAndLearn(item.input), categoryLabels: labels)
+        }
+        print(evaluation.report(showMistakes: mistakes))
+    }
+
+    func rulesURL() throws -> URL {
+        if let rules { return URL(fileURLWithPath: rules) }
+        if let path = ProcessInfo.processInfo.environment["VOC_ANALYZE_RULES_PATH"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        guard let bundled = CompiledRules.bundledURL() else { throw ValidationError("the bundled rule pack is missing; pass --rules") }
+        return bundled
+    }
+
+    func lines() throws -> AnySequence<String> {
+        if let input {
+            return AnySequence(try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
+        return AnySequence(AnyIterator { readLine(strippingNewline: true) })
+    }
+}
