@@ -9,7 +9,9 @@ struct CustomerController: Sendable {
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.put("customers/:customerId") { request, context in
-            try await update(request, context: context)
+            try await AnswerError.catching {
+                try await update(request, context: context)
+            }
         }
     }
 
@@ -43,16 +45,8 @@ struct CustomerController: Sendable {
             return Answer.forbidden("gateway \(gateway.id) may not update customers (the key needs \"customers\": true)",
                                     field: "Authorization").response
         }
-        let key: String?
-        switch IdempotentRequests.key(of: request) {
-        case .success(let value): key = value
-        case .failure(let error): return error.answer.response
-        }
-        let body: [UInt8]
-        switch try await intake.collect(request, limit: 64 * 1024) {
-        case .success(let bytes): body = bytes
-        case .failure(let error): return error.answer.response
-        }
+        let key = try IdempotentRequests.key(of: request)
+        let body = try await intake.collect(request, limit: 64 * 1024)
         let customerId = context.parameters.get("customerId") ?? ""
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger

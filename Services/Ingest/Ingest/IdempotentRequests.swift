@@ -12,15 +12,16 @@ struct IdempotentRequests: Sendable {
     let store: IdempotencyStore
     let retryAfterSeconds: Int
 
-    /// The key a request carries, checked; `.failure` is the `400` to send.
-    static func key(of request: Request) -> Result<String?, AnswerError> {
-        guard let key = request.headers[.idempotencyKey] else { return .success(nil) }
+    /// The key a request carries, checked.
+    /// - Throws: ``AnswerError`` with the `400` to send for a malformed key.
+    static func key(of request: Request) throws(AnswerError) -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
-            return .failure(AnswerError(Answer.problem(
+            throw AnswerError(Answer.problem(
                 status: 400, type: "invalid-header", title: "Invalid header",
-                detail: "Idempotency-Key must be 1-255 visible ASCII characters", field: "Idempotency-Key")))
+                detail: "Idempotency-Key must be 1-255 visible ASCII characters", field: "Idempotency-Key"))
         }
-        return .success(key)
+        return key
     }
 
     /// What identifies "the same request": method, path and the body's SHA-256 (for
@@ -85,8 +86,18 @@ struct IdempotentRequests: Sendable {
     }
 }
 
-/// An answer carried through `throws` (for helpers that return a value or an answer).
+/// An answer carried through `throws`, so that request parsing helpers can stop a handler
+/// with the response to send.
 struct AnswerError: Error {
     var answer: Answer
     init(_ answer: Answer) { self.answer = answer }
+
+    /// Runs a handler, turning an ``AnswerError`` into its response.
+    static func catching(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as AnswerError {
+            return error.answer.response
+        }
+    }
 }

@@ -59,15 +59,16 @@ struct Intake: Sendable {
         }
     }
 
-    /// Reads a whole JSON body, or the `413` to send.
-    func collect(_ request: Request, limit: Int, field: String = "body") async throws -> Result<[UInt8], AnswerError> {
+    /// Reads a whole body.
+    /// - Throws: ``AnswerError`` with the `413` to send past `limit`.
+    func collect(_ request: Request, limit: Int, field: String = "body") async throws -> [UInt8] {
         var request = request
         do {
             let buffer = try await request.collectBody(upTo: limit)
-            return .success(Array(buffer.readableBytesView))
+            return Array(buffer.readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             count("rejected")
-            return .failure(AnswerError(Answer.tooLarge(limit: Int64(limit), field: field)))
+            throw AnswerError(Answer.tooLarge(limit: Int64(limit), field: field))
         }
     }
 }

@@ -14,13 +14,17 @@ struct InteractionController: Sendable {
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.post("interactions") { request, context in
-            if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
-                return try await recordings.createMultipart(request, context: context)
+            try await AnswerError.catching {
+                if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                    return try await recordings.createMultipart(request, context: context)
+                }
+                return try await create(request, context: context)
             }
-            return try await create(request, context: context)
         }
         group.post("interactions:batch") { request, context in
-            try await batch(request, context: context)
+            try await AnswerError.catching {
+                try await batch(request, context: context)
+            }
         }
     }
 
@@ -34,16 +38,8 @@ struct InteractionController: Sendable {
 
     func create(_ request: Request, context: IngestRequestContext) async throws -> Response {
         let gateway = context.gateway!
-        let key: String?
-        switch IdempotentRequests.key(of: request) {
-        case .success(let value): key = value
-        case .failure(let error): return error.answer.response
-        }
-        let body: [UInt8]
-        switch try await intake.collect(request, limit: intake.configuration.maxBodyBytes) {
-        case .success(let bytes): body = bytes
-        case .failure(let error): return error.answer.response
-        }
+        let key = try IdempotentRequests.key(of: request)
+        let body = try await intake.collect(request, limit: intake.configuration.maxBodyBytes)
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger
         ) {
@@ -96,16 +92,8 @@ struct InteractionController: Sendable {
             return Answer.unsupportedMedia("a batch is NDJSON: one interaction per line, Content-Type application/x-ndjson",
                                            field: "Content-Type").response
         }
-        let key: String?
-        switch IdempotentRequests.key(of: request) {
-        case .success(let value): key = value
-        case .failure(let error): return error.answer.response
-        }
-        let body: [UInt8]
-        switch try await intake.collect(request, limit: intake.configuration.batchMaxBytes) {
-        case .success(let bytes): body = bytes
-        case .failure(let error): return error.answer.response
-        }
+        let key = try IdempotentRequests.key(of: request)
+        let body = try await intake.collect(request, limit: intake.configuration.batchMaxBytes)
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger
         ) {

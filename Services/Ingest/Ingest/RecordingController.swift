@@ -20,7 +20,9 @@ struct RecordingController: Sendable {
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.put("interactions/:interactionId/audio") { request, context in
-            try await upload(request, context: context)
+            try await AnswerError.catching {
+                try await upload(request, context: context)
+            }
         }
     }
 
@@ -31,11 +33,7 @@ struct RecordingController: Sendable {
             return Answer.problem(status: 400, type: "malformed-multipart", title: "Malformed multipart body",
                                   detail: "Content-Type multipart/form-data needs a boundary parameter", field: "Content-Type").response
         }
-        let key: String?
-        switch IdempotentRequests.key(of: request) {
-        case .success(let value): key = value
-        case .failure(let error): return error.answer.response
-        }
+        let key = try IdempotentRequests.key(of: request)
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: nil), logger: context.logger
         ) {
@@ -111,11 +109,7 @@ struct RecordingController: Sendable {
     func upload(_ request: Request, context: IngestRequestContext) async throws -> Response {
         let gateway = context.gateway!
         let interactionId = context.parameters.get("interactionId") ?? ""
-        let key: String?
-        switch IdempotentRequests.key(of: request) {
-        case .success(let value): key = value
-        case .failure(let error): return error.answer.response
-        }
+        let key = try IdempotentRequests.key(of: request)
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: nil), logger: context.logger
         ) {
