@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "voc", targets: ["voc"]),
         .executable(name: "voc-ingest", targets: ["voc-ingest"]),
         .executable(name: "voc-projector", targets: ["voc-projector"]),
+        .executable(name: "voc-transcribe", targets: ["voc-transcribe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Shared modules
@@ -41,9 +43,11 @@ let package = Package(
             path: "Shared/VOCKafka",
             swiftSettings: strict
         ),
+        .target(name: "VOCProcess", path: "Shared/VOCProcess", swiftSettings: strict),
         .target(
             name: "VOCStore",
             dependencies: [
+                "VOCProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,11 +105,33 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Transcribe",
+            dependencies: [
+                "VOCSchema", "VOCKafka", "VOCRuntime", "VOCProcess",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Transcribe/Transcribe",
+            resources: [.copy("Resources/whisper_server.py"), .copy("Resources/vocabulary.json")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-transcribe",
+            dependencies: ["Transcribe", "VOCRuntime"],
+            path: "Services/Transcribe/voc-transcribe",
+            swiftSettings: strict
+        ),
+
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI/voc",
@@ -116,10 +142,11 @@ let package = Package(
         .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "VOCSchema"], path: "Tests/TranscribeTests"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"

@@ -1,0 +1,49 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+
+/// Builds the transcribe-adapter: the stage, its producer, `/healthz` `/readyz`
+/// `/metrics`, and, when configured, the supervised local speech engine.
+public enum TranscribeApp {
+    public static let source = "/voc/transcribe"
+
+    /// - Parameter audio: where recordings are read; `file://` by default. The shared
+    ///   blob store's S3 reader is added here when it is available.
+    /// - Throws: ``KafkaError`` when a Kafka client cannot be configured, ``TranscribeError``
+    ///   for an unknown engine or an unreadable vocabulary file.
+    public static func build(configuration: TranscribeConfiguration, audio: any AudioSource = AudioSources([FileAudioSource()]),
+                             logger: Logger) throws -> some ApplicationProtocol {
+        let settings = try EngineCatalog.settings(named: configuration.engine, configuration: configuration)
+        let transcriber = try EngineCatalog.transcriber(named: configuration.engine, configuration: configuration, logger: logger)
+        let publisher = try EventPublisher(common: configuration.common, clientID: "voc-transcribe", source: source, logger: logger)
+        let handler = TranscribeHandler(publisher: publisher, transcriber: transcriber, audio: audio, configuration: configuration,
+                                        engineName: settings.name, logger: logger)
+        let stage = try StageLoop(
+            settings: StageSettings(name: "transcribe", topics: [Topic.interactionReceived.rawValue], group: configuration.group,
+                                    tuning: configuration.common.stage),
+            common: configuration.common, publisher: publisher, handler: handler, logger: logger)
+
+        let readiness = Readiness()
+        let producer = publisher.producer
+        readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }
+        if let engine = transcriber.engine as? OpenAICompatibleEngine {
+            readiness.add("engine") { !engine.circuit.snapshot.isOpen }
+        }
+        let router = Router()
+        OperationalRoutes.add(to: router, readiness: readiness)
+
+        var services: [any Service] = [ProducerService(producer: producer)]
+        if configuration.engine == "local" && configuration.local.supervise {
+            services.append(LocalWhisperServer(settings: configuration.local, logger: logger))
+        }
+        services.append(stage)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-transcribe"),
+            services: services,
+            logger: logger)
+    }
+}
