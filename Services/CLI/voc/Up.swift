@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Projector
+import Transcribe
 import ServiceLifecycle
 import VOCKafka
 import VOCRuntime
@@ -30,10 +31,13 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of the read API (projector).")
     var projectorPort: Int = 8081
 
+    @Option(help: "Port of the transcribe-adapter's health and metrics.")
+    var transcribePort: Int = 8082
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-transcribe).")
     var infraOnly = false
 
     func run() async throws {
@@ -66,7 +70,7 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest and voc-projector with",
+                "  Services       not started: run voc-ingest, voc-projector and voc-transcribe with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
@@ -77,11 +81,19 @@ struct Up: AsyncParsableCommand {
             let projector = try ProjectorApp.build(
                 configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
                 logger: Logger(label: "voc-projector"))
-            services += [.init(service: ingest), .init(service: projector)]
+            var speech = TranscribeConfiguration(config: reader)
+            speech.common = common
+            speech.http = HTTPSettings(host: host, port: transcribePort)
+            speech.local.supervise = true
+            speech.local.logFile = folder.appendingPathComponent("whisper-server.log").path
+            let transcribe = try TranscribeApp.build(configuration: speech, logger: Logger(label: "voc-transcribe"))
+            services += [.init(service: ingest), .init(service: projector), .init(service: transcribe)]
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
-                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics",
+                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics"
+                    + "  http://\(host):\(transcribePort)/metrics",
+                "  Speech engine  " + Self.speechLine(speech),
             ]
         }
         lines += [
@@ -96,6 +108,20 @@ struct Up: AsyncParsableCommand {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         withExtendedLifetime(broker) {}
+    }
+}
+
+extension Up {
+    /// What the transcribe stage will use, or how to install what it lacks.
+    static func speechLine(_ configuration: TranscribeConfiguration) -> String {
+        guard configuration.engine == "local" else {
+            return "\(configuration.remote.name) at \(configuration.remote.url) (transcribe.engine=\(configuration.engine))"
+        }
+        if let missing = configuration.local.missingPieces {
+            return "NOT INSTALLED (missing \(missing)): \(LocalWhisperServer.setupHint);\n"
+                + "                 text interactions still flow; recordings are retried, then dead-lettered"
+        }
+        return "local faster-whisper at \(configuration.local.baseURL), supervised (log \(configuration.local.logFile))"
     }
 }
 

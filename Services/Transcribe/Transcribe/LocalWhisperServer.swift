@@ -95,7 +95,9 @@ public final class LocalWhisperServer: Service, Sendable {
         environment["HF_HUB_OFFLINE"] = "1"
         environment["PYTHONUNBUFFERED"] = "1"
         let python = URL(fileURLWithPath: settings.python).standardizedFileURL.path
-        return SpawnedProcess([
+        var pinning: [String] = []
+        if !settings.cpus.isEmpty, let taskset = ChildProcess.resolve("taskset") { pinning = [taskset, "-c", settings.cpus] }
+        return SpawnedProcess(pinning + [
             python, script, "--model", URL(fileURLWithPath: settings.modelFolder).standardizedFileURL.path,
             "--host", settings.host, "--port", "\(settings.port)", "--threads", "\(max(1, settings.threads))",
             "--compute-type", settings.computeType, "--beam-size", "\(max(1, settings.beamSize))", "--parent-pid", "\(getpid())",

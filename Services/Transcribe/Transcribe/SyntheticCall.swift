@@ -31,6 +31,21 @@ public struct SyntheticCall: Sendable {
         (.customer, "Thank you, please send me the prospectus by email."),
     ]
 
+    /// A credit card call about a double annual fee.
+    public static let cardCall: [(SpeakerRole, String)] = [
+        (.agent, "Thank you for calling the credit card service line, my name is David."),
+        (.customer, "Hi, I was charged the annual fee twice on my last statement."),
+        (.agent, "I am sorry about that. I can see the second charge and I will refund it today."),
+        (.customer, "Great, will it show on my next statement?"),
+        (.agent, "Yes, the refund will appear on your next statement."),
+        (.customer, "Perfect, thanks for your help."),
+    ]
+
+    /// The synthetic set of the benchmark: business line and turns of each call.
+    public static let benchmarkSet: [(businessLine: String, turns: [(SpeakerRole, String)])] = [
+        ("wealth", wealthCall), ("credit_card", cardCall),
+    ]
+
     public struct Voice: Sendable {
         public var agent = "en-us"
         public var customer = "en-us"

@@ -43,7 +43,8 @@ public struct TranscribeConfiguration: Sendable {
             computeType: config.string(forKey: "transcribe.local.computeType", default: "int8"),
             beamSize: config.int(forKey: "transcribe.local.beamSize", default: 5),
             supervise: config.bool(forKey: "transcribe.local.supervise", default: false),
-            logFile: config.string(forKey: "transcribe.local.logFile", default: ".voc/whisper-server.log"))
+            logFile: config.string(forKey: "transcribe.local.logFile", default: ".voc/whisper-server.log"),
+            cpus: config.string(forKey: "transcribe.local.cpus", default: ""))
         remote = RemoteEngineSettings(
             name: config.string(forKey: "transcribe.http.name", default: "openai-compatible"),
             url: config.string(forKey: "transcribe.http.url", default: "http://127.0.0.1:8000"),
@@ -132,9 +133,12 @@ public struct LocalEngineSettings: Sendable, Equatable {
     public var supervise: Bool
     /// The server's output.
     public var logFile: String
+    /// CPUs the server may run on (`taskset -c` list such as `0` or `0-1`); empty: any.
+    public var cpus: String
 
     public init(venv: String = defaultVenv, model: String = "", host: String = "127.0.0.1", port: Int = 9300, threads: Int = 2,
-                computeType: String = "int8", beamSize: Int = 5, supervise: Bool = false, logFile: String = ".voc/whisper-server.log") {
+                computeType: String = "int8", beamSize: Int = 5, supervise: Bool = false, logFile: String = ".voc/whisper-server.log",
+                cpus: String = "") {
         self.venv = venv
         self.model = model
         self.host = host
@@ -144,6 +148,7 @@ public struct LocalEngineSettings: Sendable, Equatable {
         self.beamSize = beamSize
         self.supervise = supervise
         self.logFile = logFile
+        self.cpus = cpus
     }
 
     public var python: String { venv + "/bin/python" }
