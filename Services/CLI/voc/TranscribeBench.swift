@@ -23,13 +23,19 @@ struct TranscribeBench: AsyncParsableCommand {
     @Option(help: "Model threads of the local engine.")
     var threads: Int = 1
 
+    @Flag(help: "Print every transcript next to its reference.")
+    var verbose = false
+
+    @Option(help: "Keep the synthetic calls in this folder (deleted otherwise).")
+    var keep: String?
+
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-bench")
         var configuration = TranscribeConfiguration(config: try await Settings.reader())
-        let folder = NSTemporaryDirectory() + "/voc-bench-transcribe-\(getpid())"
+        let folder = keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? NSTemporaryDirectory() + "/voc-bench-transcribe-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { if keep == nil { try? FileManager.default.removeItem(atPath: folder) } }
         configuration.workDirectory = folder
 
         let calls = try SyntheticCall.benchmarkSet.enumerated().map { index, call in
@@ -57,7 +63,7 @@ struct TranscribeBench: AsyncParsableCommand {
                 // Warm-up: the first call pays for loading and caches.
                 _ = try await transcriber.transcribe(path: calls[0].1.path, layout: .stereo(left: .agent, right: .customer),
                                                      language: "en", businessLine: calls[0].0)
-                var errors = 0, words = 0, transcripts = 0, rolesRight = 0, utterances = 0
+                var errors = 0, words = 0, transcripts = 0, rolesRight = 0, utterances = 0, speechMs = 0
                 var engineIdentity = ""
                 let started = ContinuousClock.now
                 for _ in 0..<max(1, rounds) {
@@ -65,6 +71,10 @@ struct TranscribeBench: AsyncParsableCommand {
                         let result = try await transcriber.transcribe(path: call.path, layout: .stereo(left: .agent, right: .customer),
                                                                       language: "en", businessLine: line)
                         let score = WordErrorRate.score(reference: call.referenceText, hypothesis: result.text)
+                        if verbose {
+                            print("    reference   \(call.referenceText)\n    transcript  \(result.text)   (WER \(String(format: "%.3f", score.rate)))")
+                        }
+                        speechMs += result.speechMs
                         errors += score.errors
                         words += score.referenceWords
                         transcripts += 1
@@ -86,6 +96,7 @@ struct TranscribeBench: AsyncParsableCommand {
                 print("""
                       engine \(label), domain prompt \(prompted ? "on" : "off")
                         real-time factor      \(String(format: "%.3f", seconds / audioSeconds))   (processing s / audio s, whole path: ffmpeg, gate, both channels)
+                        RTF on speech         \(String(format: "%.3f", seconds / (Double(speechMs) / 1000)))   (processing s / s of speech the gate passed, channels summed)
                         transcripts/s         \(String(format: "%.3f", Double(transcripts) / seconds))
                         WER                   \(String(format: "%.3f", Double(errors) / Double(max(1, words))))   (\(errors) errors / \(words) reference words)
                         speaker roles right   \(rolesRight) / \(utterances) utterances

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Read from a JSON file (`transcribe.vocabularyFile`); the module ships a default.
 public struct DomainVocabulary: Sendable, Equatable, Decodable {
-    public struct Entry: Sendable, Equatable, Decodable {
+    /// The prompt text and hotwords of one business line in one language.
+    public struct Terms: Sendable, Equatable, Decodable {
         public var prompt: String?
         public var hotwords: [String]?
 
@@ -15,25 +16,33 @@ public struct DomainVocabulary: Sendable, Equatable, Decodable {
         }
     }
 
+    /// Terms by language (`en`, `zh`).
+    public typealias Entry = [String: Terms]
+
+    /// The language whose terms are sent when the call's language is not known.
+    public var defaultLanguage: String?
     public var `default`: Entry?
     public var businessLines: [String: Entry]?
 
     /// Longest prompt sent: Whisper reads about 224 tokens of prompt and drops the rest.
     public static let maxPromptCharacters = 600
 
-    public init(default: Entry? = nil, businessLines: [String: Entry] = [:]) {
+    public init(defaultLanguage: String? = "en", default: Entry? = nil, businessLines: [String: Entry] = [:]) {
+        self.defaultLanguage = defaultLanguage
         self.default = `default`
         self.businessLines = businessLines
     }
 
-    /// The prompt for a business line: its own (or the default) text, then its hotwords.
-    public func prompt(for businessLine: String) -> String? {
-        let entry = businessLines?[businessLine] ?? self.default
-        guard let entry else { return nil }
+    /// The prompt for a business line in a language: its text (or the default's), then its hotwords.
+    /// - Parameter language: BCP 47 tag; its primary subtag picks the terms (`zh-CN` → `zh`).
+    ///   Nil: the file's `defaultLanguage`.
+    public func prompt(for businessLine: String, language: String?) -> String? {
+        let code = (language ?? defaultLanguage ?? "en").lowercased().split(separator: "-").first.map(String.init) ?? "en"
+        guard let terms = businessLines?[businessLine]?[code] ?? self.default?[code] else { return nil }
         var parts: [String] = []
-        if let prompt = entry.prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty { parts.append(prompt) }
-        if let words = entry.hotwords?.filter({ !$0.isEmpty }), !words.isEmpty {
-            parts.append("Terms: " + words.joined(separator: ", ") + ".")
+        if let prompt = terms.prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty { parts.append(prompt) }
+        if let words = terms.hotwords?.filter({ !$0.isEmpty }), !words.isEmpty {
+            parts.append(code == "zh" ? "术语：" + words.joined(separator: "、") + "。" : "Terms: " + words.joined(separator: ", ") + ".")
         }
         guard !parts.isEmpty else { return nil }
         let prompt = parts.joined(separator: " ")

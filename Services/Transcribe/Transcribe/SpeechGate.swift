@@ -19,7 +19,7 @@ public struct SpeechGateSettings: Sendable, Equatable {
     /// Kept around each region, so soft word onsets and endings are not clipped.
     public var paddingMs: Int = 200
     /// Silence put between kept regions in the audio sent to the engine.
-    public var separatorMs: Int = 500
+    public var separatorMs: Int = 1_000
 
     public init() {}
 }
@@ -141,17 +141,46 @@ public struct GatedAudio: Sendable {
     public var droppedMs: Int { (originalCount - pieces.reduce(0) { $0 + $1.length }) * 1000 / sampleRate }
 
     /// Maps a time in the gated audio to the recording's time. A time in a separator is
-    /// moved to the nearest edge of a kept region.
+    /// moved to the nearer edge of the kept regions around it.
     public func originalMs(_ gatedMs: Int) -> Int {
+        guard let piece = piece(at: gatedMs) else { return gatedMs }
+        return original(gatedMs, in: piece)
+    }
+
+    /// Maps a word's span. Both ends stay in one region, the one the word overlaps
+    /// most: engines stretch a word next to a pause over the pause, which here would
+    /// reach into another region, maybe a minute away in the recording.
+    public func originalSpan(startMs: Int, endMs: Int) -> (startMs: Int, endMs: Int) {
+        let start = startMs * sampleRate / 1000, end = max(start, endMs * sampleRate / 1000)
+        var best: Piece?
+        var bestOverlap = 0
+        for piece in pieces {
+            let overlap = min(end, piece.gatedStart + piece.length) - max(start, piece.gatedStart)
+            if overlap > bestOverlap {
+                best = piece
+                bestOverlap = overlap
+            }
+        }
+        guard let piece = best ?? self.piece(at: startMs) else { return (startMs, max(startMs, endMs)) }
+        let mappedStart = original(startMs, in: piece)
+        return (mappedStart, max(mappedStart, original(endMs, in: piece)))
+    }
+
+    /// The region a time belongs to; a time in a separator belongs to the nearer region.
+    private func piece(at gatedMs: Int) -> Piece? {
         let sample = gatedMs * sampleRate / 1000
-        guard var piece = pieces.first else { return gatedMs }
-        for candidate in pieces where candidate.gatedStart <= sample {
-            piece = candidate
+        guard let index = pieces.lastIndex(where: { $0.gatedStart <= sample }) else { return pieces.first }
+        let piece = pieces[index]
+        if sample > piece.gatedStart + piece.length, index + 1 < pieces.count {
+            let next = pieces[index + 1]
+            if next.gatedStart - sample < sample - (piece.gatedStart + piece.length) { return next }
         }
-        if sample < piece.gatedStart {
-            return piece.originalStart * 1000 / sampleRate
-        }
-        let offset = min(sample - piece.gatedStart, piece.length)
+        return piece
+    }
+
+    private func original(_ gatedMs: Int, in piece: Piece) -> Int {
+        let sample = gatedMs * sampleRate / 1000
+        let offset = max(0, min(sample - piece.gatedStart, piece.length))
         return (piece.originalStart + offset) * 1000 / sampleRate
     }
 }

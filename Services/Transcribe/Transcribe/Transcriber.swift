@@ -79,7 +79,7 @@ public struct Transcriber: Sendable {
         case .mono: speakers = [.unknown]
         case .stereo(let left, let right): speakers = [left, right]
         }
-        let prompt = vocabulary.prompt(for: businessLine)
+        let prompt = vocabulary.prompt(for: businessLine, language: language)
         let gated = audio.channels.map { gate.gate($0) }
 
         let results = await withTaskGroup(of: (Int, Result<EngineResult, TranscribeError>?).self) { group in
@@ -103,7 +103,7 @@ public struct Transcriber: Sendable {
             identity = answer.engine
             let channel = gated[index]
             let (words, droppedWords) = UtteranceBuilder.words(from: answer, speaker: speakers[index], policy: policy,
-                                                               toOriginalMs: channel.originalMs)
+                                                               toOriginal: channel.originalSpan)
             let (utterances, droppedUtterances) = UtteranceBuilder.utterances(words, policy: policy)
             perChannel.append(utterances)
             dropped.append(contentsOf: droppedWords)

@@ -42,14 +42,14 @@ public enum UtteranceBuilder {
     /// - Parameters:
     ///   - result: the engine's answer for the channel.
     ///   - speaker: who speaks on the channel.
-    ///   - toOriginalMs: maps the engine's times (of the gated audio) to the recording's.
+    ///   - toOriginal: maps a span of the engine's times (in the gated audio) to the recording's.
     /// - Returns: the kept words, and the segments and words left out with the reason.
     public static func words(from result: EngineResult, speaker: SpeakerRole, policy: UtterancePolicy,
-                             toOriginalMs: (Int) -> Int) -> (words: [TimedWord], dropped: [Dropped]) {
+                             toOriginal: (Int, Int) -> (startMs: Int, endMs: Int)) -> (words: [TimedWord], dropped: [Dropped]) {
         var words: [TimedWord] = []
         var dropped: [Dropped] = []
         for segment in result.segments {
-            let segmentStart = toOriginalMs(segment.startMs), segmentEnd = max(segmentStart, toOriginalMs(segment.endMs))
+            let (segmentStart, segmentEnd) = toOriginal(segment.startMs, segment.endMs)
             if let noSpeech = segment.noSpeechProbability, noSpeech >= policy.noSpeechProbability,
                (segment.averageLogProbability ?? 0) < policy.noSpeechLogProbability {
                 dropped.append(Dropped(speaker: speaker, startMs: segmentStart, endMs: segmentEnd, text: clean(segment.text),
@@ -61,8 +61,8 @@ public enum UtteranceBuilder {
                 ? [RecognizedWord(text: segment.text, startMs: segment.startMs, endMs: segment.endMs, confidence: segment.confidence)]
                 : segment.words
             for unit in units {
-                let start = toOriginalMs(unit.startMs)
-                let word = TimedWord(speaker: speaker, text: unit.text, startMs: start, endMs: max(start, toOriginalMs(unit.endMs)),
+                let (start, end) = toOriginal(unit.startMs, unit.endMs)
+                let word = TimedWord(speaker: speaker, text: unit.text, startMs: start, endMs: end,
                                      confidence: unit.confidence ?? segment.confidence ?? 1)
                 if isNonSpeech(unit.text) {
                     if !clean(unit.text).isEmpty {
