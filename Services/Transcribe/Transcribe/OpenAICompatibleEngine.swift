@@ -16,7 +16,7 @@ public struct HTTPEngineSettings: Sendable {
     public var model: String
     /// Sent as `Authorization: Bearer …` when not empty.
     public var apiKey: String
-    /// Longest wait for one answer.
+    /// Longest wait for one answer (whole seconds, at least one).
     public var timeout: Duration
     /// Extra attempts after a failure that may pass (refused, timeout, 5xx, 429).
     public var retries: Int
@@ -79,7 +79,9 @@ public final class OpenAICompatibleEngine: TranscriptionEngine {
         self.endpoint = url
         self.circuit = CircuitBreaker(failureThreshold: settings.circuitFailureThreshold, openDuration: settings.circuitOpenDuration)
         let configuration = URLSessionConfiguration.ephemeral
-        let seconds = Double(settings.timeout.components.seconds) + Double(settings.timeout.components.attoseconds) / 1e18
+        // FoundationNetworking hands libcurl whole seconds (a fraction becomes 0, an
+        // immediate timeout), so the timeout is rounded up to at least a second.
+        let seconds = max(1, (Double(settings.timeout.components.seconds) + Double(settings.timeout.components.attoseconds) / 1e18).rounded(.up))
         configuration.timeoutIntervalForRequest = seconds
         configuration.timeoutIntervalForResource = seconds
         configuration.httpMaximumConnectionsPerHost = 4
@@ -101,11 +103,15 @@ public final class OpenAICompatibleEngine: TranscriptionEngine {
     public func transcribe(_ request: EngineRequest) async throws(TranscribeError) -> EngineResult {
         var attempt = 0
         var backoff = settings.retryBackoff
+        var cause: TranscribeError?
         while true {
             do {
                 return try await callOnce(request)
             } catch {
+                // A retry that finds the circuit just opened reports what opened it.
+                if error.code == .circuitOpen, let cause { throw cause }
                 guard error.isRetriable, error.code != .circuitOpen, attempt < settings.retries, !Task.isCancelled else { throw error }
+                cause = error
                 attempt += 1
                 logger.warning("engine call failed, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: backoff)
