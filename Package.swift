@@ -142,12 +142,17 @@ let package = Package(
         .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
-        .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "VOCSchema"], path: "Tests/TranscribeTests"),
+        .testTarget(
+            name: "TranscribeTests",
+            dependencies: ["Transcribe", "VOCSchema", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TranscribeTests"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "Ingest", "Projector", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCProcess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/IntegrationTests"
         ),

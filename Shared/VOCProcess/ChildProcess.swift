@@ -53,6 +53,20 @@ public final class SpawnedProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The child starts with no signal blocked and default handlers: it inherits the
+        // spawning thread's mask, and the threads of a Swift process block signals (a
+        // server started from one would never see SIGTERM).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
@@ -60,9 +74,9 @@ public final class SpawnedProcess: Sendable {
         if let environment {
             var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { cEnvironment.forEach { free($0) } }
-            started = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, &cEnvironment)
+            started = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
         } else {
-            started = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+            started = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
         }
         guard started == 0 else { return nil }
         self.pid = pid

@@ -183,4 +183,22 @@ public struct GatedAudio: Sendable {
         let offset = max(0, min(sample - piece.gatedStart, piece.length))
         return (piece.originalStart + offset) * 1000 / sampleRate
     }
+
+    /// The kept regions (indices into ``pieces``) that no heard span overlaps.
+    /// - Parameter heard: spans in the recording's time.
+    public func silentPieces(heard: [(Int, Int)]) -> [Int] {
+        pieces.indices.filter { index in
+            let start = pieces[index].originalStart * 1000 / sampleRate
+            let end = (pieces[index].originalStart + pieces[index].length) * 1000 / sampleRate
+            return !heard.contains { $0.0 < end && $0.1 > start }
+        }
+    }
+
+    /// One kept region alone, with its own map to the recording's time.
+    public func region(_ index: Int) -> GatedAudio {
+        let piece = pieces[index]
+        return GatedAudio(samples: Array(samples[piece.gatedStart..<piece.gatedStart + piece.length]),
+                          pieces: [Piece(gatedStart: 0, originalStart: piece.originalStart, length: piece.length)],
+                          sampleRate: sampleRate, originalCount: piece.length)
+    }
 }

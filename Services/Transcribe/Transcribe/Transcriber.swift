@@ -31,6 +31,8 @@ public struct Transcription: Sendable, Equatable {
     /// The layout actually used: a stereo file whose channels are identical, or a mono
     /// file announced as stereo, is transcribed as mono.
     public var layout: ChannelLayout
+    /// Speech regions the engine skipped in its first pass, sent again on their own.
+    public var repairedRegions: Int = 0
 
     /// The utterances as one text, turns joined by spaces.
     public var text: String { utterances.map(\.text).joined(separator: " ") }
@@ -82,37 +84,82 @@ public struct Transcriber: Sendable {
         let prompt = vocabulary.prompt(for: businessLine, language: language)
         let gated = audio.channels.map { gate.gate($0) }
 
-        let results = await withTaskGroup(of: (Int, Result<EngineResult, TranscribeError>?).self) { group in
+        let outcomes = await withTaskGroup(of: (Int, Result<ChannelOutcome, TranscribeError>).self) { group in
             for (index, channel) in gated.enumerated() where !channel.pieces.isEmpty {
-                let request = EngineRequest(wav: PCMAudio.wav(channel.samples), language: language, prompt: prompt)
-                group.addTask { [engine] in (index, await Self.call(engine, request)) }
+                group.addTask { [self] in
+                    (index, await transcribeChannel(channel, speaker: speakers[index], language: language, prompt: prompt))
+                }
             }
-            var results: [Int: Result<EngineResult, TranscribeError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
+            var outcomes: [Int: Result<ChannelOutcome, TranscribeError>] = [:]
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
         }
 
-        var perChannel: [[TranscriptReady.TranscribedUtterance]] = []
+        var words: [TimedWord] = []
         var dropped: [TranscriptReady.DroppedSpeech] = []
         var detected: String?
         var identity = engineIdentity
+        var repaired = 0
         for index in gated.indices {
-            guard let result = results[index] else { continue }
-            let answer = try result.get()
-            detected = detected ?? answer.language
-            identity = answer.engine
-            let channel = gated[index]
-            let (words, droppedWords) = UtteranceBuilder.words(from: answer, speaker: speakers[index], policy: policy,
-                                                               toOriginal: channel.originalSpan)
-            let (utterances, droppedUtterances) = UtteranceBuilder.utterances(words, policy: policy)
+            guard let outcome = try outcomes[index]?.get() else { continue }
+            detected = detected ?? outcome.language
+            identity = outcome.engine
+            words += outcome.words
+            dropped += outcome.dropped
+            repaired += outcome.repairedRegions
+        }
+        var perChannel: [[TranscriptReady.TranscribedUtterance]] = []
+        for speaker in speakers {
+            let (utterances, droppedUtterances) = UtteranceBuilder.utterances(words.filter { $0.speaker == speaker }, policy: policy)
             perChannel.append(utterances)
-            dropped.append(contentsOf: droppedWords)
-            dropped.append(contentsOf: droppedUtterances)
+            dropped += droppedUtterances
         }
         return Transcription(
             utterances: UtteranceBuilder.merge(perChannel), dropped: dropped.sorted { $0.startMs < $1.startMs },
             language: language ?? detected, engine: identity, audioDurationMs: audio.durationMs,
-            speechMs: gated.reduce(0) { $0 + $1.keptMs }, gatedOutMs: gated.reduce(0) { $0 + $1.droppedMs }, layout: used)
+            speechMs: gated.reduce(0) { $0 + $1.keptMs }, gatedOutMs: gated.reduce(0) { $0 + $1.droppedMs }, layout: used,
+            repairedRegions: repaired)
+    }
+
+    /// What one channel gave.
+    struct ChannelOutcome: Sendable {
+        var words: [TimedWord]
+        var dropped: [TranscriptReady.DroppedSpeech]
+        var language: String?
+        var engine: TranscriptReady.Engine
+        var repairedRegions: Int
+    }
+
+    /// Most regions a channel may send again on their own.
+    static let maxRepairs = 16
+
+    /// Transcribes a channel's speech in one call, then sends again, one by one, the
+    /// speech regions that came back without a word: Whisper-class engines sometimes end
+    /// their decoding at a pause and drop the speech after it.
+    func transcribeChannel(_ channel: GatedAudio, speaker: SpeakerRole, language: String?, prompt: String?) async
+        -> Result<ChannelOutcome, TranscribeError> {
+        let answer: EngineResult
+        switch await Self.call(engine, EngineRequest(wav: PCMAudio.wav(channel.samples), language: language, prompt: prompt)) {
+        case .success(let value): answer = value
+        case .failure(let error): return .failure(error)
+        }
+        var (words, dropped) = UtteranceBuilder.words(from: answer, speaker: speaker, policy: policy, toOriginal: channel.originalSpan)
+        var outcome = ChannelOutcome(words: words, dropped: dropped, language: answer.language, engine: answer.engine, repairedRegions: 0)
+        let heard = words.map { ($0.startMs, $0.endMs) } + dropped.map { ($0.startMs, $0.endMs) }
+        for index in channel.silentPieces(heard: heard).prefix(Self.maxRepairs) {
+            let region = channel.region(index)
+            let repair: EngineResult
+            switch await Self.call(engine, EngineRequest(wav: PCMAudio.wav(region.samples), language: language ?? answer.language,
+                                                         prompt: prompt)) {
+            case .success(let value): repair = value
+            case .failure(let error): return .failure(error)
+            }
+            (words, dropped) = UtteranceBuilder.words(from: repair, speaker: speaker, policy: policy, toOriginal: region.originalSpan)
+            outcome.words += words
+            outcome.dropped += dropped
+            outcome.repairedRegions += 1
+        }
+        return .success(outcome)
     }
 
     private static func call(_ engine: any TranscriptionEngine, _ request: EngineRequest) async -> Result<EngineResult, TranscribeError> {
