@@ -18,6 +18,7 @@ struct TranscribeStageTests {
     static let folder: String = {
         let folder = NSTemporaryDirectory() + "/voc-test-transcribe-\(getpid())"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "/voc-test-transcribe-\(getpid())") }
         return folder
     }()
 

@@ -53,7 +53,7 @@ struct SpeechGateTests {
     }
 
     @Test("times in the gated audio map back to the recording's own")
-    func timeMap() {
+    func timeMap() throws {
         let gate = SpeechGate()
         let samples = signal(seconds: 20, bursts: [(2, 4), (15, 16)])
         let gated = gate.gate(samples)
@@ -61,15 +61,17 @@ struct SpeechGateTests {
         let second = gated.pieces[1]
         let secondGatedMs = second.gatedStart * 1000 / rate
         // 300 ms into the second region is 14.8 + 0.3 s into the recording.
-        let mapped = gated.originalSpan(startMs: secondGatedMs + 300, endMs: secondGatedMs + 600)
+        let mapped = try #require(gated.originalSpan(startMs: secondGatedMs + 300, endMs: secondGatedMs + 600))
         #expect(abs(mapped.startMs - 15_100) <= 2)
         #expect(abs(mapped.endMs - 15_400) <= 2)
         // A word the engine stretched from the end of the first region over the
         // separator stays in the first region.
         let firstEnd = (gated.pieces[0].gatedStart + gated.pieces[0].length) * 1000 / rate
-        let stretched = gated.originalSpan(startMs: firstEnd - 400, endMs: firstEnd + 700)
+        let stretched = try #require(gated.originalSpan(startMs: firstEnd - 400, endMs: firstEnd + 700))
         #expect(stretched.endMs <= 4_200 + 1)
         #expect(stretched.startMs >= 3_700)
         #expect(gated.keptMs + gated.droppedMs >= 19_990)
+        // A word wholly inside the inserted silence was made up by the engine.
+        #expect(gated.originalSpan(startMs: firstEnd + 200, endMs: firstEnd + 700) == nil)
     }
 }

@@ -5,7 +5,7 @@ import VOCSchema
 @Suite("Utterances: confidence floor and channel merge")
 struct UtteranceBuilderTests {
     let engine = TranscriptReady.Engine(name: "e", version: "1")
-    let identity: (Int, Int) -> (startMs: Int, endMs: Int) = { ($0, max($0, $1)) }
+    let identity: (Int, Int) -> (startMs: Int, endMs: Int)? = { ($0, max($0, $1)) }
 
     func word(_ text: String, _ start: Int, _ end: Int, _ confidence: Double = 0.9) -> RecognizedWord {
         RecognizedWord(text: text, startMs: start, endMs: end, confidence: confidence)
@@ -61,6 +61,20 @@ struct UtteranceBuilderTests {
         #expect(dropped[0].text == "Thank you.")
     }
 
+    @Test("words timed wholly inside the silence between regions are dropped as made up")
+    func wordsInSilence() {
+        let result = EngineResult(language: "en", segments: [
+            RecognizedSegment(startMs: 0, endMs: 3_000, text: " Yes. Thanks for watching.", averageLogProbability: -0.2,
+                              words: [word(" Yes.", 0, 500), word(" Thanks", 1_200, 1_500), word(" for", 1_500, 1_700), word(" watching.", 1_700, 2_200)]),
+        ], engine: engine)
+        let (words, dropped) = UtteranceBuilder.words(from: result, speaker: .agent, policy: UtterancePolicy(),
+                                                      toOriginal: { start, end in start < 1_000 ? (start, end) : nil })
+        #expect(words.map(\.text) == [" Yes."])
+        #expect(dropped.count == 1)
+        #expect(dropped.first?.text == "Thanks for watching.")
+        #expect(dropped.first?.reason == .noSpeech)
+    }
+
     @Test("an engine without word times: each segment is one unit with the segment's confidence")
     func segmentsOnly() {
         let result = EngineResult(language: "en", segments: [
@@ -68,6 +82,7 @@ struct UtteranceBuilderTests {
             RecognizedSegment(startMs: 4_000, endMs: 5_000, text: " Second.", averageLogProbability: -0.1),
         ], engine: engine)
         let (words, _) = UtteranceBuilder.words(from: result, speaker: .agent, policy: UtterancePolicy(), toOriginal: { ($0 + 100, $1 + 100) })
+        #expect(words.count == 2)
         let (utterances, _) = UtteranceBuilder.utterances(words, policy: UtterancePolicy())
         #expect(utterances.map(\.text) == ["First.", "Second."])
         #expect(utterances.map(\.startMs) == [1_100, 4_100])

@@ -23,6 +23,12 @@ struct TranscribeBench: AsyncParsableCommand {
     @Option(help: "Model threads of the local engine.")
     var threads: Int = 1
 
+    @Option(help: "espeak-ng voice of both speakers.")
+    var voice: String = SyntheticCall.Voice().agent
+
+    @Option(help: "espeak-ng speed, words per minute.")
+    var speed: Int = SyntheticCall.Voice().speed
+
     @Flag(help: "Print every transcript next to its reference.")
     var verbose = false
 
@@ -39,12 +45,16 @@ struct TranscribeBench: AsyncParsableCommand {
         configuration.workDirectory = folder
 
         let calls = try SyntheticCall.benchmarkSet.enumerated().map { index, call in
-            (call.businessLine, try SyntheticCall.make(in: folder, turns: call.turns, name: "call\(index)"))
+            var spoken = SyntheticCall.Voice()
+            spoken.agent = voice
+            spoken.customer = voice
+            spoken.speed = speed
+            return (call.businessLine, try SyntheticCall.make(in: folder, turns: call.turns, voice: spoken, name: "call\(index)"))
         }
         let audioMs = calls.reduce(0) { $0 + $1.1.durationMs }
         print("""
 
-            Transcription benchmark: \(calls.count) synthetic stereo calls (espeak-ng en-us, agent left / customer right, \
+            Transcription benchmark: \(calls.count) synthetic stereo calls (espeak-ng \(voice) at \(speed) wpm, agent left / customer right, \
             low noise between turns), \(String(format: "%.1f", Double(audioMs) / 1000)) s of audio, \(rounds) rounds after a warm-up
             """)
 

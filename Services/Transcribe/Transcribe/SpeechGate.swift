@@ -150,7 +150,9 @@ public struct GatedAudio: Sendable {
     /// Maps a word's span. Both ends stay in one region, the one the word overlaps
     /// most: engines stretch a word next to a pause over the pause, which here would
     /// reach into another region, maybe a minute away in the recording.
-    public func originalSpan(startMs: Int, endMs: Int) -> (startMs: Int, endMs: Int) {
+    /// - Returns: nil when the word lies wholly in the silence put between regions:
+    ///   nothing was said there, so the engine made it up.
+    public func originalSpan(startMs: Int, endMs: Int) -> (startMs: Int, endMs: Int)? {
         let start = startMs * sampleRate / 1000, end = max(start, endMs * sampleRate / 1000)
         var best: Piece?
         var bestOverlap = 0
@@ -161,7 +163,7 @@ public struct GatedAudio: Sendable {
                 bestOverlap = overlap
             }
         }
-        guard let piece = best ?? self.piece(at: startMs) else { return (startMs, max(startMs, endMs)) }
+        guard let piece = best else { return pieces.isEmpty ? (startMs, max(startMs, endMs)) : nil }
         let mappedStart = original(startMs, in: piece)
         return (mappedStart, max(mappedStart, original(endMs, in: piece)))
     }

@@ -73,7 +73,8 @@ public struct SyntheticCall: Sendable {
             let raw = "\(folder)/\(name)-turn\(index).wav", resampled = "\(folder)/\(name)-turn\(index)-16k.wav"
             let spoken = speaker == .agent ? voice.agent : voice.customer
             try run([espeak, "-v", spoken, "-s", "\(voice.speed)", "-w", raw, text])
-            try run([sox, raw, "-r", "\(rate)", "-c", "1", "-b", "16", resampled])
+            // -R -D: no random dither, so the same call comes out byte for byte every time.
+            try run([sox, "-R", "-D", raw, "-r", "\(rate)", "-c", "1", "-b", "16", resampled])
             let samples = try readMonoWAV(resampled)
             let start = left.count
             if speaker == .agent {
@@ -104,14 +105,14 @@ public struct SyntheticCall: Sendable {
         } catch {
             throw TranscribeError(.toolFailed, "cannot write \(leftPath): \(error)")
         }
-        try run([sox, "-M", leftPath, rightPath, path])
+        try run([sox, "-R", "-D", "-M", leftPath, rightPath, path])
         return SyntheticCall(path: path, turns: placed, durationMs: left.count * 1000 / rate, silences: silences)
     }
 
     /// The call as mono (both channels mixed), for the unknown-speaker path.
     public func mono(in folder: String) throws(TranscribeError) -> String {
         let path = "\(folder)/\((self.path as NSString).lastPathComponent)-mono.wav"
-        try Self.run([try Self.tool("sox"), self.path, "-c", "1", path])
+        try Self.run([try Self.tool("sox"), "-R", "-D", self.path, "-c", "1", path])
         return path
     }
 

@@ -42,14 +42,15 @@ public enum UtteranceBuilder {
     /// - Parameters:
     ///   - result: the engine's answer for the channel.
     ///   - speaker: who speaks on the channel.
-    ///   - toOriginal: maps a span of the engine's times (in the gated audio) to the recording's.
+    ///   - toOriginal: maps a span of the engine's times (in the gated audio) to the
+    ///     recording's; nil for a span wholly in silence the gate inserted.
     /// - Returns: the kept words, and the segments and words left out with the reason.
     public static func words(from result: EngineResult, speaker: SpeakerRole, policy: UtterancePolicy,
-                             toOriginal: (Int, Int) -> (startMs: Int, endMs: Int)) -> (words: [TimedWord], dropped: [Dropped]) {
+                             toOriginal: (Int, Int) -> (startMs: Int, endMs: Int)?) -> (words: [TimedWord], dropped: [Dropped]) {
         var words: [TimedWord] = []
         var dropped: [Dropped] = []
         for segment in result.segments {
-            let (segmentStart, segmentEnd) = toOriginal(segment.startMs, segment.endMs)
+            let (segmentStart, segmentEnd) = toOriginal(segment.startMs, segment.endMs) ?? toOriginal(segment.startMs, segment.startMs) ?? (0, 0)
             if let noSpeech = segment.noSpeechProbability, noSpeech >= policy.noSpeechProbability,
                (segment.averageLogProbability ?? 0) < policy.noSpeechLogProbability {
                 dropped.append(Dropped(speaker: speaker, startMs: segmentStart, endMs: segmentEnd, text: clean(segment.text),
@@ -60,8 +61,12 @@ public enum UtteranceBuilder {
             let units = segment.words.isEmpty
                 ? [RecognizedWord(text: segment.text, startMs: segment.startMs, endMs: segment.endMs, confidence: segment.confidence)]
                 : segment.words
+            var inSilence: [RecognizedWord] = []
             for unit in units {
-                let (start, end) = toOriginal(unit.startMs, unit.endMs)
+                guard let (start, end) = toOriginal(unit.startMs, unit.endMs) else {
+                    inSilence.append(unit)
+                    continue
+                }
                 let word = TimedWord(speaker: speaker, text: unit.text, startMs: start, endMs: end,
                                      confidence: unit.confidence ?? segment.confidence ?? 1)
                 if isNonSpeech(unit.text) {
@@ -72,6 +77,13 @@ public enum UtteranceBuilder {
                     continue
                 }
                 words.append(word)
+            }
+            if !inSilence.isEmpty {
+                let text = clean(inSilence.map(\.text).joined())
+                let confidences = inSilence.compactMap(\.confidence)
+                dropped.append(Dropped(speaker: speaker, startMs: segmentEnd, endMs: segmentEnd, text: text,
+                                       confidence: confidences.isEmpty ? nil : confidences.reduce(0, +) / Double(confidences.count),
+                                       reason: .noSpeech))
             }
         }
         return (words, dropped)
