@@ -107,9 +107,7 @@ struct TranscribeStageTests {
     func stage() async throws {
         let engine = try await LocalEngineFixture.settings()
         let call = try Self.syntheticCall()
-        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
-        for topic in [Topic.interactionReceived, .transcriptReady, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
-        let input = EventPublisher(producer: try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger), source: "/test")
+        let (broker, input) = try Self.broker()
 
         let corrupt = Self.folder + "/corrupt.wav"
         try Data((0..<4_000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: URL(fileURLWithPath: corrupt))
@@ -125,17 +123,9 @@ struct TranscribeStageTests {
             try await input.publish(event)
         }
 
-        let app = try TranscribeApp.build(configuration: configuration(engine: engine, brokers: broker.bootstrap), logger: testLogger)
-        let group = ServiceGroup(services: [app], logger: testLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let transcripts = try await readTopic(Topic.transcriptReady.rawValue, bootstrap: broker.bootstrap, count: 2, seconds: 120)
-                .map { try $0.decode(TranscriptReady.self).0 }
-            let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 2, seconds: 30)
-                .map { try $0.decode(DeadLetter.self).0 }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-
+        let (transcripts, letters) = try await Self.run(configuration(engine: engine, brokers: broker.bootstrap), broker: broker,
+                                                        transcripts: (2, 30), letters: (2, 180))
+        do {
             #expect(transcripts.count == 2)
             let text = try #require(transcripts.first { $0.interactionId == "text-1" })
             #expect(text.engine.name == "passthrough")
@@ -165,9 +155,7 @@ struct TranscribeStageTests {
     @Test("engine down: the record is retried with backoff, then dead-lettered with the engine's failure as the reason",
           .enabled(if: LocalEngineFixture.toolsMissing.isEmpty || LocalEngineFixture.required, LocalEngineFixture.skipNote))
     func engineDown() async throws {
-        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
-        for topic in [Topic.interactionReceived, .transcriptReady, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
-        let input = EventPublisher(producer: try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger), source: "/test")
+        let (broker, input) = try Self.broker()
         // One second of a loud tone: the gate passes it, so the engine is called.
         let tone = (0..<16_000).map { Float(0.3 * sin(2 * Double.pi * 220 * Double($0) / 16_000)) }
         let path = Self.folder + "/tone.wav"
@@ -180,15 +168,8 @@ struct TranscribeStageTests {
         var configuration = configuration(engine: LocalEngineSettings(port: TestPostgres.freePort()), brokers: broker.bootstrap)
         configuration.client = EngineClientSettings(timeoutMs: 2_000, retries: 1, retryBackoffMs: 10, circuitFailures: 100, circuitOpenMs: 1_000)
         configuration.common.stage = StageTuning(maxAttempts: 3, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))
-        let app = try TranscribeApp.build(configuration: configuration, logger: testLogger)
-        let group = ServiceGroup(services: [app], logger: testLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 30)
-                .map { try $0.decode(DeadLetter.self).0 }
-            let transcripts = try await readTopic(Topic.transcriptReady.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 1)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        let (transcripts, letters) = try await Self.run(configuration, broker: broker, transcripts: (1, 2), letters: (1, 30))
+        do {
             let letter = try #require(letters.first)
             #expect(letter.reason == .failed)
             #expect(letter.attempts == 3)
@@ -219,6 +200,32 @@ struct TranscribeStageTests {
             // Stopped at shutdown: nothing answers any more.
             #expect(!(await LocalWhisperServer.waitUntilHealthy(baseURL: settings.baseURL, timeout: .zero)))
             if let second { #expect(kill(second, 0) != 0) }
+        }
+    }
+
+    /// A one-broker cluster with the stage's topics, and a publisher for the input.
+    static func broker() throws -> (EmbeddedBroker, EventPublisher) {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        for topic in [Topic.interactionReceived, .transcriptReady, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
+        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        return (broker, EventPublisher(producer: producer, source: "/test"))
+    }
+
+    /// Runs the transcribe-adapter until the expected transcripts and dead letters arrived
+    /// (or their time ran out), then stops it.
+    static func run(_ configuration: TranscribeConfiguration, broker: EmbeddedBroker, transcripts: (count: Int, seconds: Double),
+                    letters: (count: Int, seconds: Double)) async throws -> ([TranscriptReady], [DeadLetter]) {
+        let app = try TranscribeApp.build(configuration: configuration, logger: testLogger)
+        let group = ServiceGroup(services: [app], logger: testLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let letterRecords = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: letters.count,
+                                                    seconds: letters.seconds)
+            let transcriptRecords = try await readTopic(Topic.transcriptReady.rawValue, bootstrap: broker.bootstrap,
+                                                        count: transcripts.count, seconds: transcripts.seconds)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return (try transcriptRecords.map { try $0.decode(TranscriptReady.self).0 }, try letterRecords.map { try $0.decode(DeadLetter.self).0 })
         }
     }
 

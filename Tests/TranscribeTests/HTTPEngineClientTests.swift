@@ -28,7 +28,7 @@ struct HTTPEngineClientTests {
 
     @Test("engine down: unavailable and retriable; after the threshold the circuit opens and no call is made")
     func engineDown() async throws {
-        let client = try engine("http://127.0.0.1:\(refusedPort())", retries: 1, circuitFailures: 3)
+        let client = try engine("http://127.0.0.1:\(try refusedPort())", retries: 1, circuitFailures: 3)
         let first = await failure(client)
         #expect(first?.code == .engineUnavailable)
         #expect(first?.isRetriable == true)
