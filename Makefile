@@ -47,7 +47,7 @@ up: build whisper
 test: deps whisper .venv/bin/jsonschema-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
-	scripts/smoke-up.sh .build/debug/voc
+	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
 	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) swift test $(SWIFT_BUILD_FLAGS) --skip-build
 
 bench: deps
