@@ -73,7 +73,7 @@ struct TranscribeBench: AsyncParsableCommand {
                 // Warm-up: the first call pays for loading and caches.
                 _ = try await transcriber.transcribe(path: calls[0].1.path, layout: .stereo(left: .agent, right: .customer),
                                                      language: "en", businessLine: calls[0].0)
-                var errors = 0, words = 0, transcripts = 0, rolesRight = 0, utterances = 0, speechMs = 0
+                var errors = 0, words = 0, transcripts = 0, rolesRight = 0, utterances = 0, speechMs = 0, repaired = 0
                 var engineIdentity = ""
                 let started = ContinuousClock.now
                 for _ in 0..<max(1, rounds) {
@@ -85,6 +85,7 @@ struct TranscribeBench: AsyncParsableCommand {
                             print("    reference   \(call.referenceText)\n    transcript  \(result.text)   (WER \(String(format: "%.3f", score.rate)))")
                         }
                         speechMs += result.speechMs
+                        repaired += result.repairedRegions
                         errors += score.errors
                         words += score.referenceWords
                         transcripts += 1
@@ -110,6 +111,7 @@ struct TranscribeBench: AsyncParsableCommand {
                         transcripts/s         \(String(format: "%.3f", Double(transcripts) / seconds))
                         WER                   \(String(format: "%.3f", Double(errors) / Double(max(1, words))))   (\(errors) errors / \(words) reference words)
                         speaker roles right   \(rolesRight) / \(utterances) utterances
+                        regions sent again    \(repaired)   (the engine skipped them in its first pass over a channel)
                     """)
             }
             if let server { await LocalWhisperServer.stop(server) }

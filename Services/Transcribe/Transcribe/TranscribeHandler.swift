@@ -24,7 +24,7 @@ public struct TranscribeHandler: StageHandler {
     let logger: Logger
     private let transcribed = Counter(label: "voc_transcribe_recordings_total")
     private let passedThrough = Counter(label: "voc_transcribe_passthrough_total")
-    private let audioSeconds = Counter(label: "voc_transcribe_audio_ms_total")
+    private let audioMs = Counter(label: "voc_transcribe_audio_ms_total")
     private let gatedOut = Counter(label: "voc_transcribe_gated_out_ms_total")
     private let droppedCounter = Counter(label: "voc_transcribe_dropped_total")
     private let processing = Timer(label: "voc_transcribe_processing_seconds", preferredDisplayUnit: .seconds)
@@ -99,14 +99,14 @@ public struct TranscribeHandler: StageHandler {
             throw StageError.invalid(error.description)
         }
         transcribed.increment()
-        audioSeconds.increment(by: transcription.audioDurationMs)
+        audioMs.increment(by: transcription.audioDurationMs)
         gatedOut.increment(by: transcription.gatedOutMs)
         droppedCounter.increment(by: transcription.dropped.count)
         processing.recordInterval(since: started)
         logger.info("recording transcribed", metadata: [
             "interactionId": "\(interaction.interactionId)", "audioMs": "\(transcription.audioDurationMs)",
             "speechMs": "\(transcription.speechMs)", "utterances": "\(transcription.utterances.count)",
-            "dropped": "\(transcription.dropped.count)",
+            "dropped": "\(transcription.dropped.count)", "repairedRegions": "\(transcription.repairedRegions)",
         ])
         return TranscriptReady(
             transcriptId: Self.transcriptID(interaction.interactionId, engine: engineName),
