@@ -75,4 +75,10 @@ done
 [[ "$heard" == *'"name":"faster-whisper"'* ]] || fail "no transcript of the recording from the local engine: $heard (engine log: $(tail -5 "$dir/state/whisper-server.log" 2>/dev/null))"
 [[ "${heard,,}" == *"deposit"* ]] || fail "the recording's transcript lacks the spoken words: $heard"
 echo "smoke: the supervised local speech engine transcribed a recording: $(echo "$heard" | grep -o '"utterances":\[[^]]*\]')"
-echo "smoke: 3 passed, 0 failed"
+# voc transcribe: the same path offline, one JSON line per file (it uses the engine voc up runs).
+line=$("$voc" transcribe "$wav" --layout mono --language en --business-line wealth)
+for key in '"file":' '"text":' '"utterances":[{' '"speaker":"unknown"' '"startMs":' '"endMs":' '"confidence":'; do
+  [[ "$line" == *"$key"* ]] || fail "voc transcribe printed no $key: $line"
+done
+echo "smoke: voc transcribe printed $line"
+echo "smoke: 4 passed, 0 failed"

@@ -52,7 +52,7 @@ struct TranscribeFiles: AsyncParsableCommand {
         let started = engineName == "local" ? try await LocalWhisperServer(settings: local, logger: logger).startIfNeeded() : nil
 
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var failures = 0
         for file in files {
             let line: FileLine

@@ -50,12 +50,12 @@ public struct DomainVocabulary: Sendable, Equatable, Decodable {
     }
 
     /// Reads a vocabulary file; an empty path reads the built-in default.
-    /// - Throws: ``TranscribeError`` (``TranscribeError/Code/toolFailed``) naming the file when it is missing or malformed.
+    /// - Throws: ``TranscribeError`` (``TranscribeError/Code/configuration``) naming the file when it is missing or malformed.
     public static func load(path: String) throws(TranscribeError) -> DomainVocabulary {
         let url: URL
         if path.isEmpty {
             guard let builtIn = Bundle.module.url(forResource: "vocabulary", withExtension: "json") else {
-                throw TranscribeError(.toolFailed, "the built-in vocabulary.json is missing from the bundle")
+                throw TranscribeError(.configuration, "the built-in vocabulary.json is missing from the bundle")
             }
             url = builtIn
         } else {
@@ -64,7 +64,7 @@ public struct DomainVocabulary: Sendable, Equatable, Decodable {
         do {
             return try JSONDecoder().decode(DomainVocabulary.self, from: Data(contentsOf: url))
         } catch {
-            throw TranscribeError(.toolFailed, "transcribe.vocabularyFile \(url.path): \(error)")
+            throw TranscribeError(.configuration, "transcribe.vocabularyFile \(url.path): \(error)")
         }
     }
 }

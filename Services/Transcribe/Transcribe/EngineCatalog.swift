@@ -29,7 +29,7 @@ public enum EngineCatalog {
                 circuitFailureThreshold: client.circuitFailures, circuitOpenDuration: .milliseconds(client.circuitOpenMs),
                 reportedEngine: TranscriptReady.Engine(name: remote.name, version: remote.model))
         default:
-            throw TranscribeError(.engineRejected, "unknown engine \(name); known: \(names.joined(separator: ", "))")
+            throw TranscribeError(.configuration, "unknown engine \(name); known: \(names.joined(separator: ", "))")
         }
     }
 

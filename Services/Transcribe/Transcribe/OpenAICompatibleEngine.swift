@@ -73,7 +73,7 @@ public final class OpenAICompatibleEngine: TranscriptionEngine {
     public init(settings: HTTPEngineSettings, logger: Logger) throws(TranscribeError) {
         let base = settings.baseURL.hasSuffix("/") ? String(settings.baseURL.dropLast()) : settings.baseURL
         guard let url = URL(string: base + "/v1/audio/transcriptions"), ["http", "https"].contains(url.scheme ?? "") else {
-            throw TranscribeError(.engineRejected, "engine \(settings.name): base URL \(settings.baseURL) is not an http(s) URL")
+            throw TranscribeError(.configuration, "engine \(settings.name): base URL \(settings.baseURL) is not an http(s) URL")
         }
         self.settings = settings
         self.endpoint = url

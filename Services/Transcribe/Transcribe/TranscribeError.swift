@@ -21,6 +21,8 @@ public struct TranscribeError: Error, Sendable, CustomStringConvertible, Equatab
         case audioCorrupt = "audio_corrupt"
         /// A tool (ffmpeg) is missing or failed to start.
         case toolFailed = "tool_failed"
+        /// A setting is wrong: an unknown engine, a bad URL, an unreadable vocabulary file.
+        case configuration
     }
 
     public var code: Code
@@ -37,7 +39,7 @@ public struct TranscribeError: Error, Sendable, CustomStringConvertible, Equatab
         switch code {
         case .engineUnavailable, .engineTimeout, .engineFailed, .circuitOpen, .audioUnavailable, .toolFailed, .badResponse:
             return true
-        case .engineRejected, .audioMismatch, .audioCorrupt:
+        case .engineRejected, .audioMismatch, .audioCorrupt, .configuration:
             return false
         }
     }
