@@ -58,6 +58,21 @@ struct UtteranceBuilderTests {
         let (words, dropped) = UtteranceBuilder.words(from: result, speaker: .unknown, policy: UtterancePolicy(), toOriginal: identity)
         #expect(words.map(\.text) == [" Yes."])
         #expect(dropped.map(\.reason) == [.noSpeech, .nonSpeech, .nonSpeech])
+
+        // Likely silence with unsure words is dropped even when the log-probability passes;
+        // sure words in such a segment, and an unsure word in a speech segment, are kept.
+        let trailing = EngineResult(language: "en", segments: [
+            RecognizedSegment(startMs: 0, endMs: 2_600, text: " This is not a deposit.", averageLogProbability: -0.1, noSpeechProbability: 0.003,
+                              words: [word(" This", 0, 300), word(" is", 300, 500), word(" not", 500, 700, 0.008), word(" a", 700, 800),
+                                      word(" deposit.", 800, 2_600)]),
+            RecognizedSegment(startMs: 2_600, endMs: 2_700, text: " it.", averageLogProbability: -0.99, noSpeechProbability: 0.62,
+                              words: [word(" it.", 2_600, 2_700, 0.22)]),
+            RecognizedSegment(startMs: 3_000, endMs: 3_400, text: " Okay.", averageLogProbability: -0.5, noSpeechProbability: 0.7,
+                              words: [word(" Okay.", 3_000, 3_400, 0.9)]),
+        ], engine: engine)
+        let (kept, left) = UtteranceBuilder.words(from: trailing, speaker: .agent, policy: UtterancePolicy(), toOriginal: identity)
+        #expect(kept.map(\.text) == [" This", " is", " not", " a", " deposit.", " Okay."])
+        #expect(left.map(\.text) == ["it."])
         #expect(dropped[0].text == "Thank you.")
     }
 

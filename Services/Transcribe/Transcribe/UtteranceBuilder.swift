@@ -7,7 +7,10 @@ public struct UtterancePolicy: Sendable, Equatable {
     public var confidenceFloor: Double = 0.4
     /// A segment the engine gives at least this no-speech probability…
     public var noSpeechProbability: Double = 0.6
-    /// …while its mean log-probability is below this, is not speech (Whisper's own rule).
+    /// …while its mean log-probability is below this (Whisper's own rule), or its words'
+    /// mean confidence is below ``confidenceFloor``, is not speech. Single words are not
+    /// filtered by confidence: the prompt can force the right word at a low probability
+    /// ("not" of "not a deposit" came at 0.008).
     public var noSpeechLogProbability: Double = -1.0
     /// A longer pause between two words of one speaker starts a new utterance.
     public var maxPauseMs: Int = 1_000
@@ -51,8 +54,12 @@ public enum UtteranceBuilder {
         var dropped: [Dropped] = []
         for segment in result.segments {
             let (segmentStart, segmentEnd) = toOriginal(segment.startMs, segment.endMs) ?? toOriginal(segment.startMs, segment.startMs) ?? (0, 0)
+            // Whisper's own rule (likely silence and an unsure decoding), and the same
+            // suspicion with unsure words: a trailing "it." after the last sentence.
+            let wordConfidences = segment.words.compactMap(\.confidence)
+            let wordMean = wordConfidences.isEmpty ? nil : wordConfidences.reduce(0, +) / Double(wordConfidences.count)
             if let noSpeech = segment.noSpeechProbability, noSpeech >= policy.noSpeechProbability,
-               (segment.averageLogProbability ?? 0) < policy.noSpeechLogProbability {
+               (segment.averageLogProbability ?? 0) < policy.noSpeechLogProbability || (wordMean ?? 1) < policy.confidenceFloor {
                 dropped.append(Dropped(speaker: speaker, startMs: segmentStart, endMs: segmentEnd, text: clean(segment.text),
                                        confidence: segment.confidence, reason: .noSpeech))
                 continue
