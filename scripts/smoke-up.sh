@@ -40,8 +40,9 @@ echo "smoke: voc up accepted, projected and served the interaction; kcat read it
 
 # The transcribe stage of voc up: the text interaction passes through as a transcript.
 transcripts() { kcat -C -b "$broker" -t voc.transcript.ready.v1 -o beginning -e -q -f '%s\n' 2>/dev/null || true; }
+# (the stage starts once the local engine answers: its model loads in a few seconds)
 seen=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
   seen=$(transcripts)
   [[ "$seen" == *'"name":"passthrough"'* ]] && break
   sleep 0.2

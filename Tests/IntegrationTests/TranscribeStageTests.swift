@@ -190,6 +190,8 @@ struct TranscribeStageTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             #expect(await LocalWhisperServer.waitUntilHealthy(baseURL: settings.baseURL, timeout: .seconds(120)))
+            // The stage's gate opens once the engine answered.
+            #expect(await server.ready.wait())
             let first = try #require(server.pid)
             kill(first, SIGKILL)
             let second = try await eventually(seconds: 60) { server.pid.flatMap { $0 != first ? $0 : nil } }

@@ -7,6 +7,7 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 import VOCProcess
+import VOCRuntime
 
 /// Starts the local faster-whisper server (`whisper_server.py` in the venv of
 /// `scripts/setup-whisper.sh`) and keeps it running: a crash is logged and the server is
@@ -17,6 +18,11 @@ public final class LocalWhisperServer: Service, Sendable {
     private let logger: Logger
     private let current = Mutex<SpawnedProcess?>(nil)
     private let restarts = Counter(label: "voc_transcribe_local_engine_restarts_total")
+    /// Opened once the engine first answers its health check (or is known not to be
+    /// installed, or did not come up in ``startupTimeout``): the stage waits on it, so
+    /// recordings that arrive while the model loads are not burned through retries.
+    public let ready = StartupGate()
+    public static let startupTimeout = Duration.seconds(120)
 
     public init(settings: LocalEngineSettings, logger: Logger) {
         self.settings = settings
@@ -43,9 +49,12 @@ public final class LocalWhisperServer: Service, Sendable {
     public func run() async throws {
         if let problem {
             logger.error("\(problem); recordings will be retried and dead-lettered until it is")
+            ready.open()
             try? await gracefulShutdown()
             return
         }
+        let began = ContinuousClock.now
+        var healthy = false
         var backoff = Duration.seconds(1)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let started = ContinuousClock.now
@@ -62,7 +71,17 @@ public final class LocalWhisperServer: Service, Sendable {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 status = child.exitStatus()
                 if status != nil { break }
-                try? await Task.sleep(for: .milliseconds(200))
+                if !healthy {
+                    healthy = await Self.waitUntilHealthy(baseURL: settings.baseURL, timeout: .zero)
+                    if healthy {
+                        logger.info("local speech engine ready", metadata: ["url": "\(settings.baseURL)"])
+                        ready.open()
+                    } else if ContinuousClock.now - began > Self.startupTimeout {
+                        logger.error("local speech engine not ready after \(Self.startupTimeout); starting the stage anyway")
+                        ready.open()
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(healthy ? 200 : 300))
             }
             guard let status else {
                 await Self.stop(child)

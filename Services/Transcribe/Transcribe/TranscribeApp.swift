@@ -37,9 +37,11 @@ public enum TranscribeApp {
 
         var services: [any Service] = [ProducerService(producer: producer)]
         if configuration.engine == "local" && configuration.local.supervise {
-            services.append(LocalWhisperServer(settings: configuration.local, logger: logger))
+            let server = LocalWhisperServer(settings: configuration.local, logger: logger)
+            services += [server, GatedService(after: server.ready, run: stage)]
+        } else {
+            services.append(stage)
         }
-        services.append(stage)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-transcribe"),
