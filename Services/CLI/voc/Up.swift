@@ -5,6 +5,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Projector
+import Transcribe
 import ServiceLifecycle
 import VOCKafka
 import VOCRuntime
@@ -34,13 +35,16 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of analyze's health and metrics endpoints.")
     var analyzePort: Int = 8082
 
+    @Option(help: "Port of the transcribe-adapter's health and metrics.")
+    var transcribePort: Int = 8083
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
     @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
     var open = false
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe).")
     var infraOnly = false
 
     func run() async throws {
@@ -73,7 +77,7 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest, voc-projector and voc-analyze with",
+                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe and voc-analyze with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
@@ -100,12 +104,21 @@ struct Up: AsyncParsableCommand {
             analyzeConfiguration.store = store
             analyzeConfiguration.http = HTTPSettings(host: host, port: analyzePort)
             let analyze = try AnalyzeApp.build(configuration: analyzeConfiguration, logger: Logger(label: "voc-analyze"))
-            services += [.init(service: ingest), .init(service: projector), .init(service: analyze)]
+            var speech = try TranscribeConfiguration(config: reader)
+            speech.common = common
+            speech.http = HTTPSettings(host: host, port: transcribePort)
+            speech.local.supervise = true
+            speech.local.logFile = folder.appendingPathComponent("whisper-server.log").path
+            speech.blob = ingestConfiguration.blob
+            let transcribe = try TranscribeApp.build(configuration: speech, logger: Logger(label: "voc-transcribe"))
+            services += [.init(service: ingest), .init(service: projector), .init(service: transcribe), .init(service: analyze)]
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? analyzeConfiguration.rulesURL().path) ?? "?"))",
-                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics",
+                "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics"
+                    + "  http://\(host):\(transcribePort)/metrics",
+                "  Speech engine  " + Self.speechLine(speech),
             ]
         }
         lines += [
@@ -120,6 +133,20 @@ struct Up: AsyncParsableCommand {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         withExtendedLifetime(broker) {}
+    }
+}
+
+extension Up {
+    /// What the transcribe stage will use, or how to install what it lacks.
+    static func speechLine(_ configuration: TranscribeConfiguration) -> String {
+        guard configuration.engine == "local" else {
+            return "\(configuration.remote.name) at \(configuration.remote.url) (transcribe.engine=\(configuration.engine))"
+        }
+        if let missing = configuration.local.missingPieces {
+            return "NOT INSTALLED (missing \(missing)): \(LocalWhisperServer.setupHint);\n"
+                + "                 text interactions still flow; recordings are retried, then dead-lettered"
+        }
+        return "local faster-whisper at \(configuration.local.baseURL), supervised (log \(configuration.local.logFile))"
     }
 }
 

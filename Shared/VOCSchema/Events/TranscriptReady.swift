@@ -18,6 +18,9 @@ public struct TranscriptReady: VOCEvent {
     public var engine: Engine
     public var audioDurationMs: Int?
     public var producedAt: Date
+    /// What the engine heard but the stage did not keep (below the confidence floor, no
+    /// speech, music tokens), so a reviewer can see it. Absent for text channels.
+    public var dropped: [DroppedSpeech]?
 
     public struct TranscribedUtterance: Codable, Sendable, Equatable {
         public var speaker: SpeakerRole
@@ -36,6 +39,34 @@ public struct TranscriptReady: VOCEvent {
         }
     }
 
+    /// Engine output that was left out of the utterances, and why.
+    public struct DroppedSpeech: Codable, Sendable, Equatable {
+        public enum Reason: String, Codable, Sendable {
+            /// The utterance's confidence is below the configured floor.
+            case lowConfidence = "low_confidence"
+            /// The engine itself judged the segment to hold no speech.
+            case noSpeech = "no_speech"
+            /// Music or noise markers (`♪`, `[Music]`) rather than words.
+            case nonSpeech = "non_speech"
+        }
+
+        public var speaker: SpeakerRole
+        public var startMs: Int
+        public var endMs: Int
+        public var text: String
+        public var confidence: Double?
+        public var reason: Reason
+
+        public init(speaker: SpeakerRole, startMs: Int, endMs: Int, text: String, confidence: Double?, reason: Reason) {
+            self.speaker = speaker
+            self.startMs = startMs
+            self.endMs = endMs
+            self.text = text
+            self.confidence = confidence
+            self.reason = reason
+        }
+    }
+
     public struct Engine: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
@@ -47,7 +78,7 @@ public struct TranscriptReady: VOCEvent {
 
     public init(transcriptId: String, interactionId: String, customerId: String, channel: Channel, businessLine: String,
                 occurredAt: Date, language: String? = nil, utterances: [TranscribedUtterance], engine: Engine,
-                audioDurationMs: Int? = nil, producedAt: Date) {
+                audioDurationMs: Int? = nil, producedAt: Date, dropped: [DroppedSpeech]? = nil) {
         self.transcriptId = transcriptId
         self.interactionId = interactionId
         self.customerId = customerId
@@ -59,6 +90,7 @@ public struct TranscriptReady: VOCEvent {
         self.engine = engine
         self.audioDurationMs = audioDurationMs
         self.producedAt = producedAt
+        self.dropped = dropped
     }
 
     public var eventId: String { transcriptId }

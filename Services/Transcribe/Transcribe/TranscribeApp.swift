@@ -1,0 +1,52 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+
+/// Builds the transcribe-adapter: the stage, its producer, `/healthz` `/readyz`
+/// `/metrics`, and, when configured, the supervised local speech engine.
+public enum TranscribeApp {
+    public static let source = "/voc/transcribe"
+
+    /// - Parameter audio: where recordings are read; by default `file://` and, with
+    ///   `blob.store=s3`, the shared S3 store.
+    /// - Throws: ``KafkaError`` when a Kafka client cannot be configured, ``TranscribeError``
+    ///   for an unknown engine or an unreadable vocabulary file.
+    public static func build(configuration: TranscribeConfiguration, audio: (any AudioSource)? = nil,
+                             logger: Logger) throws -> some ApplicationProtocol {
+        let audio = try audio ?? AudioSources.standard(configuration.blob)
+        let settings = try EngineCatalog.settings(named: configuration.engine, configuration: configuration)
+        let transcriber = try EngineCatalog.transcriber(named: configuration.engine, configuration: configuration, logger: logger)
+        let publisher = try EventPublisher(common: configuration.common, clientID: "voc-transcribe", source: source, logger: logger)
+        let handler = TranscribeHandler(publisher: publisher, transcriber: transcriber, audio: audio, configuration: configuration,
+                                        engineName: settings.name, logger: logger)
+        let stage = try StageLoop(
+            settings: StageSettings(name: "transcribe", topics: [Topic.interactionReceived.rawValue], group: configuration.group,
+                                    tuning: configuration.common.stage),
+            common: configuration.common, publisher: publisher, handler: handler, logger: logger)
+
+        let readiness = Readiness()
+        let producer = publisher.producer
+        readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }
+        if let engine = transcriber.engine as? OpenAICompatibleEngine {
+            readiness.add("engine") { !engine.circuit.snapshot.isOpen }
+        }
+        let router = Router()
+        OperationalRoutes.add(to: router, readiness: readiness)
+
+        var services: [any Service] = [ProducerService(producer: producer)]
+        if configuration.engine == "local" && configuration.local.supervise {
+            let server = LocalWhisperServer(settings: configuration.local, logger: logger)
+            services += [server, GatedService(after: server.ready, run: stage)]
+        } else {
+            services.append(stage)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-transcribe"),
+            services: services,
+            logger: logger)
+    }
+}
