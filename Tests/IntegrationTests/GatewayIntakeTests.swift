@@ -342,6 +342,10 @@ struct GatewayIntakeTests {
                                               body: ByteBuffer(string: "{}"))
             #expect(empty.status == .unprocessableContent)
             #expect(try Self.problem(empty).errors?.map(\.field) == ["body"])
+            let null = try await api.execute(uri: "/v1/customers/cust-9", method: .put, headers: Self.headers(harness.crmKey),
+                                             body: ByteBuffer(string: #"{"advisorId":null,"consents":{"recording":null}}"#))
+            #expect(null.status == .unprocessableContent)
+            #expect(try Self.problem(null).errors?.map(\.field) == ["advisorId", "consents.recording"])
             let slug = try await api.execute(uri: "/v1/customers/cust-9", method: .put, headers: Self.headers(harness.crmKey),
                                              body: ByteBuffer(string: #"{"businessLine":"Wealth Mgmt"}"#))
             #expect(try Self.problem(slug).errors?.map(\.field) == ["businessLine"])

@@ -22,7 +22,8 @@ struct CustomerController: Sendable {
         var consents: CustomerUpdated.Consents?
         var problems: [FieldProblem] = []
 
-        private enum Keys: String, CodingKey { case advisorId, relationshipManagerId, businessLine, consents }
+        private enum Keys: String, CodingKey, CaseIterable { case advisorId, relationshipManagerId, businessLine, consents }
+        private enum ConsentKeys: String, CodingKey, CaseIterable { case marketing, recording, sensitiveProfile }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
@@ -30,6 +31,18 @@ struct CustomerController: Sendable {
             relationshipManagerId = container.lenient(String.self, .relationshipManagerId, &problems)
             businessLine = container.lenient(String.self, .businessLine, &problems)
             consents = container.lenient(CustomerUpdated.Consents.self, .consents, &problems)
+            // An explicit null would read as "unchanged" downstream; say so rather than guess.
+            Self.rejectNulls(container, prefix: "", &problems)
+            if let nested = try? container.nestedContainer(keyedBy: ConsentKeys.self, forKey: .consents) {
+                Self.rejectNulls(nested, prefix: "consents.", &problems)
+            }
+        }
+
+        private static func rejectNulls<K: CodingKey & CaseIterable>(_ container: KeyedDecodingContainer<K>, prefix: String,
+                                                                     _ problems: inout [FieldProblem]) {
+            for key in K.allCases where container.contains(key) && ((try? container.decodeNil(forKey: key)) ?? false) {
+                problems.append(FieldProblem(field: prefix + key.stringValue, problem: "must not be null; leave it out to keep the current value"))
+            }
         }
     }
 
