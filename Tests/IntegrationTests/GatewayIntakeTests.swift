@@ -9,6 +9,7 @@ import VOCRuntime
 import VOCSchema
 import VOCStore
 import VOCTestSupport
+import Transcribe
 @testable import Ingest
 
 /// Ingest as real gateways use it: keys, recordings, batches, idempotency, the CRM.
@@ -460,6 +461,14 @@ extension GatewayIntakeTests {
             #expect(audio.sha256 == Array(SHA256.hash(data: Data(wav))).hexString)
             // Nothing is left in the spool folder once the store has the object.
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: harness.blobFolder + "/spool")) ?? []).isEmpty)
+            // The transcribe-adapter reads the same object through the same store, checked.
+            let fetched = harness.blobFolder + "/fetched.wav"
+            try await AudioSources.standard(BlobSettings(kind: .s3, spoolDirectory: harness.blobFolder + "/spool", s3: s3))
+                .fetch(audio, to: fetched)
+            #expect(FileManager.default.contents(atPath: fetched).map(Array.init) == wav)
+            var tampered = audio
+            tampered.sha256 = String(repeating: "0", count: 64)
+            await #expect(throws: TranscribeError.self) { try await BlobAudioSource(store: store).fetch(tampered, to: fetched) }
             try await store.delete(audio.uri)
             #expect(try await !store.exists(audio.uri))
             await #expect(throws: BlobError.self) { try await store.download(audio.uri, to: copy) }
