@@ -190,7 +190,7 @@ let package = Package(
                     resources: [.copy("Labelled")]),
         .testTarget(
             name: "TranscribeTests",
-            dependencies: ["Transcribe", "VOCSchema", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Transcribe", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TranscribeTests"
         ),
         .testTarget(

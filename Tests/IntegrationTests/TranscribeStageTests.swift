@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+import VOCBlob
 import Transcribe
 import VOCKafka
 import VOCRuntime
@@ -36,6 +37,8 @@ struct TranscribeStageTests {
             common: CommonSettings(kafkaBrokers: brokers, stage: StageTuning(maxAttempts: 2, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))),
             engine: "local", local: settings)
         configuration.workDirectory = Self.folder
+        // The recordings of these tests are in the folder the stage may read.
+        configuration.blob = BlobSettings(localDirectory: Self.folder)
         return configuration
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import VOCBlob
 import VOCSchema
 @testable import Transcribe
 
@@ -26,6 +27,31 @@ struct AudioTests {
         defer { unlink(copy) }
         try await AudioSources([FileAudioSource()]).fetch(reference(path, bytes: bytes), to: copy)
         #expect(FileManager.default.contents(atPath: copy) == Data(bytes))
+    }
+
+    @Test("the stage's source reads only inside the blob store: a file elsewhere on the host is refused for good")
+    func confinedToTheStore() async throws {
+        let root = NSTemporaryDirectory() + "/voc-audio-store-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/audio", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let bytes = (0..<2_000).map { UInt8($0 % 199) }
+        let inside = root + "/audio/call.wav"
+        try Data(bytes).write(to: URL(fileURLWithPath: inside))
+        let outside = try temporaryFile(bytes)
+        defer { unlink(outside) }
+        let copy = outside + ".copy"
+        defer { unlink(copy) }
+        let sources = try AudioSources.standard(BlobSettings(localDirectory: root))
+        try await sources.fetch(reference(inside, bytes: bytes), to: copy)
+        #expect(FileManager.default.contents(atPath: copy) == Data(bytes))
+        for uri in [outside, root + "/../escape.wav"] {
+            do {
+                try await sources.fetch(reference(uri, bytes: bytes), to: copy)
+                Issue.record("\(uri) outside the store was read")
+            } catch {
+                #expect(error.code == .audioMismatch && !error.isRetriable)
+            }
+        }
     }
 
     @Test("a different SHA-256 or size is a permanent mismatch; a missing file may still arrive")

@@ -36,8 +36,9 @@ public struct AudioSources: AudioSource {
     }
 }
 
-/// Reads `file:///absolute/path` URIs: the local directory blob store of the embedded
-/// default. Copies the file, then checks size and SHA-256.
+/// Reads any `file:///absolute/path` URI, for tools that transcribe files they were
+/// given; the stage reads through ``BlobAudioSource``, confined to the blob store.
+/// Copies the file, then checks size and SHA-256.
 public struct FileAudioSource: AudioSource {
     public init() {}
 
@@ -62,8 +63,7 @@ public struct FileAudioSource: AudioSource {
 }
 
 /// Reads the URIs of the shared claim-check store (`VOCBlob`): the same store, and the
-/// same settings, that ingest writes with. Used for `s3://`; local `file://` URIs are read
-/// by ``FileAudioSource``.
+/// same settings, that ingest writes with.
 public struct BlobAudioSource: AudioSource {
     public let store: any BlobStore
 
@@ -89,11 +89,11 @@ public struct BlobAudioSource: AudioSource {
 }
 
 extension AudioSources {
-    /// `file://` URIs, plus the configured S3 store's `s3://` URIs when `blob.store` is `s3`.
+    /// The store ingest writes, and nothing else: `file://` URIs inside `blob.localDir`, or
+    /// the bucket's `s3://` URIs. An event naming any other file is refused, so a record
+    /// on the topic cannot make the stage read (and send to an engine) a file of the host.
     public static func standard(_ blob: BlobSettings) throws(BlobError) -> AudioSources {
-        var sources: [any AudioSource] = [FileAudioSource()]
-        if blob.kind == .s3 { sources.append(BlobAudioSource(store: try BlobStores.make(blob))) }
-        return AudioSources(sources)
+        AudioSources([BlobAudioSource(store: try BlobStores.make(blob))])
     }
 }
 
