@@ -47,8 +47,10 @@ public struct FieldChecker: Sendable {
     public mutating func identifier(_ value: String?, _ field: String, required: Bool = true, maxLength: Int = 128) {
         let before = problems.count
         text(value, field, required: required, maxLength: maxLength)
+        // Cc is exactly U+0000–U+001F and U+007F–U+009F; comparing values avoids a Unicode
+        // property lookup per scalar on the ingest hot path.
         if problems.count == before, let value,
-           value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+           value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             fail(field, "must not contain control characters")
         }
     }
@@ -59,9 +61,9 @@ public struct FieldChecker: Sendable {
             if required { fail(field, "is required") }
             return
         }
-        if value.trimmingWhitespace().isEmpty {
+        if !value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
             fail(field, "must not be blank")
-        } else if value.count > maxLength {
+        } else if value.utf8.count > maxLength, value.count > maxLength {  // a character is at least one byte
             fail(field, "must be at most \(maxLength) characters (got \(value.count))")
         }
     }
@@ -79,11 +81,3 @@ public struct FieldChecker: Sendable {
     }
 }
 
-extension String {
-    func trimmingWhitespace() -> Substring {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return Substring(scalars[first...last])
-    }
-}
