@@ -36,6 +36,21 @@ struct SubmissionTests {
         #expect(found[1].problem.contains("must be one of hotline_call"))
     }
 
+    @Test("identifiers refuse control characters (C0, DEL and C1) but not other scripts; blank and overlong text are named")
+    func textChecks() {
+        let base = #"{"channel":"email","businessLine":"wealth","occurredAt":"2026-11-24T16:30:00+08:00","#
+        for bad in ["c\\u0007x", "c\\u007f", "c\\u0085x"] {
+            let found = problems(base + #""customerId":""# + bad + #"","text":"hi"}"#)
+            #expect(found.map(\.problem) == ["must not contain control characters"], "\(bad)")
+        }
+        #expect(problems(base + #""customerId":"客户-7\u00e9","text":"hi"}"#).isEmpty)
+        #expect(problems(base + #""customerId":"c","text":" \u3000\t "}"#).map(\.problem) == ["must not be blank"])
+        let long = String(repeating: "长", count: 100_001)
+        #expect(problems(base + #""customerId":"c","text":""# + long + #""}"#).first?.problem.hasPrefix("must be at most 100000 characters") == true)
+        // Many bytes, few characters: within the limit.
+        #expect(problems(base + #""customerId":"c","text":""# + String(repeating: "长", count: 40_000) + #""}"#).isEmpty)
+    }
+
     @Test("missing required fields are named")
     func missing() {
         #expect(problems("{}").map(\.field) == ["customerId", "channel", "businessLine", "occurredAt", "text"])
