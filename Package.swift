@@ -168,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

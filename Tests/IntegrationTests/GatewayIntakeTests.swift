@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import VOCBlob
 import VOCKafka
+import VOCProcess
 import VOCRuntime
 import VOCSchema
 import VOCStore
@@ -404,7 +405,7 @@ struct GatewayIntakeTests {
 /// A real S3-compatible server (moto) on a free port, for the S3 blob store.
 final class MotoServer {
     let endpoint: String
-    private let process: Process
+    private let process: SpawnedProcess
 
     init() throws {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -414,12 +415,10 @@ final class MotoServer {
             throw BlobError(code: .configuration, message: "moto_server not found at \(binary): run `make test` (it installs moto[server] into .venv)")
         }
         let port = TestPostgres.freePort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-H", "127.0.0.1", "-p", "\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        guard let process = SpawnedProcess([binary, "-H", "127.0.0.1", "-p", "\(port)"], outputPath: nil) else {
+            throw BlobError(code: .unavailable, message: "moto_server at \(binary) could not be started")
+        }
+        self.process = process
         endpoint = "http://127.0.0.1:\(port)"
     }
 
@@ -432,8 +431,8 @@ final class MotoServer {
     }
 
     deinit {
-        // Not waitUntilExit: Foundation's wait can hang here when the child has children.
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
+        _ = process.waitForExit()
     }
 }
 

@@ -2,6 +2,7 @@ import Analyze
 import ArgumentParser
 import Foundation
 import Logging
+import VOCProcess
 import VOCRuntime
 import VOCSchema
 
@@ -102,16 +103,13 @@ struct AnalyzeBench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw ValidationError("\(python) is missing: run `make bench-analyze` (it creates the venv with jieba and snownlp)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [peer, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("the Python peer exited with \(process.terminationStatus)") }
-        return try JSONDecoder().decode(PeerResult.self, from: data)
+        guard let (status, output) = ChildProcess.run([python, peer, file.path]) else {
+            throw ValidationError("the Python peer could not be started")
+        }
+        guard status == 0 else { throw ValidationError("the Python peer exited with \(status)") }
+        // jieba logs to stderr, which shares the output: the figures are the last line.
+        let last = output.split(separator: "\n").last.map(String.init) ?? ""
+        return try JSONDecoder().decode(PeerResult.self, from: Data(last.utf8))
     }
 
     static func status(_ key: String) -> Int {

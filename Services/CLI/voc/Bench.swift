@@ -8,6 +8,7 @@ import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCProcess
 import VOCStore
 
 /// `voc bench`: measured figures, printed, never asserted.
@@ -269,18 +270,10 @@ struct IngestBench: AsyncParsableCommand {
     }
 
     func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("\(executable) exited with \(process.terminationStatus)")
+        guard let (status, output) = ChildProcess.run([executable] + arguments) else {
+            throw ValidationError("\(executable) could not be started")
         }
-        return String(decoding: data, as: UTF8.self)
+        guard status == 0 else { throw ValidationError("\(executable) exited with \(status)") }
+        return output
     }
 }
