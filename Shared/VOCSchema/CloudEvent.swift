@@ -88,9 +88,9 @@ public enum EventCodec {
         let attributes = CloudEventAttributes(
             id: event.eventId, type: E.eventType, source: source, time: event.eventTime,
             subject: event.subject, traceparent: traceparent ?? TraceContext.newTraceparent())
-        let value = try JSONCoding.encoder().encode(event)
+        let value = try (event as? any JSONWritable)?.jsonBytes ?? Array(JSONCoding.encoder().encode(event))
         return EncodedEvent(topic: E.topic, key: key ?? Array(event.subject.utf8), headers: attributes.headers,
-                            value: Array(value), attributes: attributes)
+                            value: value, attributes: attributes)
     }
 
     /// Decodes and validates an event from a record's value and headers.
@@ -112,9 +112,8 @@ public enum EventCodec {
 /// W3C trace context helpers.
 public enum TraceContext {
     public static func newTraceparent() -> String {
-        let traceID = randomHex(bytes: 16)
-        let spanID = randomHex(bytes: 8)
-        return "00-\(traceID)-\(spanID)-01"
+        let (high, low) = UUIDText.randomWords()
+        return "00-\(UUIDText.render(high: high, low: low, dashes: false))-\(spanID())-01"
     }
 
     /// A child of `parent` in the same trace, or a new trace when `parent` is malformed.
@@ -122,22 +121,12 @@ public enum TraceContext {
         guard let parent, parent.utf8.count == 55 else { return newTraceparent() }
         let parts = parent.split(separator: "-")
         guard parts.count == 4, parts[1].count == 32 else { return newTraceparent() }
-        return "00-\(parts[1])-\(randomHex(bytes: 8))-\(parts[3])"
+        return "00-\(parts[1])-\(spanID())-\(parts[3])"
     }
 
-    static func randomHex(bytes: Int) -> String {
-        // One random word per 8 bytes: the system generator is a syscall per call.
-        var generator = SystemRandomNumberGenerator()
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes * 2)
-        var word: UInt64 = 0
-        for index in 0..<bytes {
-            if index % 8 == 0 { word = generator.next() }
-            let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// 16 hex digits.
+    static func spanID() -> String {
+        let (word, _) = UUIDText.randomWords()
+        return String(UUIDText.render(high: word, low: 0, dashes: false).prefix(16))
     }
 }

@@ -61,21 +61,23 @@ public enum Timestamp {
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let secondsOfDay = dayMilliseconds / 1000
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ value: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
-            var rest = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(48 + rest % 10)
-                rest /= 10
+        // Four-digit years only; any other comes from a bug upstream and is printed by Foundation.
+        guard (0...9999).contains(year) else { return date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)) }
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, at position: Int, width: Int) {
+                var rest = value
+                for index in stride(from: position + width - 1, through: position, by: -1) {
+                    out[index] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
             }
-            out += digits
+            put(year, at: 0, width: 4); out[4] = 45; put(month, at: 5, width: 2); out[7] = 45; put(day, at: 8, width: 2)
+            out[10] = 84
+            put(secondsOfDay / 3600, at: 11, width: 2); out[13] = 58; put(secondsOfDay / 60 % 60, at: 14, width: 2)
+            out[16] = 58; put(secondsOfDay % 60, at: 17, width: 2)
+            out[19] = 46; put(dayMilliseconds % 1000, at: 20, width: 3); out[23] = 90
+            return 24
         }
-        put(year, 4); out.append(45); put(month, 2); out.append(45); put(day, 2); out.append(84)
-        put(secondsOfDay / 3600, 2); out.append(58); put(secondsOfDay / 60 % 60, 2); out.append(58); put(secondsOfDay % 60, 2)
-        out.append(46); put(dayMilliseconds % 1000, 3); out.append(90)
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -97,8 +99,83 @@ public enum Timestamp {
     }
 
     public static func parse(_ text: String) -> Date? {
+        if let date = parseCommonForm(text) { return date }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, what gateways send, read without
+    /// Foundation's general parser (a few microseconds per call on the ingest path).
+    /// Anything else, or any out-of-range field, is left to Foundation, so this accepts
+    /// nothing the general parser would refuse.
+    static func parseCommonForm(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            let count = bytes.count
+            guard count >= 20, count <= 35 else { return nil }
+            func number(_ start: Int, _ length: Int) -> Int64? {
+                var value: Int64 = 0
+                for index in start..<(start + length) {
+                    let digit = bytes[index] &- 48
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
+                }
+                return value
+            }
+            guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+                  let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                  (1970...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+                  hour <= 23, minute <= 59, second <= 59 else { return nil }
+            var index = 19
+            var fraction = 0.0
+            if bytes[index] == 46 {
+                index += 1
+                let start = index
+                var digits: Int64 = 0
+                var scale = 1.0
+                // Milliseconds at most: finer fractions round differently from Foundation at
+                // half a millisecond, so they take its path.
+                while index < count, bytes[index] &- 48 < 10, index - start < 3 {
+                    digits = digits * 10 + Int64(bytes[index] - 48)
+                    scale *= 10
+                    index += 1
+                }
+                guard index > start, index < count, bytes[index] &- 48 >= 10 else { return nil }
+                fraction = Double(digits) / scale
+            }
+            var offset: Int64 = 0
+            switch bytes[index] {
+            case 90:
+                guard index + 1 == count else { return nil }
+            case 43, 45:
+                guard index + 6 == count, bytes[index + 3] == 58,
+                      let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours <= 23, minutes <= 59 else { return nil }
+                offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
+            default:
+                return nil
+            }
+            let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        }
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// The inverse of ``civilDate(daysSinceEpoch:)``.
+    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

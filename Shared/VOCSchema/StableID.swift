@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Deterministic identifiers for events that derive from other events, so reprocessing
 /// the same input yields the same id and idempotent consumers change nothing.
 ///
@@ -12,31 +18,67 @@ public enum StableID {
     public static func make(_ namespace: String, parts: [String]) -> String {
         var high = FNV64(seed: 0xcbf2_9ce4_8422_2325)
         var low = FNV64(seed: 0x8422_2325_cbf2_9ce4)
-        for piece in [namespace] + parts {
-            let bytes = Array(piece.utf8)
-            let length = withUnsafeBytes(of: UInt32(bytes.count).littleEndian, Array.init)
-            high.add(length); high.add(bytes)
-            low.add(bytes); low.add(length)
+        func add(_ piece: String) {
+            let length = UInt32(piece.utf8.count).littleEndian
+            withUnsafeBytes(of: length) { high.add($0) }
+            var piece = piece
+            piece.withUTF8 { high.add(UnsafeRawBufferPointer($0)); low.add(UnsafeRawBufferPointer($0)) }
+            withUnsafeBytes(of: length) { low.add($0) }
         }
-        var raw = withUnsafeBytes(of: high.value.bigEndian, Array.init) + withUnsafeBytes(of: low.value.bigEndian, Array.init)
-        raw[6] = (raw[6] & 0x0f) | 0x80  // version nibble 8: custom, per RFC 9562
-        raw[8] = (raw[8] & 0x3f) | 0x80  // RFC 4122 variant
-        let hex = raw.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        add(namespace)
+        for part in parts { add(part) }
+        // Version nibble 8 (custom, RFC 9562) and the RFC 4122 variant.
+        return UUIDText.render(high: (high.value & ~0xf000) | 0x8000, low: (low.value & ~(0xc << 60)) | (0x8 << 60))
     }
 
     private struct FNV64 {
         var value: UInt64
         init(seed: UInt64) { value = seed }
-        mutating func add(_ bytes: [UInt8]) {
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
             for byte in bytes {
                 value ^= UInt64(byte)
                 value &*= 0x0000_0100_0000_01b3
             }
+        }
+    }
+}
+
+/// Lowercase UUID text, written without Foundation's `UUID` and `lowercased()`, which
+/// cost a visible share of each ingested interaction.
+public enum UUIDText {
+    /// A random (version 4) UUID.
+    public static func random() -> String {
+        let (high, low) = randomWords()
+        return render(high: (high & ~0xf000) | 0x4000, low: (low & ~(0xc << 60)) | (0x8 << 60))
+    }
+
+    /// 128 random bits from the C library's generator, which refills from the kernel
+    /// in blocks; Swift's system generator makes a system call per 64-bit word.
+    static func randomWords() -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { arc4random_buf($0.baseAddress!, 16) }
+        return words
+    }
+
+    /// The 128 bits `high ‖ low` (big-endian) as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, or
+    /// as 32 bare hex digits without `dashes`.
+    public static func render(high: UInt64, low: UInt64, dashes: Bool = true) -> String {
+        String(unsafeUninitializedCapacity: dashes ? 36 : 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            func put(_ word: UInt64) {
+                for nibble in (0..<16).reversed() {
+                    if dashes, position == 8 || position == 13 || position == 18 || position == 23 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = digits.utf8Start[Int((word >> (UInt64(nibble) * 4)) & 0xf)]
+                    position += 1
+                }
+            }
+            put(high)
+            put(low)
+            return position
         }
     }
 }

@@ -232,7 +232,7 @@ struct IngestBench: AsyncParsableCommand {
         let now = Date()
         for index in 0..<kcatEvents {
             let event = InteractionReceived(
-                interactionId: UUID().uuidString.lowercased(), customerId: String(format: "C%07d", index % 50_000), channel: .chat,
+                interactionId: UUIDText.random(), customerId: String(format: "C%07d", index % 50_000), channel: .chat,
                 businessLine: "credit_card", occurredAt: now, receivedAt: now, language: "zh",
                 text: "我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。")
             lines += String(decoding: try encoder.encode(event), as: UTF8.self) + "\n"

@@ -19,10 +19,15 @@ struct CodecBench: ParsableCommand {
         let decode = try measure { index in submissions.append(try InteractionSubmission.decode(from: lines[index % lines.count])) }
         var events: [InteractionReceived] = []
         let validate = try measure { index in
-            events.append(try submissions[index].validated(interactionId: UUID().uuidString.lowercased(), gatewayId: "bench", receivedAt: now))
+            events.append(try submissions[index].validated(interactionId: UUIDText.random(), gatewayId: "bench", receivedAt: now))
         }
         var bytes = 0
-        let encode = try measure { index in bytes += try EventCodec.encode(events[index], source: "/voc/ingest").value.count }
+        // A batch request shares one trace context among its lines, as ingest does.
+        var traceparent = TraceContext.newTraceparent()
+        let encode = try measure { index in
+            if index % 1_000 == 0 { traceparent = TraceContext.newTraceparent() }
+            bytes += try EventCodec.encode(events[index], source: "/voc/ingest", traceparent: traceparent).value.count
+        }
         print("""
             Codec cost per interaction (\(count) each, one core, release build):
               decode the gateway's JSON   \(format(decode))

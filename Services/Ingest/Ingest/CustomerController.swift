@@ -64,7 +64,7 @@ struct CustomerController: Sendable {
         return try await intake.idempotency.run(
             key: key, gateway: gateway.id, fingerprint: IdempotentRequests.fingerprint(request, body: body), logger: context.logger
         ) {
-            let updateId = key.map { StableID.make("customer-update", gateway.id, $0) } ?? UUID().uuidString.lowercased()
+            let updateId = key.map { StableID.make("customer-update", gateway.id, $0) } ?? UUIDText.random()
             let event: CustomerUpdated
             switch Result(catching: { () throws(ValidationError) in try Self.validated(body, customerId: customerId, updateId: updateId) }) {
             case .success(let value): event = value

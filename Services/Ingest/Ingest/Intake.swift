@@ -38,7 +38,7 @@ struct Intake: Sendable {
     /// The id of an interaction without an `externalId`: derived from the idempotency key
     /// when there is one, so even a retry that outlives the stored answer keeps its id.
     func interactionID(gateway: String, idempotencyKey: String?, line: Int? = nil) -> String {
-        guard let idempotencyKey else { return UUID().uuidString.lowercased() }
+        guard let idempotencyKey else { return UUIDText.random() }
         return StableID.make("interaction", gateway, "idempotency", idempotencyKey, line.map(String.init) ?? "")
     }
 

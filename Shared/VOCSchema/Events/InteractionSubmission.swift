@@ -56,7 +56,8 @@ public struct InteractionSubmission: Sendable, Equatable {
     /// Decodes a gateway's JSON.
     /// - Throws: ``ValidationError`` of kind `.malformed` when the bytes are not a JSON object.
     public static func decode(from bytes: some Collection<UInt8>) throws(ValidationError) -> InteractionSubmission {
-        try JSONCoding.decode(InteractionSubmission.self, from: bytes)
+        if let scanned = bytes.withContiguousStorageIfAvailable(scan) ?? nil { return scanned }
+        return try JSONCoding.decode(InteractionSubmission.self, from: bytes)
     }
 
     /// Turns the submission into the event, or lists every field that prevents it.
@@ -203,12 +204,12 @@ public struct InteractionSubmission: Sendable, Equatable {
         value.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
     }
 
+    /// `xx` or `xxx` in ASCII letters, then `-` subtags of 1–8 ASCII letters or digits.
     static func isLanguageTag(_ value: String) -> Bool {
-        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter), first.allSatisfy(\.isASCII) else {
-            return false
-        }
-        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+        let parts = value.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(isLetter) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) } }
     }
 }
 

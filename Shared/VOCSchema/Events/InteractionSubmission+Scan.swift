@@ -1,0 +1,96 @@
+extension InteractionSubmission {
+    /// The common shapes of a submission read without Foundation: string fields,
+    /// `utterances` and string `metadata`, each maybe `null`. `nil` for anything else
+    /// (unknown or repeated members, `audio`, wrong types, bad JSON), which the full
+    /// decoder then reads and words the errors of.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> InteractionSubmission? {
+        var scanner = JSONScanner(bytes)
+        var submission = InteractionSubmission()
+        guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        if !scanner.take(UInt8(ascii: "}")) {
+            var seen: UInt16 = 0
+            repeat {
+                guard let key = scanner.key(), let member = Member(key), seen & (1 << member.rawValue) == 0,
+                      submission.read(member, from: &scanner) else { return nil }
+                seen |= 1 << member.rawValue
+            } while scanner.take(UInt8(ascii: ","))
+            guard scanner.take(UInt8(ascii: "}")) else { return nil }
+        }
+        return scanner.atEnd ? submission : nil
+    }
+
+    private enum Member: Int {
+        case customerId, channel, businessLine, occurredAt, language, text, externalId, agentId, utterances, metadata
+
+        private static let names: [(StaticString, Member)] = [
+            ("customerId", .customerId), ("channel", .channel), ("businessLine", .businessLine), ("occurredAt", .occurredAt),
+            ("language", .language), ("text", .text), ("externalId", .externalId), ("agentId", .agentId),
+            ("utterances", .utterances), ("metadata", .metadata),
+        ]
+
+        init?(_ name: UnsafeBufferPointer<UInt8>) {
+            guard let match = Self.names.first(where: { name.equals($0.0) }) else { return nil }
+            self = match.1
+        }
+    }
+
+    /// Reads one member's value; `false` when it is not of a shape `scan` handles.
+    private mutating func read(_ member: Member, from scanner: inout JSONScanner) -> Bool {
+        if scanner.takeNull() { return true }
+        switch member {
+        case .customerId: customerId = scanner.string(); return customerId != nil
+        case .channel: channel = scanner.string(); return channel != nil
+        case .businessLine: businessLine = scanner.string(); return businessLine != nil
+        case .occurredAt: occurredAt = scanner.string(); return occurredAt != nil
+        case .language: language = scanner.string(); return language != nil
+        case .text: text = scanner.string(); return text != nil
+        case .externalId: externalId = scanner.string(); return externalId != nil
+        case .agentId: agentId = scanner.string(); return agentId != nil
+        case .utterances: utterances = Self.scanUtterances(&scanner); return utterances != nil
+        case .metadata: metadata = Self.scanMetadata(&scanner); return metadata != nil
+        }
+    }
+
+    private static func scanUtterances(_ scanner: inout JSONScanner) -> [SubmittedUtterance]? {
+        guard scanner.take(UInt8(ascii: "[")) else { return nil }
+        var list: [SubmittedUtterance] = []
+        if scanner.take(UInt8(ascii: "]")) { return list }
+        repeat {
+            guard scanner.take(UInt8(ascii: "{")) else { return nil }
+            var turn = SubmittedUtterance()
+            if !scanner.take(UInt8(ascii: "}")) {
+                var seen: UInt8 = 0
+                repeat {
+                    guard let key = scanner.key() else { return nil }
+                    let bit: UInt8
+                    if key.equals("speaker") { bit = 1 } else if key.equals("text") { bit = 2 }
+                    else if key.equals("startMs") { bit = 4 } else if key.equals("endMs") { bit = 8 } else { return nil }
+                    guard seen & bit == 0 else { return nil }
+                    seen |= bit
+                    if scanner.takeNull() { continue }
+                    switch bit {
+                    case 1: guard let value = scanner.string() else { return nil }; turn.speaker = value
+                    case 2: guard let value = scanner.string() else { return nil }; turn.text = value
+                    case 4: guard let value = scanner.integer() else { return nil }; turn.startMs = value
+                    default: guard let value = scanner.integer() else { return nil }; turn.endMs = value
+                    }
+                } while scanner.take(UInt8(ascii: ","))
+                guard scanner.take(UInt8(ascii: "}")) else { return nil }
+            }
+            list.append(turn)
+        } while scanner.take(UInt8(ascii: ","))
+        return scanner.take(UInt8(ascii: "]")) ? list : nil
+    }
+
+    private static func scanMetadata(_ scanner: inout JSONScanner) -> [String: String]? {
+        guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        var metadata: [String: String] = [:]
+        if scanner.take(UInt8(ascii: "}")) { return metadata }
+        repeat {
+            guard let key = scanner.key(), let name = String(validating: key, as: UTF8.self), metadata[name] == nil,
+                  let value = scanner.string() else { return nil }
+            metadata[name] = value
+        } while scanner.take(UInt8(ascii: ","))
+        return scanner.take(UInt8(ascii: "}")) ? metadata : nil
+    }
+}
