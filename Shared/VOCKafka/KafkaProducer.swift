@@ -9,6 +9,7 @@ public final class KafkaProducer: Sendable {
     private let client: RDKafkaClient
     private let poller: DedicatedThread
     private let logger: Logger
+    private let topics = TopicHandles()
 
     /// Creates the producer and starts the thread that serves its delivery reports.
     /// - Throws: ``KafkaError`` with code `.configuration` for a bad property.
@@ -28,8 +29,10 @@ public final class KafkaProducer: Sendable {
         // handle can block: both happen on a Dispatch thread, not the caller's.
         let poller = self.poller
         let client = self.client
+        let topics = self.topics
         DispatchQueue.global().async {
             poller.stop()
+            topics.destroyAll()
             withExtendedLifetime(client) {}
         }
     }
@@ -41,25 +44,52 @@ public final class KafkaProducer: Sendable {
     /// - Throws: ``KafkaError`` `.queueFull` (retriable) when the local queue is full.
     public func enqueue(_ record: ProducerRecord) throws(KafkaError) -> DeliveryReceipt {
         let receipt = DeliveryReceipt()
-        let opaque = Unmanaged.passRetained(receipt).toOpaque()
+        try produce(record, to: .single(Unmanaged.passRetained(receipt)))
+        return receipt
+    }
+
+    /// Queues many records under one receipt, which completes when every record queued
+    /// has been acknowledged or has failed; one wait instead of one per record.
+    ///
+    /// A record the local queue refuses is reported in `failures` and the rest are still
+    /// queued, so the caller can answer per record.
+    public func enqueue(_ records: [ProducerRecord]) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        let batch = BatchReceipt()
+        var failures: [Int: KafkaError] = [:]
+        for (index, record) in records.enumerated() {
+            do {
+                try produce(record, to: .batch(Unmanaged.passRetained(batch), index))
+            } catch {
+                failures[index] = error
+            }
+        }
+        batch.expect(records.count - failures.count)
+        return (batch, failures)
+    }
+
+    /// Hands the record to librdkafka; on failure the target's retain is given back.
+    private func produce(_ record: ProducerRecord, to target: DeliveryTarget) throws(KafkaError) {
+        let opaque = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
+        opaque.initialize(to: target)
         let headers = rd_kafka_headers_new(record.headers.count)
         for header in record.headers {
-            header.value.withUnsafeBytes { bytes in
+            header.withValueBytes { bytes in
                 _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count)
             }
         }
+        let topic = topics.handle(record.topic, client: client)
         let result = record.value.withUnsafeBytes { value in
             withKey(record.key) { keyPointer, keyLength in
-                voc_rd_kafka_produce(client.handle, record.topic, value.baseAddress, value.count,
-                                     keyPointer, keyLength, headers, opaque)
+                voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
+                                     keyPointer, keyLength, headers, UnsafeMutableRawPointer(opaque))
             }
         }
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             rd_kafka_headers_destroy(headers)
-            Unmanaged<DeliveryReceipt>.fromOpaque(opaque).release()
+            opaque.move().release()
+            opaque.deallocate()
             throw KafkaError.from(result, context: "producing to \(record.topic)")
         }
-        return receipt
     }
 
     /// Produces one record and waits for the broker's acknowledgement.
@@ -96,13 +126,43 @@ private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) 
 private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
     rk, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
-    let receipt = Unmanaged<DeliveryReceipt>.fromOpaque(opaque).takeRetainedValue()
-    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    let target = opaque.assumingMemoryBound(to: DeliveryTarget.self).move()
+    opaque.deallocate()
+    func topic() -> String { message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         RDKafkaClient.context(of: rk)?.allBrokersDown.store(false, ordering: .relaxed)
-        receipt.complete(.success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+        switch target {
+        case .single(let receipt):
+            receipt.takeRetainedValue().complete(.success(
+                DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset)))
+        case .batch(let batch, let index):
+            batch.takeRetainedValue().complete(index, nil)
+        }
     } else {
-        receipt.complete(.failure(KafkaError.from(message.pointee.err, context: "delivering to \(topic)")))
+        target.complete(.failure(KafkaError.from(message.pointee.err, context: "delivering to \(topic())")))
+    }
+}
+
+/// Whom a record's delivery report goes to; librdkafka holds a pointer to it as the
+/// record's opaque, and the report callback takes it back.
+private enum DeliveryTarget {
+    case single(Unmanaged<DeliveryReceipt>)
+    case batch(Unmanaged<BatchReceipt>, Int)
+
+    func complete(_ result: Result<DeliveryReport, KafkaError>) {
+        switch self {
+        case .single(let receipt): receipt.takeRetainedValue().complete(result)
+        case .batch(let batch, let index):
+            guard case .failure(let error) = result else { batch.takeRetainedValue().complete(index, nil); return }
+            batch.takeRetainedValue().complete(index, error)
+        }
+    }
+
+    func release() {
+        switch self {
+        case .single(let receipt): receipt.release()
+        case .batch(let batch, _): batch.release()
+        }
     }
 }
 
@@ -140,5 +200,83 @@ public final class DeliveryReceipt: Sendable {
             if let ready { continuation.resume(returning: ready) }
         }
         return try result.get()
+    }
+}
+
+/// The promise of a batch of records' delivery: one wait, and the failures by index.
+public final class BatchReceipt: Sendable {
+    private struct State {
+        var expected: Int?
+        var completed = 0
+        var failures: [Int: KafkaError] = [:]
+        var waiter: CheckedContinuation<[Int: KafkaError], Never>?
+        var done: Bool { expected.map { completed >= $0 } ?? false }
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Set once every record is handed over: reports may arrive before then.
+    func expect(_ count: Int) {
+        let waiter: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
+            state.expected = count
+            guard state.done, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return (waiter, state.failures)
+        }
+        waiter.map { $0.0.resume(returning: $0.1) }
+    }
+
+    /// One record's report: `nil` when the broker acknowledged it.
+    func complete(_ index: Int, _ failure: KafkaError?) {
+        let waiter: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
+            state.completed += 1
+            if let failure { state.failures[index] = failure }
+            guard state.done, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return (waiter, state.failures)
+        }
+        waiter.map { $0.0.resume(returning: $0.1) }
+    }
+
+    /// Waits for every record and returns the ones that failed, by their index in the
+    /// batch (an empty dictionary when the broker acknowledged all).
+    public func delivered() async -> [Int: KafkaError] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Int: KafkaError], Never>) in
+            let ready: [Int: KafkaError]? = state.withLock { state in
+                if state.done { return state.failures }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+/// librdkafka topic handles by name, created once: producing by name looks the topic up
+/// under a lock for every record.
+private final class TopicHandles: Sendable {
+    private let handles = Mutex<[String: SendableTopic]>([:])
+
+    private struct SendableTopic: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    func handle(_ name: String, client: RDKafkaClient) -> OpaquePointer {
+        handles.withLock { handles in
+            if let known = handles[name] { return known.pointer }
+            let created = rd_kafka_topic_new(client.handle, name, nil)!
+            handles[name] = SendableTopic(pointer: created)
+            return created
+        }
+    }
+
+    /// Before the client is destroyed, which expects no handle of the application left.
+    func destroyAll() {
+        handles.withLock { handles in
+            for handle in handles.values { rd_kafka_topic_destroy(handle.pointer) }
+            handles = [:]
+        }
     }
 }

@@ -1,15 +1,47 @@
 /// A record header: a name and bytes.
 public struct KafkaHeader: Sendable, Equatable {
     public var name: String
-    public var value: [UInt8]
+    // Text headers (every CloudEvents attribute) keep their String, so producing one
+    // does not copy it into an array first.
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case bytes([UInt8])
+        case text(String)
+    }
+
+    public var value: [UInt8] {
+        get {
+            switch storage {
+            case .bytes(let bytes): return bytes
+            case .text(let text): return Array(text.utf8)
+            }
+        }
+        set { storage = .bytes(newValue) }
+    }
 
     public init(name: String, value: [UInt8]) {
         self.name = name
-        self.value = value
+        self.storage = .bytes(value)
     }
 
     public init(name: String, string: String) {
-        self.init(name: name, value: Array(string.utf8))
+        self.name = name
+        self.storage = .text(string)
+    }
+
+    /// Calls `body` with the value's bytes, without copying them.
+    func withValueBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch storage {
+        case .bytes(let bytes):
+            return bytes.withUnsafeBytes(body)
+        case .text(var text):
+            return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    public static func == (lhs: KafkaHeader, rhs: KafkaHeader) -> Bool {
+        lhs.name == rhs.name && lhs.value == rhs.value
     }
 }
 

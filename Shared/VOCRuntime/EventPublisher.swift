@@ -33,6 +33,11 @@ public struct EventPublisher: Sendable {
         try producer.enqueue(event.record)
     }
 
+    /// Queues many encoded events under one receipt; see ``KafkaProducer/enqueue(_:)-([ProducerRecord])``.
+    public func enqueue(_ events: [EncodedEvent]) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        producer.enqueue(events.map(\.record))
+    }
+
     /// Publishes and waits for the acknowledgement.
     @discardableResult
     public func publish<E: VOCEvent>(_ event: E, traceparent: String? = nil) async throws -> DeliveryReport {

@@ -16,7 +16,8 @@ public enum HTTPResponses {
 
     /// The JSON bytes of a body, with the pipeline's encoder.
     public static func bytes<T: Encodable>(of value: T) -> [UInt8] {
-        Array((try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8))
+        if let writable = value as? any JSONWritable { return writable.jsonBytes }
+        return Array((try? JSONCoding.encoder().encode(value)) ?? Data("{}".utf8))
     }
 
     private static func encoded<T: Encodable>(_ value: T, status: HTTPResponse.Status, contentType: String,

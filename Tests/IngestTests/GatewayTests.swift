@@ -89,4 +89,18 @@ struct GatewayTests {
         #expect(lines.map(\.0) == [1, 4])
         #expect(lines.map { String(decoding: $0.1, as: UTF8.self) } == ["{\"a\":1}", "{\"b\":2}"])
     }
+
+    @Test("a batch answer is written byte for byte as JSONEncoder writes it")
+    func batchAnswerBytes() throws {
+        let result = InteractionController.BatchResult(accepted: 1, rejected: 3, results: [
+            .init(line: 1, status: 202, interactionId: "0b7e4a9c-1d2f-4e5a-8b6c-7d8e9f0a1b2c"),
+            .init(line: 2, status: 422, title: "Invalid interaction", errors: [
+                FieldProblem(field: "channel", problem: "must be one of hotline_call, … (got \"fax\")"),
+                FieldProblem(field: "utterances[0].text", problem: "must not be blank"),
+            ]),
+            .init(line: 4, status: 403, title: "Forbidden", errors: []),
+            .init(line: 5, status: 503, title: "delivering to voc.interaction.received.v1: Local: Message timed out\n\t\\"),
+        ])
+        #expect(result.jsonBytes == Array(try JSONCoding.encoder().encode(result)))
+    }
 }

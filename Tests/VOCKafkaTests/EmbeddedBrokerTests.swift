@@ -74,6 +74,68 @@ struct EmbeddedBrokerTests {
         #expect(delivered)
     }
 
+    @Test("a batch receipt completes once every record is acknowledged, and the records arrive in order per key")
+    func batchReceipt() async throws {
+        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
+        try broker.createTopic("batch", partitions: 4)
+        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        let records = (0..<500).map { index in
+            ProducerRecord(topic: "batch", key: Array("customer-\(index % 7)".utf8), value: Array("\(index)".utf8),
+                           headers: [KafkaHeader(name: "ce_id", string: "evt-\(index)")])
+        }
+        let (receipt, refused) = producer.enqueue(records)
+        #expect(refused.isEmpty)
+        #expect(await receipt.delivered().isEmpty)
+
+        let consumer = try KafkaConsumer(config: .consumer(bootstrap: broker.bootstrap, group: "g-batch"),
+                                         topics: ["batch"], logger: logger)
+        let consumed = try await pollUntil(consumer, count: 500)
+        #expect(consumed.count == 500)
+        for key in 0..<7 {
+            let values = consumed.filter { $0.key == Array("customer-\(key)".utf8) }.map { Int(String(decoding: $0.value, as: UTF8.self))! }
+            #expect(values == Array(stride(from: key, to: 500, by: 7)))
+        }
+        #expect(consumed.allSatisfy { $0.header("ce_id") == "evt-\(String(decoding: $0.value, as: UTF8.self))" })
+        await consumer.close()
+    }
+
+    @Test("a batch receipt names each record the broker never acknowledged, by its index")
+    func batchReceiptFailures() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: logger)
+        try broker.createTopic("batch-outage", partitions: 1)
+        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
+        let producer = try KafkaProducer(config: config, logger: logger)
+        _ = try await producer.send(ProducerRecord(topic: "batch-outage", key: nil, value: [0]))
+        broker.setAllBrokers(up: false)
+        let (receipt, refused) = producer.enqueue((0..<5).map { ProducerRecord(topic: "batch-outage", key: nil, value: [UInt8($0)]) })
+        let failures = await receipt.delivered()
+        #expect(refused.isEmpty)
+        #expect(failures.keys.sorted() == [0, 1, 2, 3, 4])
+        #expect(failures.values.allSatisfy { $0.isRetriable })
+        broker.setAllBrokers(up: true)
+    }
+
+    @Test("the brokers' listening sockets have Nagle's algorithm off, so idle connections answer at once")
+    func listenersWithoutNagle() throws {
+        let broker = try EmbeddedBroker(brokers: 2, logger: logger)
+        let ports = Set(broker.bootstrap.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { UInt16($0) } })
+        var checked = 0
+        for descriptor in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap(Int32.init) {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            }
+            guard named == 0, address.sin_family == sa_family_t(AF_INET), ports.contains(UInt16(bigEndian: address.sin_port)) else { continue }
+            var noDelay: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            #expect(getsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, &size) == 0)
+            #expect(noDelay == 1)
+            checked += 1
+        }
+        #expect(checked == 2)
+    }
+
     @Test("a bad librdkafka property is reported by name")
     func badProperty() {
         #expect {

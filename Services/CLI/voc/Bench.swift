@@ -70,13 +70,19 @@ struct IngestBench: AsyncParsableCommand {
             try await waitForPort(port)
             // The first requests wait for topic metadata and the producer id (about a
             // second); a short unmeasured run keeps that start-up out of the figures.
-            _ = try runWrk(port: port, folder: work, seconds: 2)
+            _ = try await blocking { try runWrk(port: port, folder: work, seconds: 2) }
             let rssBefore = residentMegabytes()
-            let http = try runWrk(port: port, folder: work, seconds: seconds)
+            let http = quick ? WrkResult() : try await blocking { try runWrk(port: port, folder: work, seconds: seconds) }
             let rssAfter = residentMegabytes()
-            let batch = try runBatch(port: port, folder: work)
-            let audio = try runAudio(port: port, folder: work)
-            let kcat = try runKcat(bootstrap: broker.bootstrap, folder: work)
+            let batchCPU = CPUTime.now()
+            let batch = try await blocking { try runBatch(port: port, folder: work) }
+            let batchSpent = CPUTime.now() - batchCPU
+            let audio = quick ? WrkResult() : try await blocking { try runAudio(port: port, folder: work) }
+            let bootstrap = broker.bootstrap
+            let (kcat, kcatSpent) = try await blocking { try runKcat(bootstrap: bootstrap, folder: work) }
+            let batchEvents = Double(batch.requests - batch.non2xx) * Double(batchLines)
+            let batchMicros = batchSpent.process / batchEvents * 1e6
+            let kcatMicros = (kcatSpent.process + kcatSpent.children) / Double(kcatEvents) * 1e6
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
 
@@ -89,7 +95,7 @@ struct IngestBench: AsyncParsableCommand {
                     accepted/s            \(Int(http.acceptedPerSecond))
                     latency p50 / p90 / p99  \(http.p50) / \(http.p90) / \(http.p99)
                     voc process RSS       \(rssBefore) MB before, \(rssAfter) MB after (ingest and the embedded broker share the process)
-                  kcat -P, same broker, same event payloads, acks=all, enable.idempotence=true
+                  kcat -P, same broker, same records (key, value, CloudEvents headers), acks=all, enable.idempotence=true
                     events                \(kcatEvents)
                     produced/s            \(Int(kcat))
                   HTTP single requests / kcat = \(String(format: "%.2f", http.acceptedPerSecond / kcat))
@@ -99,6 +105,10 @@ struct IngestBench: AsyncParsableCommand {
                     interactions/s        \(Int(batch.acceptedPerSecond * Double(batchLines)))
                     request p50 / p99     \(batch.p50) / \(batch.p99)
                   batch / kcat = \(String(format: "%.2f", batch.acceptedPerSecond * Double(batchLines) / kcat))
+                  CPU per event (user + system; the cores are shared, so this is the figure that does not depend on who else runs)
+                    batch: voc process (HTTP, validation, encoding, producer, embedded broker)  \(String(format: "%.2f", batchMicros)) µs   (wrk: \(String(format: "%.2f", batchSpent.children / batchEvents * 1e6)) µs)
+                    kcat:  kcat process + embedded broker                                       \(String(format: "%.2f", kcatMicros)) µs
+                    kcat CPU / batch CPU = \(String(format: "%.2f", kcatMicros / batchMicros))   (events per CPU-second, batch relative to kcat)
                   Recording upload, multipart POST of a \(audioMegabytes) MB WAV, 202 after blob stored + SHA-256 + broker ack
                     wrk -t1 -c\(audioConnections) -d\(seconds)s, local blob store
                     uploads               \(audio.requests)   (non-2xx: \(audio.non2xx))
@@ -108,6 +118,9 @@ struct IngestBench: AsyncParsableCommand {
                 """)
         }
     }
+
+    @Flag(help: "Only the batch and kcat phases, for quick comparisons while tuning.")
+    var quick = false
 
     @Option(help: "Interactions per batch request.")
     var batchLines: Int = 1_000
@@ -223,28 +236,36 @@ struct IngestBench: AsyncParsableCommand {
         return result
     }
 
-    /// Produces the same kind of event payloads with kcat and returns events per second.
-    func runKcat(bootstrap: String, folder: URL) throws -> Double {
-        let file = folder.appendingPathComponent("events.ndjson")
-        var lines = ""
+    /// Produces the same records with kcat (key, value and the same CloudEvents headers,
+    /// which kcat can only send as fixed values); returns events per second and the CPU
+    /// kcat and the embedded broker spent.
+    func runKcat(bootstrap: String, folder: URL) throws -> (Double, CPUTime) {
+        let file = folder.appendingPathComponent("events.tsv")
+        var lines: [UInt8] = []
         lines.reserveCapacity(kcatEvents * 400)
-        let encoder = JSONCoding.encoder()
         let now = Date()
+        let traceparent = TraceContext.newTraceparent()
+        var headers: [(name: String, value: String)] = []
         for index in 0..<kcatEvents {
             let event = InteractionReceived(
                 interactionId: UUIDText.random(), customerId: String(format: "C%07d", index % 50_000), channel: .chat,
                 businessLine: "credit_card", occurredAt: now, receivedAt: now, language: "zh",
                 text: "我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。")
-            lines += String(decoding: try encoder.encode(event), as: UTF8.self) + "\n"
+            // A tab never occurs unescaped in JSON, so it can separate key and value.
+            let encoded = try EventCodec.encode(event, source: "/voc/ingest", traceparent: traceparent)
+            lines += encoded.key + [UInt8(ascii: "\t")] + encoded.value + [UInt8(ascii: "\n")]
+            headers = encoded.headers
         }
-        try lines.write(to: file, atomically: true, encoding: .utf8)
+        try Data(lines).write(to: file)
         let started = ContinuousClock.now
-        _ = try capture("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "bench.kcat", "-l", file.path,
-                                          "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=2",
-                                          "-H", "ce_specversion=1.0", "-H", "ce_type=voc.interaction.received.v1"])
+        let cpu = CPUTime.now()
+        _ = try capture("/usr/bin/kcat", ["-P", "-b", bootstrap, "-t", "bench.kcat", "-l", file.path, "-K", "\t",
+                                          "-X", "acks=all", "-X", "enable.idempotence=true", "-X", "linger.ms=2"]
+                                          + headers.flatMap { ["-H", "\($0.name)=\($0.value)"] })
+        let spent = CPUTime.now() - cpu
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(kcatEvents) / seconds
+        return (Double(kcatEvents) / seconds, spent)
     }
 
     func parseSeconds(_ text: String) -> Double {
@@ -275,5 +296,33 @@ struct IngestBench: AsyncParsableCommand {
         }
         guard status == 0 else { throw ValidationError("\(executable) exited with \(status)") }
         return output
+    }
+}
+
+/// CPU seconds (user + system) of this process and of its waited-for children.
+struct CPUTime {
+    var process: Double
+    var children: Double
+
+    static func now() -> CPUTime {
+        func seconds(_ who: Int32) -> Double {
+            var usage = rusage()
+            getrusage(__rusage_who_t(who), &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        return CPUTime(process: seconds(RUSAGE_SELF.rawValue), children: seconds(RUSAGE_CHILDREN.rawValue))
+    }
+
+    static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
+        CPUTime(process: lhs.process - rhs.process, children: lhs.children - rhs.children)
+    }
+}
+
+/// Runs a blocking call (a child process waited for) on its own thread: on one of the
+/// few threads of Swift's cooperative pool it would take that thread from the server
+/// being measured.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

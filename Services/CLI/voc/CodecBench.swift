@@ -1,16 +1,28 @@
 import ArgumentParser
 import Foundation
+import Logging
+import VOCKafka
+import VOCRuntime
 import VOCSchema
 
 /// `voc bench codec`: where an ingested interaction's CPU goes, without HTTP or Kafka:
 /// JSON decoding of the gateway's line, validation, and CloudEvents encoding.
-struct CodecBench: ParsableCommand {
+struct CodecBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "codec", abstract: "Per-interaction cost of decode, validate and encode.")
 
     @Option(help: "Interactions per phase.")
     var count: Int = 100_000
 
-    func run() throws {
+    @Flag(help: "Also produce the encoded events through the embedded broker, 1000 per batch receipt.")
+    var produce = false
+
+    @Option(name: .customLong("producer-property"), help: "A librdkafka producer property (name=value) for the produce phase.")
+    var producerProperties: [String] = []
+
+    @Option(help: "Events per batch receipt when producing.")
+    var batchSize = 1_000
+
+    func run() async throws {
         let lines = (0..<1_000).map { index in
             Array(String(format: #"{"customerId":"C%07d","channel":"chat","businessLine":"credit_card","occurredAt":"2026-11-20T10:15:00+08:00","language":"zh","text":"我这个月的信用卡年费怎么扣了两次？请尽快帮我退回，谢谢。"}"#, index).utf8)
         }
@@ -28,13 +40,52 @@ struct CodecBench: ParsableCommand {
             if index % 1_000 == 0 { traceparent = TraceContext.newTraceparent() }
             bytes += try EventCodec.encode(events[index], source: "/voc/ingest", traceparent: traceparent).value.count
         }
+        var encoded: [EncodedEvent] = []
+        let records = try measure { index in
+            encoded.append(try EventCodec.encode(events[index], source: "/voc/ingest", traceparent: traceparent))
+            _ = encoded[index].record
+        }
+        let produced = produce ? try await measureProduce(encoded) : nil
         print("""
             Codec cost per interaction (\(count) each, one core, release build):
               decode the gateway's JSON   \(format(decode))
               validate into the event     \(format(validate))
               encode as a CloudEvent      \(format(encode))   (\(bytes / count) bytes of payload)
               sum                         \(format(decode + validate + encode))  → \(Int(Double(count) / (decode + validate + encode))) interactions/s
+              encode + Kafka record       \(format(records))
             """)
+        if let produced {
+            print("""
+                  produce through the embedded broker, acks=all, \(batchSize) per receipt (producer, poll thread and broker)
+                    wall                      \(format(produced.wall))
+                    CPU                       \(format(produced.cpu))
+                """)
+        }
+    }
+
+    private func measureProduce(_ events: [EncodedEvent]) async throws -> (wall: Double, cpu: Double) {
+        let logger = Logger(label: "voc-bench")
+        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
+        try broker.createPipelineTopics()
+        var properties: [String: String] = [:]
+        for property in producerProperties {
+            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { properties[parts[0]] = parts[1] }
+        }
+        let producer = try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger)
+        let publisher = EventPublisher(producer: producer, source: "/voc/ingest")
+        _ = try await publisher.enqueue(events[0]).delivered()  // metadata and producer id
+        let cpu = CPUTime.now()
+        let start = ContinuousClock.now
+        var failed = 0
+        for first in stride(from: 0, to: events.count, by: batchSize) {
+            let (receipt, refused) = publisher.enqueue(Array(events[first..<min(first + batchSize, events.count)]))
+            failed += refused.count + (await receipt.delivered()).count
+        }
+        let elapsed = ContinuousClock.now - start
+        let spent = CPUTime.now() - cpu
+        if failed > 0 { throw ValidationError("\(failed) events were not delivered") }
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, spent.process)
     }
 
     private func measure(_ body: (Int) throws -> Void) throws -> Double {

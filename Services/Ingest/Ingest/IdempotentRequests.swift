@@ -34,9 +34,11 @@ struct IdempotentRequests: Sendable {
     }
 
     /// Runs `body` unless this key already has an answer.
-    func run(key: String?, gateway: String, fingerprint: String, logger: Logger,
+    /// The fingerprint hashes the whole body, so it is computed only when there is a key.
+    func run(key: String?, gateway: String, fingerprint: @autoclosure () -> String, logger: Logger,
              _ body: () async throws -> Answer) async throws -> Answer {
         guard let key else { return try await body() }
+        let fingerprint = fingerprint()
         let claim: IdempotencyStore.Claim
         do {
             claim = try await store.claim(gateway: gateway, key: key, fingerprint: fingerprint)

@@ -79,10 +79,40 @@ struct InteractionController: Sendable {
         var errors: [FieldProblem]?
     }
 
-    struct BatchResult: Codable, Sendable {
+    struct BatchResult: Codable, Sendable, JSONWritable {
         var accepted: Int
         var rejected: Int
         var results: [LineResult]
+
+        /// A thousand lines per answer: written directly, as JSONEncoder would.
+        func write(to writer: inout JSONWriter) {
+            writer.beginObject()
+            writer.member("accepted", accepted)
+            writer.member("rejected", rejected)
+            writer.key("results")
+            writer.beginArray()
+            for result in results {
+                writer.beginObject()
+                if let errors = result.errors {
+                    writer.key("errors")
+                    writer.beginArray()
+                    for error in errors {
+                        writer.beginObject()
+                        writer.member("field", error.field)
+                        writer.member("problem", error.problem)
+                        writer.endObject()
+                    }
+                    writer.endArray()
+                }
+                writer.member("interactionId", result.interactionId)
+                writer.member("line", result.line)
+                writer.member("status", result.status)
+                writer.member("title", result.title)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        }
     }
 
     func batch(_ request: Request, context: IngestRequestContext) async throws -> Response {
@@ -119,7 +149,9 @@ struct InteractionController: Sendable {
         let traceparent = TraceContext.child(of: request.headers[.traceparent])
         var results: [LineResult] = []
         results.reserveCapacity(lines.count)
-        var pending: [(index: Int, receipt: DeliveryReceipt)] = []
+        // Lines that became events, by their index in `results`.
+        var encoded: [EncodedEvent] = []
+        var resultIndex: [Int] = []
         for (offset, (number, bytes)) in lines.enumerated() {
             do {
                 let submission = try InteractionSubmission.decode(from: bytes)
@@ -135,28 +167,24 @@ struct InteractionController: Sendable {
                         field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))
                     continue
                 }
-                let receipt = try intake.publisher.enqueue(intake.publisher.encode(event, traceparent: traceparent))
+                encoded.append(try intake.publisher.encode(event, traceparent: traceparent))
                 results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
-                pending.append((results.count - 1, receipt))
+                resultIndex.append(results.count - 1)
             } catch let error as ValidationError {
                 let problem = Problem(validation: error, subject: "interaction")
                 results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
-            } catch let error as KafkaError {
-                let answer = Answer.brokerFailure(error, retryAfter: intake.configuration.retryAfterSeconds)
-                results.append(LineResult(line: number, status: answer.status, title: error.message))
             } catch {
                 results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
             }
         }
+        let (receipt, refused) = intake.publisher.enqueue(encoded)
+        let failures = refused.merging(await receipt.delivered()) { first, _ in first }
         var retriable = false
-        for (index, receipt) in pending {
-            do {
-                _ = try await receipt.delivered()
-            } catch {
-                retriable = retriable || error.isRetriable
-                let answer = Answer.brokerFailure(error, retryAfter: intake.configuration.retryAfterSeconds)
-                results[index] = LineResult(line: results[index].line, status: answer.status, title: error.message)
-            }
+        for (index, error) in failures {
+            retriable = retriable || error.isRetriable
+            let answer = Answer.brokerFailure(error, retryAfter: intake.configuration.retryAfterSeconds)
+            let line = results[resultIndex[index]].line
+            results[resultIndex[index]] = LineResult(line: line, status: answer.status, title: error.message)
         }
         if results.allSatisfy({ $0.title == Self.malformedTitle }) {
             return Answer.problem(status: 400, type: "malformed-json", title: "Malformed batch",
