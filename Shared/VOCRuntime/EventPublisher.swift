@@ -33,9 +33,9 @@ public struct EventPublisher: Sendable {
         try producer.enqueue(event.record)
     }
 
-    /// Queues many encoded events under one receipt; see ``KafkaProducer/enqueue(_:)-([ProducerRecord])``.
-    public func enqueue(_ events: [EncodedEvent]) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
-        producer.enqueue(events.map(\.record))
+    /// Queues many records under one receipt; see ``KafkaProducer/enqueue(_:)-([ProducerRecord])``.
+    public func enqueue(_ records: [ProducerRecord]) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        producer.enqueue(records)
     }
 
     /// Publishes and waits for the acknowledgement.
@@ -48,8 +48,10 @@ public struct EventPublisher: Sendable {
 extension EncodedEvent {
     /// The Kafka record of the event.
     public var record: ProducerRecord {
-        ProducerRecord(topic: topic.rawValue, key: key, value: value,
-                       headers: headers.map { KafkaHeader(name: $0.name, string: $0.value) })
+        var headers: [KafkaHeader] = []
+        headers.reserveCapacity(8)
+        attributes.forEachHeader { headers.append(KafkaHeader(name: $0, string: $1)) }
+        return ProducerRecord(topic: topic.rawValue, key: key, value: value, headers: headers)
     }
 }
 

@@ -28,17 +28,23 @@ public struct CloudEventAttributes: Sendable, Equatable {
 
     /// The Kafka headers, in a fixed order.
     public var headers: [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = [
-            ("ce_specversion", Self.specVersion),
-            ("ce_id", id),
-            ("ce_type", type),
-            ("ce_source", source),
-            ("ce_time", Timestamp.format(time)),
-        ]
-        if let subject { headers.append(("ce_subject", subject)) }
-        headers.append(("content-type", dataContentType))
-        if let traceparent { headers.append(("traceparent", traceparent)) }
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(8)
+        forEachHeader { headers.append(($0, $1)) }
         return headers
+    }
+
+    /// The Kafka headers in their fixed order, without building a list (ingest converts
+    /// them straight into records).
+    public func forEachHeader(_ body: (String, String) -> Void) {
+        body("ce_specversion", Self.specVersion)
+        body("ce_id", id)
+        body("ce_type", type)
+        body("ce_source", source)
+        body("ce_time", Timestamp.format(time))
+        if let subject { body("ce_subject", subject) }
+        body("content-type", dataContentType)
+        if let traceparent { body("traceparent", traceparent) }
     }
 
     /// Reads the attributes back from Kafka headers.
@@ -72,9 +78,11 @@ public struct CloudEventAttributes: Sendable, Equatable {
 public struct EncodedEvent: Sendable {
     public var topic: Topic
     public var key: [UInt8]
-    public var headers: [(name: String, value: String)]
     public var value: [UInt8]
     public var attributes: CloudEventAttributes
+
+    /// The CloudEvents headers, derived from ``attributes``.
+    public var headers: [(name: String, value: String)] { attributes.headers }
 }
 
 /// Turns events into records and records back into events.
@@ -89,8 +97,7 @@ public enum EventCodec {
             id: event.eventId, type: E.eventType, source: source, time: event.eventTime,
             subject: event.subject, traceparent: traceparent ?? TraceContext.newTraceparent())
         let value = try (event as? any JSONWritable)?.jsonBytes ?? Array(JSONCoding.encoder().encode(event))
-        return EncodedEvent(topic: E.topic, key: key ?? Array(event.subject.utf8), headers: attributes.headers,
-                            value: value, attributes: attributes)
+        return EncodedEvent(topic: E.topic, key: key ?? Array(event.subject.utf8), value: value, attributes: attributes)
     }
 
     /// Decodes and validates an event from a record's value and headers.

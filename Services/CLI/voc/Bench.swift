@@ -32,7 +32,7 @@ struct IngestBench: AsyncParsableCommand {
     var threads: Int = 1
 
     @Option(help: "Events kcat produces.")
-    var kcatEvents: Int = 200_000
+    var kcatEvents: Int = 500_000
 
     func run() async throws {
         Observability.bootstrap(logLevel: "error")

@@ -150,7 +150,8 @@ struct InteractionController: Sendable {
         var results: [LineResult] = []
         results.reserveCapacity(lines.count)
         // Lines that became events, by their index in `results`.
-        var encoded: [EncodedEvent] = []
+        var records: [ProducerRecord] = []
+        records.reserveCapacity(lines.count)
         var resultIndex: [Int] = []
         for (offset, (number, bytes)) in lines.enumerated() {
             do {
@@ -167,7 +168,7 @@ struct InteractionController: Sendable {
                         field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))
                     continue
                 }
-                encoded.append(try intake.publisher.encode(event, traceparent: traceparent))
+                records.append(try intake.publisher.encode(event, traceparent: traceparent).record)
                 results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
                 resultIndex.append(results.count - 1)
             } catch let error as ValidationError {
@@ -177,7 +178,7 @@ struct InteractionController: Sendable {
                 results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
             }
         }
-        let (receipt, refused) = intake.publisher.enqueue(encoded)
+        let (receipt, refused) = intake.publisher.enqueue(records)
         let failures = refused.merging(await receipt.delivered()) { first, _ in first }
         var retriable = false
         for (index, error) in failures {

@@ -75,7 +75,7 @@ public struct InteractionSubmission: Sendable, Equatable {
         var check = FieldChecker()
         check.merge(decodingProblems)
         let failedFields = Set(decodingProblems.map(\.field))
-        func has(_ field: String) -> Bool { !failedFields.contains(field) }
+        func has(_ field: String) -> Bool { failedFields.isEmpty || !failedFields.contains(field) }
 
         if has("customerId") { check.identifier(customerId, "customerId") }
         var parsedChannel: Channel?
