@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

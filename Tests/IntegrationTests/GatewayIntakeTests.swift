@@ -122,6 +122,42 @@ struct GatewayIntakeTests {
         }
     }
 
+    @Test("compressed audio and video get channels and duration from ffprobe; a silent video or bytes that only look like MP3 are 422 naming audio")
+    func probedRecordings() async throws {
+        let harness = try Harness(name: "probed")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-probe-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ffmpeg = try #require(ChildProcess.resolve("ffmpeg"), "ffmpeg is installed by make test")
+        func make(_ name: String, _ arguments: [String]) throws -> [UInt8] {
+            let path = folder + "/" + name
+            let result = ChildProcess.run([ffmpeg, "-nostdin", "-loglevel", "error", "-y"] + arguments + [path])
+            #expect(result?.status == 0, "\(result?.output ?? "ffmpeg did not start")")
+            return try #require(FileManager.default.contents(atPath: path)).map { $0 }
+        }
+        let mp3 = try make("call.mp3", ["-f", "lavfi", "-i", "sine=frequency=440:duration=2.5", "-ac", "2", "-c:a", "libmp3lame"])
+        let silentVideo = try make("silent.mp4", ["-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-c:v", "mpeg4"])
+        let fakeMP3 = Array("ID3".utf8) + [4, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0x5A, count: 4_000)
+        try await harness.ingest().test(.live) { api in
+            let accepted = try await api.execute(uri: "/v1/interactions", method: .post,
+                                                 headers: Self.headers(harness.hotlineKey, Self.multipartType), body: Self.multipart(audio: mp3))
+            #expect(accepted.status == .accepted)
+            let event = try #require(try await harness.events(InteractionReceived.self, count: 1).first)
+            let audio = try #require(event.audio)
+            #expect(audio.mediaType == "audio/mpeg" && audio.layout == .stereoAgentLeft)
+            #expect(abs((audio.durationMs ?? 0) - 2_500) < 150, "\(String(describing: audio.durationMs))")
+
+            for (name, bytes) in [("silent video", silentVideo), ("fake MP3", fakeMP3)] {
+                let refused = try await api.execute(uri: "/v1/interactions", method: .post,
+                                                    headers: Self.headers(harness.hotlineKey, Self.multipartType), body: Self.multipart(audio: bytes))
+                #expect(refused.status == .unprocessableContent, "\(name)")
+                #expect(try Self.problem(refused).errors?.first?.field == "audio", "\(name)")
+            }
+            #expect(harness.storedBlobs.count == 1)
+            #expect(harness.spoolFiles.isEmpty)
+        }
+    }
+
     @Test("two-step upload: announce with JSON, PUT the bytes once; a second PUT is 409, an unknown id 404")
     func twoStepUpload() async throws {
         let harness = try Harness(name: "twostep")

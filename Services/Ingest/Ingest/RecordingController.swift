@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import VOCBlob
 import VOCRuntime
+import VOCProcess
 import VOCSchema
 
 /// Recordings by claim-check: the bytes go to the blob store, the event carries where
@@ -180,22 +181,50 @@ struct RecordingController: Sendable {
         return await store(audio, media: media, key: key, for: bare, declared: declared, announced: true, request: request, logger: logger)
     }
 
+    /// Channels and duration: from the header for a plain WAV, from ffprobe for every
+    /// other file. A file ffprobe finds no audio in (a video without sound, bytes that only
+    /// start like a known format) is refused naming `audio`; without ffprobe the
+    /// recording is taken with what the gateway declared.
+    private static func facts(of audio: SpoolFile.Finished, media: MediaSniffer.Media,
+                              logger: Logger) async -> Result<MediaProbe.Facts?, AnswerError> {
+        if media.mediaType == "audio/wav", let wav = WAVInfo(readHead(audio.path), fileSize: audio.size) {
+            return .success(MediaProbe.Facts(channels: wav.channels, durationMs: wav.durationMs))
+        }
+        switch await MediaProbe.probe(audio.path) {
+        case .success(let facts):
+            return .success(facts)
+        case .failure(.toolMissing(let reason)):
+            logger.warning("recording taken without its duration", metadata: [LogKey.error: "\(reason)"])
+            return .success(nil)
+        case .failure(.unreadable(let said)):
+            return .failure(AnswerError(Answer.problem(status: 422, type: "invalid-fields", title: "Invalid interaction",
+                                                       detail: "audio holds no audio stream that can be read (\(said))", field: "audio")))
+        }
+    }
+
     /// Checks the bytes, stores them, and publishes the event (or leaves it to the sweeper).
     private func store(_ audio: SpoolFile.Finished, media: MediaSniffer.Media, key: String, for event: InteractionReceived,
                        declared: InteractionSubmission.SubmittedAudio?, announced: Bool, request: Request, logger: Logger) async -> Answer {
         let retryAfter = intake.configuration.retryAfterSeconds
-        let wav = media.mediaType == "audio/wav" ? WAVInfo(Self.readHead(audio.path), fileSize: audio.size) : nil
-        if let wav, let layout = declared?.layout, layout != "mono", wav.channels < 2 {
+        let facts: MediaProbe.Facts?
+        switch await Self.facts(of: audio, media: media, logger: logger) {
+        case .success(let found):
+            facts = found
+        case .failure(let refusal):
+            if announced { try? await ledger.abandon(interactionId: event.interactionId, backTo: .awaitingAudio) }
+            return refusal.answer
+        }
+        if let facts, let layout = declared?.layout, layout != "mono", facts.channels < 2 {
             if announced { try? await ledger.abandon(interactionId: event.interactionId, backTo: .awaitingAudio) }
             return Answer.problem(status: 422, type: "invalid-fields", title: "Invalid interaction",
-                                  detail: "audio.layout is \(layout) but the recording has \(wav.channels) channel", field: "audio.layout")
+                                  detail: "audio.layout is \(layout) but the recording has \(facts.channels) channel", field: "audio.layout")
         }
         let layout = declared?.layout.flatMap(AudioReference.Layout.init(rawValue:))
-            ?? wav.map { $0.channels >= 2 ? .stereoAgentLeft : .mono }
+            ?? facts.map { $0.channels >= 2 ? .stereoAgentLeft : .mono }
         let blobURI = blobs.uri(forKey: key)
         var stored = event
         stored.audio = AudioReference(uri: blobURI, sizeBytes: audio.size, mediaType: media.mediaType, sha256: audio.sha256,
-                                      durationMs: wav?.durationMs ?? declared?.durationMs, layout: layout)
+                                      durationMs: facts?.durationMs ?? declared?.durationMs, layout: layout)
         do {
             if !announced {
                 guard try await ledger.reserve(event, blobURI: blobURI, ttlSeconds: intake.configuration.uploadTTLSeconds) else {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import VOCProcess
 
@@ -25,13 +24,13 @@ public struct AudioNormalizer: Sendable {
         let rawPath = workFolder + "/decoded-\(UUID().uuidString).s16le"
         defer { unlink(rawPath) }
         let ffmpeg = try executable(ffmpegPath)
-        let result = await Self.run([
+        let result = await ChildProcess.runInBackground([
             ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", path, "-vn", "-map", "0:a:0",
             "-ac", "\(channels)", "-ar", "\(PCMAudio.sampleRate)", "-acodec", "pcm_s16le", "-f", "s16le", rawPath,
         ])
         guard let result else { throw TranscribeError(.toolFailed, "cannot start \(ffmpeg)") }
         guard result.status == 0 else {
-            throw TranscribeError(.audioCorrupt, "ffmpeg cannot decode the recording: \(Self.lastLines(result.output))")
+            throw TranscribeError(.audioCorrupt, "ffmpeg cannot decode the recording: \(MediaProbe.lastLines(result.output))")
         }
         guard let data = FileManager.default.contents(atPath: rawPath), !data.isEmpty else {
             throw TranscribeError(.audioCorrupt, "the recording holds no audio samples")
@@ -41,15 +40,11 @@ public struct AudioNormalizer: Sendable {
 
     /// The channel count of the first audio stream.
     func channelCount(_ path: String) async throws(TranscribeError) -> Int {
-        let ffprobe = try executable(ffprobePath)
-        let result = await Self.run([ffprobe, "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=channels",
-                                     "-of", "csv=p=0", path])
-        guard let result else { throw TranscribeError(.toolFailed, "cannot start \(ffprobe)") }
-        guard result.status == 0, let count = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)), count > 0 else {
-            let said = result.output.isEmpty ? "no audio stream" : Self.lastLines(result.output)
-            throw TranscribeError(.audioCorrupt, "ffprobe cannot read the recording: \(said)")
+        switch await MediaProbe.probe(path, ffprobe: ffprobePath) {
+        case .success(let facts): return facts.channels
+        case .failure(.toolMissing(let reason)): throw TranscribeError(.toolFailed, reason)
+        case .failure(.unreadable(let said)): throw TranscribeError(.audioCorrupt, "ffprobe cannot read the recording: \(said)")
         }
-        return count
     }
 
     private func executable(_ name: String) throws(TranscribeError) -> String {
@@ -59,16 +54,4 @@ public struct AudioNormalizer: Sendable {
         return path
     }
 
-    /// Runs a tool on a thread of its own: waitpid blocks, and the cooperative pool must not.
-    static func run(_ argv: [String]) async -> (status: Int32, output: String)? {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: ChildProcess.run(argv))
-            }
-        }
-    }
-
-    private static func lastLines(_ output: String) -> String {
-        output.split(separator: "\n").suffix(3).joined(separator: " | ")
-    }
 }
