@@ -34,20 +34,26 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// connection idle waits about 40 ms. Accepted connections inherit the option from
     /// their listener, so setting it on the brokers' listening sockets fixes them all.
     private func disableNagle() {
+        for descriptor in listeningSockets() {
+            var on: Int32 = 1
+            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    /// The file descriptors of the brokers' listening sockets in this process.
+    func listeningSockets() -> [Int32] {
         let ports = Set(bootstrap.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { UInt16($0) } })
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
-        for descriptor in descriptors {
+        return descriptors.filter { descriptor in
             var listening: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0, listening == 1 else { continue }
+            guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0, listening == 1 else { return false }
             var address = sockaddr_in()
             var addressLength = socklen_t(MemoryLayout<sockaddr_in>.size)
             let named = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &addressLength) }
             }
-            guard named == 0, address.sin_family == sa_family_t(AF_INET), ports.contains(UInt16(bigEndian: address.sin_port)) else { continue }
-            var on: Int32 = 1
-            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            return named == 0 && address.sin_family == sa_family_t(AF_INET) && ports.contains(UInt16(bigEndian: address.sin_port))
         }
     }
 
