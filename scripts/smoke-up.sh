@@ -57,11 +57,15 @@ transcript='{"transcriptId":"SMOKE-T1","interactionId":"SMOKE-I1","customerId":"
 echo "$transcript" | kcat -P -b "$broker" -t voc.transcript.ready.v1 -k SMOKE-1 \
   -H ce_specversion=1.0 -H ce_id=SMOKE-T1 -H ce_type=voc.transcript.ready.v1 -H ce_source=/smoke -H ce_time=2026-11-20T10:00:01Z \
   -H ce_subject=SMOKE-1 -H content-type=application/json
-insight=$(kcat -C -b "$broker" -t voc.insight.produced.v1 -o beginning -c 1 -e -q -f '%s' 2>/dev/null || true)
+# The text interaction above may be analysed first: find this transcript's insight among all.
+insight_of_t1() {
+  kcat -C -b "$broker" -t voc.insight.produced.v1 -o beginning -e -q -f '%s\n' 2>/dev/null | grep -F '"transcriptId":"SMOKE-T1"' | head -1 || true
+}
+insight=$(insight_of_t1)
 for _ in $(seq 1 50); do
   [[ "$insight" == *'"transcriptId":"SMOKE-T1"'* ]] && break
   sleep 0.2
-  insight=$(kcat -C -b "$broker" -t voc.insight.produced.v1 -o beginning -c 1 -e -q -f '%s' 2>/dev/null || true)
+  insight=$(insight_of_t1)
 done
 [[ "$insight" == *'"transcriptId":"SMOKE-T1"'* ]] || fail "no insight for the transcript: $insight"
 [[ "$insight" == *'[mobile]'* && "$insight" != *13812345678* ]] || fail "the insight is not redacted: $insight"
