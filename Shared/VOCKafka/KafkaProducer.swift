@@ -69,6 +69,13 @@ public final class KafkaProducer: Sendable {
 
     /// Hands the record to librdkafka; on failure the target's retain is given back.
     private func produce(_ record: ProducerRecord, to target: DeliveryTarget) throws(KafkaError) {
+        let topic: OpaquePointer
+        do {
+            topic = try topics.handle(record.topic, client: client)
+        } catch {
+            target.release()
+            throw error
+        }
         let opaque = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
         opaque.initialize(to: target)
         let headers = rd_kafka_headers_new(record.headers.count)
@@ -77,7 +84,6 @@ public final class KafkaProducer: Sendable {
                 _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count)
             }
         }
-        let topic = topics.handle(record.topic, client: client)
         let result = record.value.withUnsafeBytes { value in
             withKey(record.key) { keyPointer, keyLength in
                 voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
@@ -131,15 +137,9 @@ private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointe
     func topic() -> String { message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         RDKafkaClient.context(of: rk)?.allBrokersDown.store(false, ordering: .relaxed)
-        switch target {
-        case .single(let receipt):
-            receipt.takeRetainedValue().complete(.success(
-                DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset)))
-        case .batch(let batch, let index):
-            batch.takeRetainedValue().complete(index, nil)
-        }
+        target.succeed(DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset))
     } else {
-        target.complete(.failure(KafkaError.from(message.pointee.err, context: "delivering to \(topic())")))
+        target.fail(KafkaError.from(message.pointee.err, context: "delivering to \(topic())"))
     }
 }
 
@@ -149,15 +149,23 @@ private enum DeliveryTarget {
     case single(Unmanaged<DeliveryReceipt>)
     case batch(Unmanaged<BatchReceipt>, Int)
 
-    func complete(_ result: Result<DeliveryReport, KafkaError>) {
+    /// A batch needs no report on success, so the report (a topic name copied per
+    /// record) is only built for a single receipt.
+    func succeed(_ report: @autoclosure () -> DeliveryReport) {
         switch self {
-        case .single(let receipt): receipt.takeRetainedValue().complete(result)
-        case .batch(let batch, let index):
-            guard case .failure(let error) = result else { batch.takeRetainedValue().complete(index, nil); return }
-            batch.takeRetainedValue().complete(index, error)
+        case .single(let receipt): receipt.takeRetainedValue().complete(.success(report()))
+        case .batch(let batch, let index): batch.takeRetainedValue().complete(index, nil)
         }
     }
 
+    func fail(_ error: KafkaError) {
+        switch self {
+        case .single(let receipt): receipt.takeRetainedValue().complete(.failure(error))
+        case .batch(let batch, let index): batch.takeRetainedValue().complete(index, error)
+        }
+    }
+
+    /// Gives back the retain of a record librdkafka refused.
     func release() {
         switch self {
         case .single(let receipt): receipt.release()
@@ -219,25 +227,26 @@ public final class BatchReceipt: Sendable {
 
     /// Set once every record is handed over: reports may arrive before then.
     func expect(_ count: Int) {
-        let waiter: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
-            state.expected = count
-            guard state.done, let waiter = state.waiter else { return nil }
-            state.waiter = nil
-            return (waiter, state.failures)
-        }
-        waiter.map { $0.0.resume(returning: $0.1) }
+        update { $0.expected = count }
     }
 
     /// One record's report: `nil` when the broker acknowledged it.
     func complete(_ index: Int, _ failure: KafkaError?) {
-        let waiter: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
+        update { state in
             state.completed += 1
             if let failure { state.failures[index] = failure }
+        }
+    }
+
+    /// Applies `change` and wakes the waiter once every expected report is in.
+    private func update(_ change: (inout State) -> Void) {
+        let ready: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
+            change(&state)
             guard state.done, let waiter = state.waiter else { return nil }
             state.waiter = nil
             return (waiter, state.failures)
         }
-        waiter.map { $0.0.resume(returning: $0.1) }
+        ready.map { $0.0.resume(returning: $0.1) }
     }
 
     /// Waits for every record and returns the ones that failed, by their index in the
@@ -263,13 +272,16 @@ private final class TopicHandles: Sendable {
         let pointer: OpaquePointer
     }
 
-    func handle(_ name: String, client: RDKafkaClient) -> OpaquePointer {
-        handles.withLock { handles in
+    /// - Throws: ``KafkaError`` when librdkafka refuses the name.
+    func handle(_ name: String, client: RDKafkaClient) throws(KafkaError) -> OpaquePointer {
+        let handle: OpaquePointer? = handles.withLock { handles in
             if let known = handles[name] { return known.pointer }
-            let created = rd_kafka_topic_new(client.handle, name, nil)!
+            guard let created = rd_kafka_topic_new(client.handle, name, nil) else { return nil }
             handles[name] = SendableTopic(pointer: created)
             return created
         }
+        guard let handle else { throw KafkaError.from(rd_kafka_last_error(), context: "opening topic \(name)") }
+        return handle
     }
 
     /// Before the client is destroyed, which expects no handle of the application left.
