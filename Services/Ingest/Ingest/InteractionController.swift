@@ -149,7 +149,7 @@ struct InteractionController: Sendable {
         let traceparent = TraceContext.child(of: request.headers[.traceparent])
         var results: [LineResult] = []
         results.reserveCapacity(lines.count)
-        // Lines that became events, by their index in `results`.
+        // The records to produce, and for each the index of its line in `results`.
         var records: [ProducerRecord] = []
         records.reserveCapacity(lines.count)
         var resultIndex: [Int] = []
