@@ -16,6 +16,14 @@ public final class ChineseSegmenter: @unchecked Sendable {
     private let config: friso_config_t
     private let added = Mutex<Set<String>>([])
     private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
+    private let cache = Mutex(ClauseCache(capacity: 20_000))
+    /// Friso tasks are reused: allocating one per call cost as much as segmenting a short clause.
+    private let tasks = Mutex<[Task]>([])
+
+    /// A friso task; one thread at a time uses it (it is out of the pool meanwhile).
+    private struct Task: @unchecked Sendable {
+        let task: friso_task_t
+    }
 
     /// Loads friso's lexicon.
     /// - Parameter ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
@@ -45,6 +53,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
     }
 
     deinit {
+        for pooled in tasks.withLock({ $0 }) { friso_free_task(pooled.task) }
         friso_free(friso)
         free(config)
         pthread_rwlock_destroy(lexiconLock)
@@ -64,6 +73,8 @@ public final class ChineseSegmenter: @unchecked Sendable {
         guard !fresh.isEmpty else { return }
         pthread_rwlock_wrlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
+        // New words change how cached clauses split.
+        cache.withLock { $0.removeAll() }
         for word in fresh {
             let exists = word.withCString { friso_dic_match(friso.pointee.dic, __LEX_CJK_WORDS__, UnsafeMutablePointer(mutating: $0)) }
             if exists == 1 { continue }
@@ -73,23 +84,66 @@ public final class ChineseSegmenter: @unchecked Sendable {
     }
 
     /// The words of `text`, in order; clause punctuation (，。！？…) becomes `|`, other punctuation is dropped.
+    ///
+    /// The text is cut at full-width clause marks, where friso ends every word anyway, and each
+    /// clause is looked up in ``ClauseCache`` before friso sees it: contact-centre speech
+    /// repeats its clauses (greetings, scripts, the same complaint), and MMSEG is the most
+    /// expensive step of analyze.
     public func segment(_ text: String) -> [String] {
-        guard let task = friso_new_task() else { return [] }
-        defer { friso_free_task(task) }
-        pthread_rwlock_rdlock(lexiconLock)
-        defer { pthread_rwlock_unlock(lexiconLock) }
         var words: [String] = []
         words.reserveCapacity(text.utf8.count / 4)
+        let scalars = text.unicodeScalars
+        var clauseStart = scalars.startIndex
+        var index = clauseStart
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            if Self.isClauseCut(scalar) {
+                appendClause(Substring(scalars[clauseStart..<index]), to: &words)
+                if words.last != "|" { words.append("|") }
+                index = scalars.index(after: index)
+                clauseStart = index
+            } else {
+                index = scalars.index(after: index)
+            }
+        }
+        appendClause(Substring(scalars[clauseStart..<index]), to: &words)
+        return words
+    }
+
+    private func appendClause(_ clause: Substring, to words: inout [String]) {
+        guard !clause.isEmpty else { return }
+        let key = UTF8Key(String(clause))
+        if let cached = cache.withLock({ $0[key] }) {
+            appendWords(cached, to: &words)
+            return
+        }
+        pthread_rwlock_rdlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
+        var clauseWords: [String] = []
+        frisoSegment(key.string, into: &clauseWords)
+        // Still under the lexicon lock, so a clause split before new words arrived is never cached after them.
+        cache.withLock { $0.insert(key, clauseWords) }
+        appendWords(clauseWords, to: &words)
+    }
+
+    /// Appends a clause's words, keeping at most one `|` in a row as friso over the whole text would.
+    private func appendWords(_ clauseWords: [String], to words: inout [String]) {
+        for word in clauseWords where !(word == "|" && words.last == "|") { words.append(word) }
+    }
+
+    /// Friso over one text, with a task borrowed from the pool; the caller holds the lexicon lock.
+    private func frisoSegment(_ text: String, into words: inout [String]) {
+        guard let task = tasks.withLock({ $0.popLast()?.task }) ?? friso_new_task() else { return }
+        defer { tasks.withLock { $0.append(Task(task: task)) } }
         var copy = Array(text.utf8CString)
         copy.withUnsafeMutableBufferPointer { buffer in
             friso_set_text(task, buffer.baseAddress)
             while let token = voc_friso_next(friso, config, task) {
-                let word = withUnsafeBytes(of: &token.pointee.word) { raw -> String in
-                    let bytes = raw.bindMemory(to: UInt8.self)
-                    let length = bytes.firstIndex(of: 0) ?? bytes.count
-                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
+                let length = Int(token.pointee.length)
+                if length == 0 { continue }
+                let word = withUnsafeBytes(of: &token.pointee.word) { raw in
+                    String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<min(length, raw.count)]), as: UTF8.self)
                 }
-                if word.isEmpty { continue }
                 if token.pointee.type == UInt8(__LEX_PUNC_WORDS__.rawValue) || Self.isPunctuation(word) {
                     // Clause punctuation stays as one mark so negation does not reach across it.
                     if let first = word.unicodeScalars.first, MatchText.isClausePunctuation(first), words.last != "|" { words.append("|") }
@@ -98,11 +152,19 @@ public final class ChineseSegmenter: @unchecked Sendable {
                 words.append(word)
             }
         }
-        return words
+    }
+
+    /// Full-width clause marks: friso always ends a word before them and emits them alone.
+    static func isClauseCut(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x3001: return true
+        default: return false
+        }
     }
 
     static func isPunctuation(_ word: String) -> Bool {
         guard let first = word.unicodeScalars.first, !isCJK(first) else { return false }
+        if first.isASCII, first.properties.isAlphabetic || (48...57).contains(first.value) { return false }
         return word.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
     }
 

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A string hashed and compared by its UTF-8 bytes, for the hot dictionaries of analyze.
+///
+/// Swift hashes and compares a non-ASCII `String` through its normalised form, which made
+/// hashing Chinese words a large share of analyze. Words here come from friso, the rule
+/// file and the lexicons, all NFC in practice, so byte equality is the equality we need.
+struct UTF8Key: Hashable, Sendable {
+    let string: String
+
+    init(_ string: String) {
+        self.string = string
+    }
+
+    static func == (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
+        var a = lhs.string, b = rhs.string
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var copy = string
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
