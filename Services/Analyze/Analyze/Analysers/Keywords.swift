@@ -14,38 +14,62 @@ public final class CorpusFrequencies: Sendable {
         }
     }
 
-    private let state: Mutex<Snapshot>
+    /// The snapshot's table keyed by bytes (see ``UTF8Key``): it is read for every term of every interaction.
+    private struct Table {
+        var documents = 0
+        var frequencies: [UTF8Key: Int] = [:]
 
-    public init(_ snapshot: Snapshot = Snapshot()) {
-        state = Mutex(snapshot)
+        init(_ snapshot: Snapshot) {
+            documents = snapshot.documents
+            frequencies.reserveCapacity(snapshot.frequencies.count)
+            for (term, count) in snapshot.frequencies { frequencies[UTF8Key(term), default: 0] += count }
+        }
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    private let state: Mutex<Table>
+
+    public init(_ snapshot: Snapshot = Snapshot()) {
+        state = Mutex(Table(snapshot))
+    }
+
+    public var snapshot: Snapshot {
+        state.withLock { table in
+            Snapshot(documents: table.documents,
+                     frequencies: Dictionary(table.frequencies.map { ($0.key.string, $0.value) }, uniquingKeysWith: +))
+        }
+    }
 
     /// Replaces the table (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        state.withLock { $0 = snapshot }
+        let table = Table(snapshot)
+        state.withLock { $0 = table }
     }
 
     /// Adds one document's distinct terms.
-    public func observe(_ terms: Set<String>) {
+    public func observe(_ terms: some Sequence<String>) {
+        let keys = terms.map(UTF8Key.init)
         state.withLock { table in
             table.documents += 1
-            for term in terms { table.frequencies[term, default: 0] += 1 }
+            for key in keys { table.frequencies[key, default: 0] += 1 }
         }
     }
 
     /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`, for each term,
     /// counting the document being analysed (`including`) as part of the corpus.
     public func idf(_ terms: some Sequence<String>, including document: Set<String> = []) -> [String: Double] {
+        let list = Array(terms)
+        let values = idf(list.map(UTF8Key.init), inDocument: list.map { document.contains($0) }, documentCounts: !document.isEmpty)
+        return Dictionary(zip(list, values), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The same, in the order of `keys`; `inDocument[i]` says whether the analysed document holds `keys[i]`.
+    func idf(_ keys: [UTF8Key], inDocument: [Bool], documentCounts: Bool) -> [Double] {
         state.withLock { table in
-            let extra = document.isEmpty ? 0 : 1
-            var result: [String: Double] = [:]
-            for term in terms {
-                let df = table.frequencies[term, default: 0] + (document.contains(term) ? 1 : 0)
-                result[term] = log(Double(1 + table.documents + extra) / Double(1 + df)) + 1
+            let documents = Double(1 + table.documents + (documentCounts ? 1 : 0))
+            return keys.indices.map { index in
+                let df = (table.frequencies[keys[index]] ?? 0) + (inDocument[index] ? 1 : 0)
+                return log(documents / Double(1 + df)) + 1
             }
-            return result
         }
     }
 }
@@ -58,37 +82,93 @@ public struct KeywordExtractor: Sendable {
         self.limit = limit
     }
 
+    /// The candidate terms of one interaction: each distinct index form (Porter stem for
+    /// English) with its count and the word as first written.
+    struct Counts {
+        var terms: [UTF8Key] = []
+        var counts: [Int] = []
+        var surfaces: [String] = []
+        var total = 0
+
+        init(_ words: some Sequence<String>, stem: Bool) {
+            var slots: [UTF8Key: Int] = [:]
+            for word in words where KeywordExtractor.isCandidate(word) {
+                let key = UTF8Key(stem ? EnglishStemmer.stem(word) : word)
+                total += 1
+                if let slot = slots[key] {
+                    counts[slot] += 1
+                } else {
+                    slots[key] = terms.count
+                    terms.append(key)
+                    counts.append(1)
+                    surfaces.append(word)
+                }
+            }
+        }
+    }
+
     /// Terms that can be keywords: no stop words, clause marks, single Chinese
     /// characters, numbers or anything with a digit or `@` (PII never becomes a keyword).
     public static func candidates(_ terms: [String]) -> [String] {
-        terms.filter { term in
-            guard term != "|", !Stopwords.all.contains(term) else { return false }
-            let scalars = term.unicodeScalars
-            if scalars.contains(where: { PIIDetector.isDigit($0) || $0 == "@" }) { return false }
-            if scalars.count == 1 { return false }
-            if scalars.allSatisfy({ $0.isASCII }) { return scalars.count >= 3 }
-            return true
+        terms.filter(isCandidate)
+    }
+
+    static func isCandidate(_ term: String) -> Bool {
+        var scalars = 0
+        var ascii = true
+        for byte in term.utf8 {
+            if (48...57).contains(byte) || byte == 64 { return false }
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte >= 0x80 { ascii = false }
         }
+        if scalars <= 1 { return false }
+        if ascii, scalars < 3 { return false }
+        return !Stopwords.keys.contains(UTF8Key(term))
     }
 
     /// The top terms by TF-IDF with their weights, scaled so the first is 1.
     public func extract(_ terms: [String], corpus: CorpusFrequencies, including document: Set<String> = []) -> [(term: String, weight: Double)] {
-        guard !terms.isEmpty else { return [] }
-        var counts: [String: Int] = [:]
-        for term in terms { counts[term, default: 0] += 1 }
-        let idf = corpus.idf(counts.keys, including: document)
-        let total = Double(terms.count)
-        let scored = counts.map { (term: $0.key, weight: Double($0.value) / total * (idf[$0.key] ?? 1)) }
-            .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
-            .prefix(limit)
-        guard let top = scored.first?.weight, top > 0 else { return [] }
-        return scored.map { ($0.term, (($0.weight / top) * 1000).rounded() / 1000) }
+        var counts = Counts([], stem: false)
+        var slots: [UTF8Key: Int] = [:]
+        for term in terms {
+            let key = UTF8Key(term)
+            counts.total += 1
+            if let slot = slots[key] { counts.counts[slot] += 1; continue }
+            slots[key] = counts.terms.count
+            counts.terms.append(key)
+            counts.counts.append(1)
+            counts.surfaces.append(term)
+        }
+        let inDocument = counts.terms.map { document.contains($0.string) }
+        return extract(counts, idf: corpus.idf(counts.terms, inDocument: inDocument, documentCounts: !document.isEmpty), byTerm: true)
+    }
+
+    /// Keywords of an interaction's own terms (each counted as part of the corpus), shown as first written.
+    func extract(_ counts: Counts, corpus: CorpusFrequencies) -> [(term: String, weight: Double)] {
+        guard counts.total > 0 else { return [] }
+        let idf = corpus.idf(counts.terms, inDocument: Array(repeating: true, count: counts.terms.count), documentCounts: true)
+        return extract(counts, idf: idf, byTerm: false)
+    }
+
+    private func extract(_ counts: Counts, idf: [Double], byTerm: Bool) -> [(term: String, weight: Double)] {
+        guard counts.total > 0 else { return [] }
+        let total = Double(counts.total)
+        let weights = counts.terms.indices.map { Double(counts.counts[$0]) / total * idf[$0] }
+        let ranked = counts.terms.indices.sorted { a, b in
+            weights[a] != weights[b] ? weights[a] > weights[b] : counts.terms[a] < counts.terms[b]
+        }.prefix(limit)
+        guard let first = ranked.first, weights[first] > 0 else { return [] }
+        let top = weights[first]
+        return ranked.map { index in
+            (byTerm ? counts.terms[index].string : counts.surfaces[index], ((weights[index] / top) * 1000).rounded() / 1000)
+        }
     }
 }
 
 /// Words too common to say anything about an interaction.
 enum Stopwords {
     static let all: Set<String> = Set(chinese + english.map(EnglishStemmer.stem) + english)
+    static let keys: Set<UTF8Key> = Set(all.map(UTF8Key.init))
 
     static let chinese = [
         "的", "了", "是", "我", "你", "他", "她", "它", "我们", "你们", "他们", "她们", "这", "那", "这个", "那个", "这些", "那些",

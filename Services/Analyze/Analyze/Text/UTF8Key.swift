@@ -5,7 +5,7 @@ import Foundation
 /// Swift hashes and compares a non-ASCII `String` through its normalised form, which made
 /// hashing Chinese words a large share of analyze. Words here come from friso, the rule
 /// file and the lexicons, all NFC in practice, so byte equality is the equality we need.
-struct UTF8Key: Hashable, Sendable {
+struct UTF8Key: Hashable, Comparable, Sendable {
     let string: String
 
     init(_ string: String) {
@@ -17,6 +17,18 @@ struct UTF8Key: Hashable, Sendable {
         return a.withUTF8 { x in
             b.withUTF8 { y in
                 x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
+
+    /// Byte order, which for UTF-8 is code point order: what `String`'s `<` gives for NFC text.
+    static func < (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
+        var a = lhs.string, b = rhs.string
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
             }
         }
     }
