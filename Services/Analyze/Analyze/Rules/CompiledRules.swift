@@ -87,7 +87,9 @@ public final class CompiledRules: Sendable {
             var compiled: [CompiledRule] = []
             for (position, rule) in rules.enumerated() {
                 var regex: NSRegularExpression?
+                var prefilter: RegexPrefilter?
                 if let pattern = rule.regex {
+                    prefilter = RegexPrefilter(pattern: pattern)
                     do { regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) } catch {
                         throw AnalyzeError(.rulePack, "\(path).rules[\(position)].regex does not compile: \(pattern)")
                     }
@@ -101,7 +103,7 @@ public final class CompiledRules: Sendable {
                 }
                 let near = rule.near.map { (a: ids($0.a), b: ids($0.b), within: $0.within) }
                 compiled.append(CompiledRule(
-                    phrases: ids(rule.keywords) + ids(rule.phrases), regex: regex, near: near, speaker: speaker,
+                    phrases: ids(rule.keywords) + ids(rule.phrases), regex: regex, regexPrefilter: prefilter, near: near, speaker: speaker,
                     channels: rule.channels.map(Set.init), weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: (rule.unless ?? []).map(MatchText.phrase)))
             }
             return compiled
@@ -113,6 +115,7 @@ public final class CompiledRules: Sendable {
 struct CompiledRule: @unchecked Sendable {  // NSRegularExpression is immutable once built
     var phrases: [Int]
     var regex: NSRegularExpression?
+    var regexPrefilter: RegexPrefilter?
     var near: (a: [Int], b: [Int], within: Int)?
     var speaker: SpeakerRole?
     var channels: Set<String>?

@@ -14,13 +14,13 @@ extension CompiledRules {
 
     /// Hits of any of `rules`, the earliest per utterance, in utterance order.
     func hits(_ rules: [CompiledRule], in document: MatchDocument) -> [RuleHit] {
-        var best: [Int: RuleHit] = [:]
+        var best: [RuleHit?] = Array(repeating: nil, count: document.utterances.count)
         for rule in rules {
             for hit in hits(rule, in: document) where best[hit.utterance].map({ hit.position < $0.position }) ?? true {
                 best[hit.utterance] = hit
             }
         }
-        return best.values.sorted { $0.utterance < $1.utterance }
+        return best.compactMap { $0 }
     }
 
     private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {
@@ -39,7 +39,7 @@ extension CompiledRules {
                 consider(start, length: length)
             }
         }
-        if let regex = rule.regex, best == nil {
+        if let regex = rule.regex, best == nil, rule.regexPrefilter?.mayMatch(utterance.text) ?? true {
             let text = utterance.text
             if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
                let range = Range(match.range, in: text) {
@@ -84,14 +84,14 @@ extension CompiledRules {
         }
         let windowEnd = latin ? start + 1 : start
         guard from < windowEnd else { return false }
-        let window = Array(text[from..<windowEnd])
-        for cue in negations where cue.count <= window.count {
+        let width = windowEnd - from
+        for cue in negations where cue.count <= width {
             let cueIsLatin = cue.first == " "
             if cueIsLatin != latin { continue }
-            var position = window.count - cue.count
-            let lowest = latin ? 0 : max(0, window.count - cue.count - 2)
+            var position = windowEnd - cue.count
+            let lowest = latin ? from : max(from, windowEnd - cue.count - 2)
             while position >= lowest {
-                if Array(window[position..<(position + cue.count)]) == cue { return true }
+                if Self.equal(cue, text, at: position) { return true }
                 position -= 1
             }
         }
@@ -105,9 +105,16 @@ extension CompiledRules {
         var end = position
         while end < text.count, text[end] != MatchText.boundary { end += 1 }
         guard end - from >= phrase.count else { return false }
-        for position in from...(end - phrase.count) where Array(text[position..<(position + phrase.count)]) == phrase {
+        for position in from...(end - phrase.count) where equal(phrase, text, at: position) {
             return true
         }
         return false
+    }
+
+    /// `phrase` is at `position` of `text` (which has room for it).
+    @inline(__always)
+    static func equal(_ phrase: [Unicode.Scalar], _ text: [Unicode.Scalar], at position: Int) -> Bool {
+        for offset in phrase.indices where phrase[offset] != text[position + offset] { return false }
+        return true
     }
 }
