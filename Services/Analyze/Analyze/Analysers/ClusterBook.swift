@@ -55,24 +55,27 @@ public final class ClusterBook: Sendable {
         mutating func put(_ cluster: Cluster, keyed: [UTF8Key: Double]?, group name: String) {
             let centroid = keyed ?? Dictionary(cluster.centroid.map { (UTF8Key($0.key), $0.value) }, uniquingKeysWith: max)
             let norm = ClusterBook.norm(centroid.values)
+            // Taken out of the dictionary so it is changed in place, not copied.
+            var group = groups.removeValue(forKey: name) ?? Group()
+            defer { groups[name] = group }
             let position: Int
             if let existing = positions[cluster.id] {
                 position = existing
-                for term in groups[name]!.centroids[existing].keys {
-                    groups[name]!.postings[term]?.removeAll { $0.cluster == existing }
+                for term in group.centroids[existing].keys {
+                    group.postings[term]?.removeAll { $0.cluster == existing }
                 }
-                groups[name]!.clusters[existing] = cluster
-                groups[name]!.centroids[existing] = centroid
-                groups[name]!.norms[existing] = norm
+                group.clusters[existing] = cluster
+                group.centroids[existing] = centroid
+                group.norms[existing] = norm
             } else {
-                position = groups[name]?.clusters.count ?? 0
+                position = group.clusters.count
                 positions[cluster.id] = position
-                groups[name, default: Group()].clusters.append(cluster)
-                groups[name]!.centroids.append(centroid)
-                groups[name]!.norms.append(norm)
+                group.clusters.append(cluster)
+                group.centroids.append(centroid)
+                group.norms.append(norm)
             }
             for (term, weight) in centroid {
-                groups[name]!.postings[term, default: []].append((position, weight))
+                group.postings[term, default: []].append((position, weight))
             }
         }
     }

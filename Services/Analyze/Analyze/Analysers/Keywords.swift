@@ -14,15 +14,25 @@ public final class CorpusFrequencies: Sendable {
         }
     }
 
-    /// The snapshot's table keyed by bytes (see ``UTF8Key``): it is read for every term of every interaction.
-    private struct Table {
+    /// The number of interactions and the terms with their frequencies (see ``TermTable``).
+    struct Table {
         var documents = 0
-        var frequencies: [UTF8Key: Int] = [:]
+        var terms = TermTable()
 
         init(_ snapshot: Snapshot) {
+            restore(snapshot)
+        }
+
+        /// Keeps every word's number: only the frequencies change.
+        mutating func restore(_ snapshot: Snapshot) {
             documents = snapshot.documents
-            frequencies.reserveCapacity(snapshot.frequencies.count)
-            for (term, count) in snapshot.frequencies { frequencies[UTF8Key(term), default: 0] += count }
+            for index in terms.documentFrequency.indices { terms.documentFrequency[index] = 0 }
+            for (term, count) in snapshot.frequencies { terms.documentFrequency[Int(terms.id(term))] += count }
+        }
+
+        /// Smoothed inverse document frequency, the analysed document counted when `documentCounts`.
+        func idf(documentFrequency: Int, documentCounts: Bool) -> Double {
+            log(Double(1 + documents + (documentCounts ? 1 : 0)) / Double(1 + documentFrequency)) + 1
         }
     }
 
@@ -34,42 +44,50 @@ public final class CorpusFrequencies: Sendable {
 
     public var snapshot: Snapshot {
         state.withLock { table in
-            Snapshot(documents: table.documents,
-                     frequencies: Dictionary(table.frequencies.map { ($0.key.string, $0.value) }, uniquingKeysWith: +))
+            var frequencies: [String: Int] = [:]
+            for (index, count) in table.terms.documentFrequency.enumerated() where count > 0 {
+                frequencies[table.terms.strings[index], default: 0] += count
+            }
+            return Snapshot(documents: table.documents, frequencies: frequencies)
         }
     }
 
-    /// Replaces the table (with what PostgreSQL kept).
+    /// Replaces the frequencies (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        let table = Table(snapshot)
-        state.withLock { $0 = table }
+        state.withLock { $0.restore(snapshot) }
     }
 
     /// Adds one document's distinct terms.
     public func observe(_ terms: some Sequence<String>) {
-        let keys = terms.map(UTF8Key.init)
         state.withLock { table in
             table.documents += 1
-            for key in keys { table.frequencies[key, default: 0] += 1 }
+            for term in terms { table.terms.documentFrequency[Int(table.terms.id(term))] += 1 }
         }
+    }
+
+    /// Adds one document's distinct terms, numbered.
+    func observe(ids: [Int32]) {
+        state.withLock { table in
+            table.documents += 1
+            for id in ids { table.terms.documentFrequency[Int(id)] += 1 }
+        }
+    }
+
+    /// Runs `body` on the table under the lock: one lock for all the words of an interaction.
+    func withTable<R>(_ body: (inout Table) -> R) -> R {
+        state.withLock { body(&$0) }
     }
 
     /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`, for each term,
     /// counting the document being analysed (`including`) as part of the corpus.
     public func idf(_ terms: some Sequence<String>, including document: Set<String> = []) -> [String: Double] {
-        let list = Array(terms)
-        let values = idf(list.map(UTF8Key.init), inDocument: list.map { document.contains($0) }, documentCounts: !document.isEmpty)
-        return Dictionary(zip(list, values), uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The same, in the order of `keys`; `inDocument[i]` says whether the analysed document holds `keys[i]`.
-    func idf(_ keys: [UTF8Key], inDocument: [Bool], documentCounts: Bool) -> [Double] {
         state.withLock { table in
-            let documents = Double(1 + table.documents + (documentCounts ? 1 : 0))
-            return keys.indices.map { index in
-                let df = (table.frequencies[keys[index]] ?? 0) + (inDocument[index] ? 1 : 0)
-                return log(documents / Double(1 + df)) + 1
+            var result: [String: Double] = [:]
+            for term in terms {
+                let known = table.terms.existingID(term).map { table.terms.documentFrequency[Int($0)] } ?? 0
+                result[term] = table.idf(documentFrequency: known + (document.contains(term) ? 1 : 0), documentCounts: !document.isEmpty)
             }
+            return result
         }
     }
 }
@@ -85,23 +103,24 @@ public struct KeywordExtractor: Sendable {
     /// The candidate terms of one interaction: each distinct index form (Porter stem for
     /// English) with its count and the word as first written.
     struct Counts {
-        var terms: [UTF8Key] = []
+        var terms: [Int32] = []
         var counts: [Int] = []
-        var surfaces: [String] = []
+        var surfaces: [Int32] = []
         var total = 0
 
-        init(_ words: some Sequence<String>, stem: Bool) {
-            var slots: [UTF8Key: Int] = [:]
-            for word in words where KeywordExtractor.isCandidate(word) {
-                let key = UTF8Key(stem ? EnglishStemmer.stem(word) : word)
+        /// Counts the candidate words among `ids` (numbered by `table`).
+        init(_ ids: [Int32], table: TermTable) {
+            var slots: [Int32: Int] = [:]
+            for id in ids where table.isCandidate[Int(id)] {
+                let stem = table.stems[Int(id)]
                 total += 1
-                if let slot = slots[key] {
+                if let slot = slots[stem] {
                     counts[slot] += 1
                 } else {
-                    slots[key] = terms.count
-                    terms.append(key)
+                    slots[stem] = terms.count
+                    terms.append(stem)
                     counts.append(1)
-                    surfaces.append(word)
+                    surfaces.append(id)
                 }
             }
         }
@@ -128,40 +147,32 @@ public struct KeywordExtractor: Sendable {
 
     /// The top terms by TF-IDF with their weights, scaled so the first is 1.
     public func extract(_ terms: [String], corpus: CorpusFrequencies, including document: Set<String> = []) -> [(term: String, weight: Double)] {
-        var counts = Counts([], stem: false)
-        var slots: [UTF8Key: Int] = [:]
-        for term in terms {
-            let key = UTF8Key(term)
-            counts.total += 1
-            if let slot = slots[key] { counts.counts[slot] += 1; continue }
-            slots[key] = counts.terms.count
-            counts.terms.append(key)
-            counts.counts.append(1)
-            counts.surfaces.append(term)
-        }
-        let inDocument = counts.terms.map { document.contains($0.string) }
-        return extract(counts, idf: corpus.idf(counts.terms, inDocument: inDocument, documentCounts: !document.isEmpty), byTerm: true)
+        guard !terms.isEmpty else { return [] }
+        var counts: [String: Int] = [:]
+        for term in terms { counts[term, default: 0] += 1 }
+        let idf = corpus.idf(counts.keys, including: document)
+        let total = Double(terms.count)
+        let scored = counts.map { (term: $0.key, weight: Double($0.value) / total * (idf[$0.key] ?? 1)) }
+        return top(scored.map { ($0.term, $0.weight, UTF8Key($0.term)) })
     }
 
     /// Keywords of an interaction's own terms (each counted as part of the corpus), shown as first written.
-    func extract(_ counts: Counts, corpus: CorpusFrequencies) -> [(term: String, weight: Double)] {
-        guard counts.total > 0 else { return [] }
-        let idf = corpus.idf(counts.terms, inDocument: Array(repeating: true, count: counts.terms.count), documentCounts: true)
-        return extract(counts, idf: idf, byTerm: false)
-    }
-
-    private func extract(_ counts: Counts, idf: [Double], byTerm: Bool) -> [(term: String, weight: Double)] {
+    func extract(_ counts: Counts, table: CorpusFrequencies.Table) -> [(term: String, weight: Double)] {
         guard counts.total > 0 else { return [] }
         let total = Double(counts.total)
-        let weights = counts.terms.indices.map { Double(counts.counts[$0]) / total * idf[$0] }
-        let ranked = counts.terms.indices.sorted { a, b in
-            weights[a] != weights[b] ? weights[a] > weights[b] : counts.terms[a] < counts.terms[b]
-        }.prefix(limit)
-        guard let first = ranked.first, weights[first] > 0 else { return [] }
-        let top = weights[first]
-        return ranked.map { index in
-            (byTerm ? counts.terms[index].string : counts.surfaces[index], ((weights[index] / top) * 1000).rounded() / 1000)
-        }
+        let strings = table.terms.strings
+        return top(counts.terms.indices.map { index in
+            let term = counts.terms[index]
+            let idf = table.idf(documentFrequency: table.terms.documentFrequency[Int(term)] + 1, documentCounts: true)
+            return (strings[Int(counts.surfaces[index])], Double(counts.counts[index]) / total * idf, UTF8Key(strings[Int(term)]))
+        })
+    }
+
+    /// The `limit` heaviest, ties by index form; weights scaled so the first is 1.
+    private func top(_ scored: [(shown: String, weight: Double, term: UTF8Key)]) -> [(term: String, weight: Double)] {
+        let ranked = scored.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }.prefix(limit)
+        guard let top = ranked.first?.weight, top > 0 else { return [] }
+        return ranked.map { ($0.shown, (($0.weight / top) * 1000).rounded() / 1000) }
     }
 }
 
