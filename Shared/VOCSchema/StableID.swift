@@ -21,12 +21,16 @@ public enum StableID {
         var raw = withUnsafeBytes(of: high.value.bigEndian, Array.init) + withUnsafeBytes(of: low.value.bigEndian, Array.init)
         raw[6] = (raw[6] & 0x0f) | 0x80  // version nibble 8: custom, per RFC 9562
         raw[8] = (raw[8] & 0x3f) | 0x80  // RFC 4122 variant
-        let hex = raw.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        // Written byte by byte: this runs once per event, and Character arrays cost more than the hash.
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in raw.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private struct FNV64 {

@@ -111,6 +111,7 @@ public struct KeywordExtractor: Sendable {
         /// Counts the candidate words among `ids` (numbered by `table`).
         init(_ ids: [Int32], table: TermTable) {
             var slots: [Int32: Int] = [:]
+            slots.reserveCapacity(ids.count)
             for id in ids where table.isCandidate[Int(id)] {
                 let stem = table.stems[Int(id)]
                 total += 1
@@ -170,9 +171,22 @@ public struct KeywordExtractor: Sendable {
 
     /// The `limit` heaviest, ties by index form; weights scaled so the first is 1.
     private func top(_ scored: [(shown: String, weight: Double, term: UTF8Key)]) -> [(term: String, weight: Double)] {
-        let ranked = scored.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }.prefix(limit)
-        guard let top = ranked.first?.weight, top > 0 else { return [] }
-        return ranked.map { ($0.shown, (($0.weight / top) * 1000).rounded() / 1000) }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            scored[a].weight != scored[b].weight ? scored[a].weight > scored[b].weight : scored[a].term < scored[b].term
+        }
+        // The first `limit` in that order, by insertion: a full sort cost more than everything else here.
+        var ranked: [Int] = []
+        ranked.reserveCapacity(limit + 1)
+        for index in scored.indices {
+            if ranked.count == limit, let last = ranked.last, !before(index, last) { continue }
+            var position = ranked.count
+            while position > 0, before(index, ranked[position - 1]) { position -= 1 }
+            ranked.insert(index, at: position)
+            if ranked.count > limit { ranked.removeLast() }
+        }
+        guard let first = ranked.first, scored[first].weight > 0 else { return [] }
+        let top = scored[first].weight
+        return ranked.map { (scored[$0].shown, ((scored[$0].weight / top) * 1000).rounded() / 1000) }
     }
 }
 

@@ -40,11 +40,12 @@ public struct PIIDetector: Sendable {
     /// Every finding in `text`, in order. Full-width digits and letters (１３８…, ＠) are
     /// read as their ASCII forms; the finding's value keeps what was written.
     public func find(in text: String) -> [Finding] {
+        guard Self.mayHoldPII(text) else { return [] }
         let original = Array(text.unicodeScalars)
         let scalars = original.map(Self.halfWidth)
         var findings = scan(scalars)
         for index in findings.indices {
-            findings[index].value = String(String.UnicodeScalarView(original[findings[index].start..<findings[index].end]))
+            findings[index].value = Self.string(original[findings[index].start..<findings[index].end])
         }
         return findings
     }
@@ -74,30 +75,59 @@ public struct PIIDetector: Sendable {
 
     /// `text` with every finding replaced by its placeholder.
     public func redact(_ text: String, _ findings: [Finding]) -> String {
-        guard !findings.isEmpty else { return text }
-        let scalars = text.unicodeScalars
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var position = scalars.startIndex
-        var offset = 0
-        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset {
-            let start = scalars.index(position, offsetBy: finding.start - offset)
-            let end = scalars.index(start, offsetBy: finding.end - finding.start)
-            out += String(scalars[position..<start])
-            out += placeholders[finding.type] ?? "[\(finding.type)]"
-            position = end
-            offset = finding.end
-        }
-        out += String(scalars[position...])
-        return out
+        replace(text, findings) { placeholders[$0.type] ?? "[\($0.type)]" }
     }
 
     /// `text` with every finding replaced by one space: what the other analysers read.
     public func blank(_ text: String, _ findings: [Finding]) -> String {
+        replace(text, findings) { _ in " " }
+    }
+
+    /// Works on UTF-8 bytes: offsets are code points, so a byte starts one unless it is a continuation byte.
+    private func replace(_ text: String, _ findings: [Finding], with placeholder: (Finding) -> String) -> String {
         guard !findings.isEmpty else { return text }
-        var copy = self
-        copy.placeholders = Dictionary(findings.map { ($0.type, " ") }, uniquingKeysWith: { first, _ in first })
-        return copy.redact(text, findings)
+        var kept: [Finding] = []
+        var offset = 0
+        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset && finding.end > finding.start {
+            kept.append(finding)
+            offset = finding.end
+        }
+        var copy = text
+        return copy.withUTF8 { bytes in
+            // Byte offset of each kept start and end, in one pass over the bytes.
+            var bounds: [Int] = []
+            bounds.reserveCapacity(2 * kept.count)
+            let wanted = kept.flatMap { [$0.start, $0.end] }
+            var scalar = 0
+            for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+                while bounds.count < wanted.count, wanted[bounds.count] == scalar { bounds.append(index) }
+                scalar += 1
+            }
+            while bounds.count < wanted.count { bounds.append(bytes.count) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16 * kept.count)
+            var position = 0
+            for (number, finding) in kept.enumerated() {
+                out.append(contentsOf: bytes[position..<bounds[2 * number]])
+                out += placeholder(finding).utf8
+                position = bounds[2 * number + 1]
+            }
+            out.append(contentsOf: bytes[position...])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Whether `text` has a digit or an `@` (ASCII or full-width): without one there is nothing to find.
+    static func mayHoldPII(_ text: String) -> Bool {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if (48...57).contains(byte) || byte == 64 { return true }
+            // U+FF10…U+FF19 (０…９) and U+FF20 (＠) are EF BC 90…99 and EF BC A0.
+            if beforePrevious == 0xEF, previous == 0xBC, (0x90...0xA0).contains(byte) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     // MARK: - Numbers
@@ -147,7 +177,7 @@ public struct PIIDetector: Sendable {
                 let start = run.groups[first].start, end = run.groups[last].end
                 let chars = s[start..<end].filter { !Self.isSeparator($0) }
                 if let type = numberType(chars, grouped: last > first) {
-                    found.append(Finding(type: type, value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+                    found.append(Finding(type: type, value: Self.string(s[start..<end]), start: start, end: end))
                     first = last + 1
                     matched = true
                     break
@@ -226,7 +256,7 @@ public struct PIIDetector: Sendable {
             while end > at + 1, s[end - 1] == "." || s[end - 1] == "-" { end -= 1 }
             guard start < at, let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
                   end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy(Self.isASCIILetter) else { continue }
-            found.append(Finding(type: "email", value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+            found.append(Finding(type: "email", value: Self.string(s[start..<end]), start: start, end: end))
         }
         return found
     }
@@ -249,15 +279,22 @@ public struct PIIDetector: Sendable {
         switch type {
         case "email":
             guard let at = chars.firstIndex(of: "@"), at > 0 else { return "***" }
-            return String(Character(chars[0])) + "***" + String(String.UnicodeScalarView(chars[at...]))
+            return string(chars[0..<1]) + "***" + string(chars[at...])
         default:
             let digits = chars.filter { !isSeparator($0) }
             let keepHead = type == "mobile" ? 3 : 4
             let keepTail = type == "landline" ? 2 : 4
             guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
-            let head = String(String.UnicodeScalarView(digits[..<keepHead]))
-            let tail = String(String.UnicodeScalarView(digits[(digits.count - keepTail)...]))
-            return head + String(repeating: "*", count: digits.count - keepHead - keepTail) + tail
+            return string(digits[..<keepHead]) + String(repeating: "*", count: digits.count - keepHead - keepTail)
+                + string(digits[(digits.count - keepTail)...])
         }
+    }
+
+    /// Scalars to a string through their UTF-8 bytes (`String.UnicodeScalarView` appends one by one, far slower).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for scalar in scalars { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -110,6 +110,15 @@ public final class ChineseSegmenter: @unchecked Sendable {
         return words
     }
 
+    /// Friso over the whole text at once, without cutting or the cache: what ``segment(_:)`` must equal.
+    func segmentWhole(_ text: String) -> [String] {
+        pthread_rwlock_rdlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
+        var words: [String] = []
+        frisoSegment(text, into: &words)
+        return words
+    }
+
     private func appendClause(_ clause: Substring, to words: inout [String]) {
         guard !clause.isEmpty else { return }
         let key = UTF8Key(String(clause))

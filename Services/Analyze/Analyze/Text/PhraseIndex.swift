@@ -7,6 +7,9 @@ public struct PhraseIndex: Sendable {
     private var buckets: [UInt64: [Int]] = [:]
     /// Some phrase is a single character (then every position needs a second lookup).
     private var hasSingles = false
+    /// One bit per first character (its code point modulo 2^16): most positions of a text
+    /// start no phrase, and this tells so without hashing.
+    private var firstCharacters = [UInt64](repeating: 0, count: 1024)
 
     public init() {}
 
@@ -19,6 +22,8 @@ public struct PhraseIndex: Sendable {
         ids[phrase] = id
         buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
         if phrase.count == 1 { hasSingles = true }
+        let bit = Int(phrase[0].value & 0xFFFF)
+        firstCharacters[bit >> 6] |= 1 << UInt64(bit & 63)
         return id
     }
 
@@ -60,6 +65,8 @@ public struct PhraseIndex: Sendable {
         guard !text.isEmpty else { return hits }
         for position in text.indices {
             let first = text[position]
+            let bit = Int(first.value & 0xFFFF)
+            if firstCharacters[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { continue }
             if position + 1 < text.count, let candidates = buckets[Self.key(first, text[position + 1])] {
                 for id in candidates where Self.matches(phrases[id], text, at: position) {
                     hits.add(id, position)

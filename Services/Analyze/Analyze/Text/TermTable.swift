@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every word analyze has met, numbered, with what the analysers ask about it worked
 /// out once: its index form (Porter stem, or the word itself), whether it can be a
 /// keyword, its entry in the standard sentiment lexicon, and how many analysed
@@ -7,7 +9,10 @@
 /// learning then index arrays. Numbers are never reused, so they stay valid for the
 /// life of the process (a restored corpus only resets the frequencies).
 struct TermTable {
-    private var ids: [UTF8Key: Int32] = [:]
+    /// Open addressing over FNV-1a of the UTF-8 bytes: the one hash per word of analyze, so
+    /// cheaper than `Hasher` (a keyed SipHash) and `Dictionary`.
+    private var slots = [Int32](repeating: -1, count: 4096)
+    private var hashes: [UInt64] = []
     private(set) var strings: [String] = []
     /// The id of each word's index form.
     private(set) var stems: [Int32] = []
@@ -19,23 +24,62 @@ struct TermTable {
 
     /// The number of `word`, adding it when new.
     mutating func id(_ word: String) -> Int32 {
-        let key = UTF8Key(word)
-        if let id = ids[key] { return id }
+        let (hash, slot, found) = lookup(word)
+        if let found { return found }
         let id = Int32(strings.count)
-        ids[key] = id
+        slots[slot] = id
+        hashes.append(hash)
         strings.append(word)
         stems.append(id)
         isCandidate.append(KeywordExtractor.isCandidate(word))
         sentiment.append(SentimentLexicon.standard.entry(word))
         isClauseMark.append(word == "|")
         documentFrequency.append(0)
+        if strings.count * 2 > slots.count { grow() }
         let stem = EnglishStemmer.stem(word)
-        if stem != word { stems[Int(id)] = self.id(stem) }
+        if stem != word {
+            let stemID = self.id(stem)
+            stems[Int(id)] = stemID
+        }
         return id
     }
 
     /// The number of `word` when it has one.
     func existingID(_ word: String) -> Int32? {
-        ids[UTF8Key(word)]
+        lookup(word).found
+    }
+
+    /// The word's hash, and its number or the free slot where it would go.
+    private func lookup(_ word: String) -> (hash: UInt64, slot: Int, found: Int32?) {
+        var text = word
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while slots[slot] >= 0 {
+                let id = slots[slot]
+                if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
+                slot = (slot + 1) & mask
+            }
+            return (hash, slot, nil)
+        }
+    }
+
+    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var copy = string
+        return copy.withUTF8 { own in
+            own.count == bytes.count && (own.count == 0 || memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0)
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
     }
 }
