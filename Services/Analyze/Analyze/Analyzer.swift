@@ -90,7 +90,7 @@ public final class Analyzer: Sendable {
             blanked.append(pii.blank(utterance.text, found))
         }
 
-        let language = LanguageDetector.resolve(given: input.language, text: blanked.joined(separator: "\n"))
+        let language = LanguageDetector.resolve(given: input.language, texts: blanked)
         let words = blanked.map { tokenizer.words($0, language: language) }
         // Each word is numbered once, under one lock; sentiment, keyword counts and TF-IDF then read arrays.
         let (scores, top, termIDs, terms) = corpus.withTable { table in
@@ -118,7 +118,7 @@ public final class Analyzer: Sendable {
             update = clusters.propose(businessLine: input.businessLine, month: Self.month(input.occurredAt ?? producedAt),
                                       terms: top.map { (UTF8Key($0.term), $0.weight) }, seed: input.id)
         }
-        let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.cluster.id, label: $0.label, size: $0.cluster.size) }
+        let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.id, label: $0.label, size: $0.size) }
 
         let channel = Channel(rawValue: input.channel) ?? .chat
         let insight = InsightProduced(

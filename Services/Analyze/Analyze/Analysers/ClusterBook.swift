@@ -29,11 +29,13 @@ public final class ClusterBook: Sendable {
     public let maxTerms: Int
     private let state: Mutex<State>
 
-    /// One group's clusters, with each centroid keyed by bytes (see ``UTF8Key``), its
+    /// One group's clusters: id, size, centroid keyed by bytes (see ``UTF8Key``) and its
     /// norm, and per term the clusters holding it with its weight there, so a complaint's
-    /// dot products come from its own terms' lists, not from every cluster.
+    /// dot products come from its own terms' lists, not from every cluster. ``Cluster``
+    /// values (string keys) are made only for a snapshot or an update the stage records.
     private struct Group {
-        var clusters: [Cluster] = []
+        var ids: [String] = []
+        var sizes: [Int] = []
         var centroids: [[UTF8Key: Double]] = []
         var norms: [Double] = []
         var postings: [UTF8Key: [(cluster: Int, weight: Double)]] = [:]
@@ -46,31 +48,38 @@ public final class ClusterBook: Sendable {
 
         init(_ snapshot: Snapshot) {
             for (group, clusters) in snapshot.groups {
-                for cluster in clusters { put(cluster, keyed: nil, group: group) }
+                for cluster in clusters {
+                    put(id: cluster.id, size: cluster.size,
+                        centroid: Dictionary(cluster.centroid.map { (UTF8Key($0.key), $0.value) }, uniquingKeysWith: max), group: group)
+                }
             }
         }
 
-        var snapshot: Snapshot { Snapshot(groups: groups.mapValues(\.clusters)) }
+        var snapshot: Snapshot {
+            Snapshot(groups: groups.mapValues { group in
+                group.ids.indices.map { Cluster(id: group.ids[$0], centroid: ClusterBook.strings(group.centroids[$0]), size: group.sizes[$0]) }
+            })
+        }
 
-        mutating func put(_ cluster: Cluster, keyed: [UTF8Key: Double]?, group name: String) {
-            let centroid = keyed ?? Dictionary(cluster.centroid.map { (UTF8Key($0.key), $0.value) }, uniquingKeysWith: max)
+        mutating func put(id: String, size: Int, centroid: [UTF8Key: Double], group name: String) {
             let norm = ClusterBook.norm(centroid.values)
             // Taken out of the dictionary so it is changed in place, not copied.
             var group = groups.removeValue(forKey: name) ?? Group()
             defer { groups[name] = group }
             let position: Int
-            if let existing = positions[cluster.id] {
+            if let existing = positions[id] {
                 position = existing
                 for term in group.centroids[existing].keys {
                     group.postings[term]?.removeAll { $0.cluster == existing }
                 }
-                group.clusters[existing] = cluster
+                group.sizes[existing] = size
                 group.centroids[existing] = centroid
                 group.norms[existing] = norm
             } else {
-                position = group.clusters.count
-                positions[cluster.id] = position
-                group.clusters.append(cluster)
+                position = group.ids.count
+                positions[id] = position
+                group.ids.append(id)
+                group.sizes.append(size)
                 group.centroids.append(centroid)
                 group.norms.append(norm)
             }
@@ -97,11 +106,14 @@ public final class ClusterBook: Sendable {
     /// Where a complaint goes: the cluster as it is once the complaint joined it.
     public struct Update: Sendable, Equatable {
         public var group: String
-        public var cluster: Cluster
+        public var id: String
+        public var size: Int
         /// The cluster's label (its top three terms).
         public var label: String
-        /// The centroid keyed by bytes, so applying the update hashes no string again.
         var keyed: [UTF8Key: Double]
+
+        /// The cluster with its centroid keyed by strings, as the stage records it.
+        public var cluster: Cluster { Cluster(id: id, centroid: ClusterBook.strings(keyed), size: size) }
     }
 
     /// Chooses the cluster of a complaint without changing the book; ``apply(_:)`` records it.
@@ -116,11 +128,11 @@ public final class ClusterBook: Sendable {
         let norm = Self.norm(vector.map(\.weight))
         guard norm > 0 else { return nil }
         let name = "\(businessLine)|\(month)"
-        let joined: (cluster: Cluster, centroid: [UTF8Key: Double])? = state.withLock { state in
+        let joined: (id: String, size: Int, centroid: [UTF8Key: Double])? = state.withLock { state in
             guard let group = state.groups[name] else { return nil }
             // Each cluster's dot product sums over the complaint's terms in their order.
-            var dots = [Double](repeating: 0, count: group.clusters.count)
-            var shares = [Bool](repeating: false, count: group.clusters.count)
+            var dots = [Double](repeating: 0, count: group.ids.count)
+            var shares = [Bool](repeating: false, count: group.ids.count)
             for (term, weight) in vector {
                 for posting in group.postings[term] ?? [] {
                     dots[posting.cluster] += weight * posting.weight
@@ -135,13 +147,15 @@ public final class ClusterBook: Sendable {
                 if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
             }
             guard let best, best.similarity >= threshold else { return nil }
-            return (group.clusters[best.index], group.centroids[best.index])
+            return (group.ids[best.index], group.sizes[best.index], group.centroids[best.index])
         }
-        if let (cluster, centroid) = joined {
-            let size = Double(cluster.size)
-            var merged = centroid.mapValues { $0 * size }
+        if let (id, size, centroid) = joined {
+            let before = Double(size)
+            var merged = centroid
+            for index in merged.indices { merged.values[index] *= before }
             for (term, weight) in vector { merged[term, default: 0] += weight / norm }
-            return update(name, id: cluster.id, size: cluster.size + 1, merged.mapValues { $0 / (size + 1) })
+            for index in merged.indices { merged.values[index] /= before + 1 }
+            return update(name, id: id, size: size + 1, merged)
         }
         let suffix = String(StableID.make("cluster", seed).prefix(8))
         return update(name, id: "\(businessLine)-\(month)-\(suffix)", size: 1,
@@ -149,16 +163,30 @@ public final class ClusterBook: Sendable {
     }
 
     private func update(_ group: String, id: String, size: Int, _ centroid: [UTF8Key: Double]) -> Update {
-        let ranked = centroid.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        let kept = ranked.prefix(maxTerms)
-        let keyed = kept.count == centroid.count ? centroid : Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
-        let cluster = Cluster(id: id, centroid: Dictionary(kept.map { ($0.key.string, $0.value) }, uniquingKeysWith: max), size: size)
-        return Update(group: group, cluster: cluster, label: kept.prefix(3).map(\.key.string).joined(separator: " / "), keyed: keyed)
+        func heavier(_ a: (key: UTF8Key, value: Double), _ b: (key: UTF8Key, value: Double)) -> Bool {
+            a.value != b.value ? a.value > b.value : a.key < b.key
+        }
+        var keyed = centroid
+        if keyed.count > maxTerms {
+            keyed = Dictionary(uniqueKeysWithValues: keyed.sorted(by: heavier).prefix(maxTerms).map { ($0.key, $0.value) })
+        }
+        var top: [(key: UTF8Key, value: Double)] = []
+        for entry in keyed {
+            var position = top.count
+            while position > 0, heavier(entry, top[position - 1]) { position -= 1 }
+            if position < 3 { top.insert(entry, at: position) }
+            if top.count > 3 { top.removeLast() }
+        }
+        return Update(group: group, id: id, size: size, label: top.map(\.key.string).joined(separator: " / "), keyed: keyed)
     }
 
     /// Records a proposed assignment (the cluster replaces the one with its id, or is added).
     public func apply(_ update: Update) {
-        state.withLock { $0.put(update.cluster, keyed: update.keyed, group: update.group) }
+        state.withLock { $0.put(id: update.id, size: update.size, centroid: update.keyed, group: update.group) }
+    }
+
+    static func strings(_ centroid: [UTF8Key: Double]) -> [String: Double] {
+        Dictionary(centroid.map { ($0.key.string, $0.value) }, uniquingKeysWith: max)
     }
 
     static func norm(_ weights: some Sequence<Double>) -> Double {

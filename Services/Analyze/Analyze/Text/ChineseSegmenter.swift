@@ -92,21 +92,22 @@ public final class ChineseSegmenter: @unchecked Sendable {
     public func segment(_ text: String) -> [String] {
         var words: [String] = []
         words.reserveCapacity(text.utf8.count / 4)
-        let scalars = text.unicodeScalars
-        var clauseStart = scalars.startIndex
-        var index = clauseStart
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            if Self.isClauseCut(scalar) {
-                appendClause(Substring(scalars[clauseStart..<index]), to: &words)
-                if words.last != "|" { words.append("|") }
-                index = scalars.index(after: index)
+        var copy = text
+        copy.withUTF8 { bytes in
+            var clauseStart = 0
+            var index = 0
+            while index < bytes.count {
+                guard Self.isClauseCut(bytes, at: index) else {
+                    index += 1
+                    continue
+                }
+                appendClause(UnsafeBufferPointer(rebasing: bytes[clauseStart..<index]), to: &words)
+                if !Self.endsWithMark(words) { words.append("|") }
+                index += 3
                 clauseStart = index
-            } else {
-                index = scalars.index(after: index)
             }
+            appendClause(UnsafeBufferPointer(rebasing: bytes[clauseStart...]), to: &words)
         }
-        appendClause(Substring(scalars[clauseStart..<index]), to: &words)
         return words
     }
 
@@ -119,9 +120,9 @@ public final class ChineseSegmenter: @unchecked Sendable {
         return words
     }
 
-    private func appendClause(_ clause: Substring, to words: inout [String]) {
+    private func appendClause(_ clause: UnsafeBufferPointer<UInt8>, to words: inout [String]) {
         guard !clause.isEmpty else { return }
-        let key = UTF8Key(String(clause))
+        let key = UTF8Key(String(decoding: clause, as: UTF8.self))
         if let cached = cache.withLock({ $0[key] }) {
             appendWords(cached, to: &words)
             return
@@ -137,7 +138,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
 
     /// Appends a clause's words, keeping at most one `|` in a row as friso over the whole text would.
     private func appendWords(_ clauseWords: [String], to words: inout [String]) {
-        for word in clauseWords where !(word == "|" && words.last == "|") { words.append(word) }
+        for word in clauseWords where !(Self.isMark(word) && Self.endsWithMark(words)) { words.append(word) }
     }
 
     /// Friso over one text, with a task borrowed from the pool; the caller holds the lexicon lock.
@@ -155,7 +156,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
                 }
                 if token.pointee.type == UInt8(__LEX_PUNC_WORDS__.rawValue) || Self.isPunctuation(word) {
                     // Clause punctuation stays as one mark so negation does not reach across it.
-                    if let first = word.unicodeScalars.first, MatchText.isClausePunctuation(first), words.last != "|" { words.append("|") }
+                    if let first = word.unicodeScalars.first, MatchText.isClausePunctuation(first), !Self.endsWithMark(words) { words.append("|") }
                     continue
                 }
                 words.append(word)
@@ -163,12 +164,27 @@ public final class ChineseSegmenter: @unchecked Sendable {
         }
     }
 
-    /// Full-width clause marks: friso always ends a word before them and emits them alone.
-    static func isClauseCut(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0xFF0C, 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x3001: return true
-        default: return false
+    /// A full-width clause mark (，。！？；：、) starts at `index`: friso always ends a word
+    /// before one and emits it alone. Each is three bytes in UTF-8.
+    static func isClauseCut(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index + 2 < bytes.count else { return false }
+        switch (bytes[index], bytes[index + 1], bytes[index + 2]) {
+        case (0xEF, 0xBC, 0x8C), (0xEF, 0xBC, 0x81), (0xEF, 0xBC, 0x9F), (0xEF, 0xBC, 0x9B), (0xEF, 0xBC, 0x9A),
+             (0xE3, 0x80, 0x82), (0xE3, 0x80, 0x81):
+            return true
+        default:
+            return false
         }
+    }
+
+    /// `word` is the clause mark `|`, by its bytes (`==` on strings compares normalised forms).
+    @inline(__always)
+    static func isMark(_ word: String) -> Bool {
+        word.utf8.count == 1 && word.utf8.first == UInt8(ascii: "|")
+    }
+
+    static func endsWithMark(_ words: [String]) -> Bool {
+        words.last.map(isMark) ?? false
     }
 
     static func isPunctuation(_ word: String) -> Bool {

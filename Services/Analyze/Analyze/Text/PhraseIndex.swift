@@ -7,9 +7,12 @@ public struct PhraseIndex: Sendable {
     private var buckets: [UInt64: [Int]] = [:]
     /// Some phrase is a single character (then every position needs a second lookup).
     private var hasSingles = false
-    /// One bit per first character (its code point modulo 2^16): most positions of a text
-    /// start no phrase, and this tells so without hashing.
+    /// Bits by first character, by first pair and by single-character phrase (code points
+    /// folded to 16 bits): most positions of a text start no phrase, and these tell so
+    /// without hashing.
     private var firstCharacters = [UInt64](repeating: 0, count: 1024)
+    private var firstPairs = [UInt64](repeating: 0, count: 1024)
+    private var singleCharacters = [UInt64](repeating: 0, count: 1024)
 
     public init() {}
 
@@ -22,8 +25,12 @@ public struct PhraseIndex: Sendable {
         ids[phrase] = id
         buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
         if phrase.count == 1 { hasSingles = true }
-        let bit = Int(phrase[0].value & 0xFFFF)
-        firstCharacters[bit >> 6] |= 1 << UInt64(bit & 63)
+        Self.set(&firstCharacters, Self.fold(phrase[0]))
+        if phrase.count == 1 {
+            Self.set(&singleCharacters, Self.fold(phrase[0]))
+        } else {
+            Self.set(&firstPairs, Self.fold(phrase[0], phrase[1]))
+        }
         return id
     }
 
@@ -65,14 +72,14 @@ public struct PhraseIndex: Sendable {
         guard !text.isEmpty else { return hits }
         for position in text.indices {
             let first = text[position]
-            let bit = Int(first.value & 0xFFFF)
-            if firstCharacters[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { continue }
-            if position + 1 < text.count, let candidates = buckets[Self.key(first, text[position + 1])] {
+            if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
+            if position + 1 < text.count, Self.isSet(firstPairs, Self.fold(first, text[position + 1])),
+               let candidates = buckets[Self.key(first, text[position + 1])] {
                 for id in candidates where Self.matches(phrases[id], text, at: position) {
                     hits.add(id, position)
                 }
             }
-            if hasSingles, let singles = buckets[Self.key(first, nil)] {
+            if hasSingles, Self.isSet(singleCharacters, Self.fold(first)), let singles = buckets[Self.key(first, nil)] {
                 for id in singles { hits.add(id, position) }
             }
         }
@@ -89,6 +96,12 @@ public struct PhraseIndex: Sendable {
         }
         return true
     }
+
+    private static func fold(_ a: Unicode.Scalar) -> Int { Int(a.value & 0xFFFF) }
+    private static func fold(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Int { Int((a.value &* 31 &+ b.value) & 0xFFFF) }
+    private static func set(_ bits: inout [UInt64], _ bit: Int) { bits[bit >> 6] |= 1 << UInt64(bit & 63) }
+    @inline(__always)
+    private static func isSet(_ bits: [UInt64], _ bit: Int) -> Bool { bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
 
     private static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar?) -> UInt64 {
         UInt64(a.value) << 32 | UInt64(b?.value ?? 0xFFFF_FFFF)
