@@ -109,7 +109,7 @@ public struct KeywordExtractor: Sendable {
         var total = 0
 
         /// Counts the candidate words among `ids` (numbered by `table`).
-        init(_ ids: [Int32], table: TermTable) {
+        init(_ ids: [Int32], table: borrowing TermTable) {
             var slots: [Int32: Int] = [:]
             slots.reserveCapacity(ids.count)
             for id in ids where table.isCandidate[Int(id)] {

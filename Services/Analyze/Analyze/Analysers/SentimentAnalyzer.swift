@@ -28,7 +28,7 @@ public struct SentimentAnalyzer: Sendable {
     }
 
     /// The same over words numbered by a ``TermTable`` (whose entries come from the standard lexicon).
-    func score(ids: ArraySlice<Int32>, table: TermTable) -> Score {
+    func score(ids: ArraySlice<Int32>, table: borrowing TermTable) -> Score {
         var sum = Sum()
         for id in ids {
             if table.isClauseMark[Int(id)] { sum.endClause() } else { sum.add(table.sentiment[Int(id)]) }

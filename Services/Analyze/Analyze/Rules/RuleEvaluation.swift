@@ -4,6 +4,8 @@ extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
         var found: [RuleHit] = []
+        // Without a phrase it needs, only a regex could still match.
+        if rule.regex == nil, !document.candidates[rule.number] { return found }
         if let channels = rule.channels, !channels.contains(document.channel) { return found }
         for (number, utterance) in document.utterances.enumerated() {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
@@ -30,11 +32,11 @@ extension CompiledRules {
             if accepts(rule, utterance.normalized, start: start, length: length) { best = start }
         }
         for id in rule.phrases {
-            for start in utterance.hits[id] { consider(start, length: index.phrase(id).count) }
+            for start in utterance.hits[id] { consider(start, length: index.length(id)) }
         }
         if let near = rule.near {
-            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
-            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
+            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
+            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
             for (start, length) in a where b.contains(where: { abs($0.0 - start) <= near.within }) {
                 consider(start, length: length)
             }

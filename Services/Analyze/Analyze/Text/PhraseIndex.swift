@@ -3,6 +3,7 @@
 /// candidates instead of every phrase.
 public struct PhraseIndex: Sendable {
     private var phrases: [[Unicode.Scalar]] = []
+    private var lengths: [Int] = []
     private var ids: [[Unicode.Scalar]: Int] = [:]
     private var buckets: [UInt64: [Int]] = [:]
     /// Some phrase is a single character (then every position needs a second lookup).
@@ -22,6 +23,7 @@ public struct PhraseIndex: Sendable {
         if let id = ids[phrase] { return id }
         let id = phrases.count
         phrases.append(phrase)
+        lengths.append(phrase.count)
         ids[phrase] = id
         buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
         if phrase.count == 1 { hasSingles = true }
@@ -36,6 +38,9 @@ public struct PhraseIndex: Sendable {
 
     public func phrase(_ id: Int) -> [Unicode.Scalar] { phrases[id] }
 
+    /// The length of phrase `id`, in characters of the match form.
+    public func length(_ id: Int) -> Int { lengths[id] }
+
     public var count: Int { phrases.count }
 
     /// Where each phrase occurs in one text.
@@ -43,6 +48,8 @@ public struct PhraseIndex: Sendable {
         /// Phrase id → index into `positions`, or -1.
         private var slot: [Int32]
         private var positions: [[Int]] = []
+        /// The phrases found, in the order of their first occurrence.
+        public private(set) var found: [Int] = []
 
         init(count: Int) {
             slot = Array(repeating: -1, count: count)
@@ -50,6 +57,7 @@ public struct PhraseIndex: Sendable {
 
         mutating func add(_ id: Int, _ position: Int) {
             if slot[id] < 0 {
+                found.append(id)
                 slot[id] = Int32(positions.count)
                 positions.append([position])
             } else {
