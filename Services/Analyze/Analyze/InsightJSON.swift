@@ -9,7 +9,7 @@ public enum InsightJSON {
     /// The offline line: the insight plus `id` and `sourceId` (see ``OfflineInsight``).
     public static func offlineLine(_ insight: InsightProduced) -> [UInt8] {
         var w = Writer()
-        w.bytes.reserveCapacity(2048)
+        w.bytes.reserveCapacity(4096)
         w.open()
         w.key("analyzerVersion"); w.optional(insight.analyzerVersion)
         w.key("businessLine"); w.string(insight.businessLine)
@@ -184,16 +184,37 @@ public enum InsightJSON {
             var copy = value
             copy.withUTF8 { buffer in
                 var start = 0
-                for index in buffer.indices {
+                var index = 0
+                while index < buffer.count {
+                    // Eight bytes at a time while none is a control character, a quote or a backslash.
+                    if index + 8 <= buffer.count {
+                        let word = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                        if !Self.needsEscape(word) {
+                            index += 8
+                            continue
+                        }
+                    }
                     let byte = buffer[index]
-                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
-                    escape(byte)
-                    start = index + 1
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                        escape(byte)
+                        start = index + 1
+                    }
+                    index += 1
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
             }
             bytes.append(UInt8(ascii: "\""))
+        }
+
+        /// Some byte of `word` is below 0x20, a quote or a backslash (the classic "has zero
+        /// byte" and "has byte less than" bit tricks).
+        @inline(__always)
+        static func needsEscape(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+            let below = (word &- ones &* 0x20) & ~word & highs != 0
+            return below || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
         }
 
         private mutating func escape(_ byte: UInt8) {

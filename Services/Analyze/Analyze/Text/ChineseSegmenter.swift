@@ -122,17 +122,16 @@ public final class ChineseSegmenter: @unchecked Sendable {
 
     private func appendClause(_ clause: UnsafeBufferPointer<UInt8>, to words: inout [String]) {
         guard !clause.isEmpty else { return }
-        let key = UTF8Key(String(decoding: clause, as: UTF8.self))
-        if let cached = cache.withLock({ $0[key] }) {
+        if let cached = cache.withLock({ $0.words(of: clause) }) {
             appendWords(cached, to: &words)
             return
         }
         pthread_rwlock_rdlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
         var clauseWords: [String] = []
-        frisoSegment(key.string, into: &clauseWords)
+        frisoSegment(String(decoding: clause, as: UTF8.self), into: &clauseWords)
         // Still under the lexicon lock, so a clause split before new words arrived is never cached after them.
-        cache.withLock { $0.insert(key, clauseWords) }
+        cache.withLock { $0.insert(clause, clauseWords) }
         appendWords(clauseWords, to: &words)
     }
 

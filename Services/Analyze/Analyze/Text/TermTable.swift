@@ -9,8 +9,7 @@ import Foundation
 /// learning then index arrays. Numbers are never reused, so they stay valid for the
 /// life of the process (a restored corpus only resets the frequencies).
 struct TermTable {
-    /// Open addressing over FNV-1a of the UTF-8 bytes: the one hash per word of analyze, so
-    /// cheaper than `Hasher` (a keyed SipHash) and `Dictionary`.
+    /// Open addressing over FNV-1a of the UTF-8 bytes (see ``FNV1a``): the one hash per word of analyze.
     private var slots = [Int32](repeating: -1, count: 4096)
     private var hashes: [UInt64] = []
     private(set) var strings: [String] = []
@@ -53,10 +52,9 @@ struct TermTable {
     private func lookup(_ word: String) -> (hash: UInt64, slot: Int, found: Int32?) {
         var text = word
         return text.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            let hash = FNV1a.hash(bytes)
             let mask = slots.count - 1
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            var slot = FNV1a.slot(hash, mask: mask)
             while slots[slot] >= 0 {
                 let id = slots[slot]
                 if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
@@ -77,7 +75,7 @@ struct TermTable {
         slots = [Int32](repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
         for (id, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            var slot = FNV1a.slot(hash, mask: mask)
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(id)
         }

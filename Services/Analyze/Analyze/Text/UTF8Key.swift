@@ -38,3 +38,18 @@ struct UTF8Key: Hashable, Comparable, Sendable {
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// FNV-1a over bytes, for the open-addressing tables of analyze (``TermTable``,
+/// ``ClauseCache``): words and clauses are short, and this is cheaper than `Hasher`.
+enum FNV1a {
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
+
+    /// The first slot to probe in a table of `mask + 1` slots (a power of two).
+    static func slot(_ hash: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+    }
+}
