@@ -69,8 +69,13 @@ public final class ClusterBook: Sendable {
             let position: Int
             if let existing = positions[id] {
                 position = existing
+                // Terms kept change their weight in place; only dropped and new terms touch the lists' shape.
                 for term in group.centroids[existing].keys {
-                    group.postings[term]?.removeAll { $0.cluster == existing }
+                    let weight = centroid[term]
+                    group.postings[term]?.updateOrRemove(cluster: existing, weight: weight)
+                }
+                for (term, weight) in centroid where group.centroids[existing][term] == nil {
+                    group.postings[term, default: []].append((position, weight))
                 }
                 group.sizes[existing] = size
                 group.centroids[existing] = centroid
@@ -82,9 +87,9 @@ public final class ClusterBook: Sendable {
                 group.sizes.append(size)
                 group.centroids.append(centroid)
                 group.norms.append(norm)
-            }
-            for (term, weight) in centroid {
-                group.postings[term, default: []].append((position, weight))
+                for (term, weight) in centroid {
+                    group.postings[term, default: []].append((position, weight))
+                }
             }
         }
     }
@@ -191,5 +196,13 @@ public final class ClusterBook: Sendable {
 
     static func norm(_ weights: some Sequence<Double>) -> Double {
         weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    }
+}
+
+extension [(cluster: Int, weight: Double)] {
+    /// Sets the weight of `cluster`'s posting, or removes it when the weight is gone.
+    mutating func updateOrRemove(cluster: Int, weight: Double?) {
+        guard let index = firstIndex(where: { $0.cluster == cluster }) else { return }
+        if let weight { self[index].weight = weight } else { remove(at: index) }
     }
 }

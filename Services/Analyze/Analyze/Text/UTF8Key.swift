@@ -7,12 +7,17 @@ import Foundation
 /// file and the lexicons, all NFC in practice, so byte equality is the equality we need.
 struct UTF8Key: Hashable, Comparable, Sendable {
     let string: String
+    /// FNV-1a of the bytes, worked out once: dictionaries hash it, and unequal keys differ here.
+    let bytesHash: UInt64
 
     init(_ string: String) {
         self.string = string
+        var copy = string
+        bytesHash = copy.withUTF8(FNV1a.hash)
     }
 
     static func == (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
+        guard lhs.bytesHash == rhs.bytesHash else { return false }
         var a = lhs.string, b = rhs.string
         return a.withUTF8 { x in
             b.withUTF8 { y in
@@ -34,8 +39,7 @@ struct UTF8Key: Hashable, Comparable, Sendable {
     }
 
     func hash(into hasher: inout Hasher) {
-        var copy = string
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(bytesHash)
     }
 }
 
