@@ -163,11 +163,20 @@ final class CompiledRule: @unchecked Sendable {  // immutable; NSRegularExpressi
     }
 }
 
-struct MatchUtterance {
-    var speaker: SpeakerRole
-    var text: String
-    var normalized: [Unicode.Scalar]
-    var hits: PhraseIndex.Hits
+/// One utterance ready for the rules. A class: every rule looks at every utterance, and
+/// copying the struct retained each of its arrays.
+final class MatchUtterance {
+    let speaker: SpeakerRole
+    let text: String
+    let normalized: [Unicode.Scalar]
+    let hits: PhraseIndex.Hits
+
+    init(speaker: SpeakerRole, text: String, normalized: [Unicode.Scalar], hits: PhraseIndex.Hits) {
+        self.speaker = speaker
+        self.text = text
+        self.normalized = normalized
+        self.hits = hits
+    }
 }
 
 struct MatchDocument {

@@ -5,7 +5,7 @@ public struct PhraseIndex: Sendable {
     private var phrases: [[Unicode.Scalar]] = []
     private var lengths: [Int] = []
     private var ids: [[Unicode.Scalar]: Int] = [:]
-    private var buckets: [UInt64: [Int]] = [:]
+    private var buckets = PairTable()
     /// Some phrase is a single character (then every position needs a second lookup).
     private var hasSingles = false
     /// Bits by first character, by first pair and by single-character phrase (code points
@@ -25,7 +25,7 @@ public struct PhraseIndex: Sendable {
         phrases.append(phrase)
         lengths.append(phrase.count)
         ids[phrase] = id
-        buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
+        buckets.append(id, to: Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil))
         if phrase.count == 1 { hasSingles = true }
         Self.set(&firstCharacters, Self.fold(phrase[0]))
         if phrase.count == 1 {
@@ -113,5 +113,47 @@ public struct PhraseIndex: Sendable {
 
     private static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar?) -> UInt64 {
         UInt64(a.value) << 32 | UInt64(b?.value ?? 0xFFFF_FFFF)
+    }
+}
+
+/// Phrase ids by the key of their first two characters: open addressing with a
+/// multiplicative hash, since a text looks up nearly every position.
+private struct PairTable: Sendable {
+    /// `.max` marks a free slot (a real key is below 2^53).
+    private var keys = [UInt64](repeating: .max, count: 1024)
+    private var values = [[Int]](repeating: [], count: 1024)
+    private var count = 0
+
+    subscript(key: UInt64) -> [Int]? {
+        let slot = slot(key)
+        return keys[slot] == key ? values[slot] : nil
+    }
+
+    mutating func append(_ id: Int, to key: UInt64) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let slot = slot(key)
+        if keys[slot] != key {
+            keys[slot] = key
+            count += 1
+        }
+        values[slot].append(id)
+    }
+
+    private func slot(_ key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while keys[slot] != .max, keys[slot] != key { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).filter { $0.0 != .max }
+        keys = [UInt64](repeating: .max, count: keys.count * 2)
+        values = [[Int]](repeating: [], count: keys.count)
+        for (key, ids) in old {
+            let slot = slot(key)
+            keys[slot] = key
+            values[slot] = ids
+        }
     }
 }
