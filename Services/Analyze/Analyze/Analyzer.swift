@@ -33,9 +33,10 @@ public final class Analyzer: Sendable {
     /// Loads friso and the rule file, and teaches friso the pack's words at every (re)load.
     /// - Throws: ``AnalyzeError`` when friso or the rule file cannot be loaded.
     public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), frisoIni: String = ChineseSegmenter.defaultIni,
+                            clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
                             keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
-        let segmenter = try ChineseSegmenter(ini: frisoIni)
+        let segmenter = try ChineseSegmenter(ini: frisoIni, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }

@@ -16,7 +16,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
     private let config: friso_config_t
     private let added = Mutex<Set<String>>([])
     private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
-    private let cache = Mutex(ClauseCache(capacity: 20_000))
+    private let cache: Mutex<ClauseCache>
     /// Friso tasks are reused: allocating one per call cost as much as segmenting a short clause.
     private let tasks = Mutex<[Task]>([])
 
@@ -25,10 +25,15 @@ public final class ChineseSegmenter: @unchecked Sendable {
         let task: friso_task_t
     }
 
+    /// Clauses whose words are kept (a few MB at most); 0 sends every clause to friso.
+    public static let defaultClauseCache = 20_000
+
     /// Loads friso's lexicon.
-    /// - Parameter ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
+    /// - Parameters:
+    ///   - ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
+    ///   - clauseCache: how many clauses' words to keep (see ``segment(_:)``).
     /// - Throws: ``AnalyzeError`` when the file or the lexicon cannot be loaded.
-    public init(ini: String = ChineseSegmenter.defaultIni) throws(AnalyzeError) {
+    public init(ini: String = ChineseSegmenter.defaultIni, clauseCache: Int = ChineseSegmenter.defaultClauseCache) throws(AnalyzeError) {
         guard FileManager.default.isReadableFile(atPath: ini) else {
             throw AnalyzeError(.segmenter, "friso configuration \(ini) is missing: apt-get install libfriso-dev friso-dict")
         }
@@ -48,6 +53,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
         config.pointee.keep_urec = 1
         self.friso = friso
         self.config = config
+        cache = Mutex(ClauseCache(capacity: clauseCache))
         lexiconLock = .allocate(capacity: 1)
         pthread_rwlock_init(lexiconLock, nil)
     }
