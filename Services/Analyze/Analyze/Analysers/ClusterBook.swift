@@ -29,67 +29,103 @@ public final class ClusterBook: Sendable {
     public let maxTerms: Int
     private let state: Mutex<State>
 
-    /// One group's clusters: id, size, centroid keyed by bytes (see ``UTF8Key``) and its
-    /// norm, and per term the clusters holding it with its weight there, so a complaint's
-    /// dot products come from its own terms' lists, not from every cluster. ``Cluster``
-    /// values (string keys) are made only for a snapshot or an update the stage records.
+    /// A centroid: weights by term number, sorted by number.
+    typealias Centroid = [(term: Int32, weight: Double)]
+
+    /// Every term the book has seen, numbered, so centroids and posting lists are arrays.
+    private struct Terms {
+        private var numbers: [UTF8Key: Int32] = [:]
+        private(set) var strings: [String] = []
+        private(set) var keys: [UTF8Key] = []
+
+        mutating func number(_ key: UTF8Key) -> Int32 {
+            if let number = numbers[key] { return number }
+            let number = Int32(strings.count)
+            numbers[key] = number
+            strings.append(key.string)
+            keys.append(key)
+            return number
+        }
+    }
+
+    /// One group's clusters: id, size, centroid and its norm, and per term number the
+    /// clusters holding it with its weight there, so a complaint's dot products come from
+    /// its own terms' lists, not from every cluster. ``Cluster`` values (string keys) are
+    /// made only for a snapshot or an update the stage records.
     private struct Group {
         var ids: [String] = []
         var sizes: [Int] = []
-        var centroids: [[UTF8Key: Double]] = []
+        var centroids: [Centroid] = []
         var norms: [Double] = []
-        var postings: [UTF8Key: [(cluster: Int, weight: Double)]] = [:]
+        var postings: [[(cluster: Int, weight: Double)]] = []
     }
 
     private struct State {
+        var terms = Terms()
         var groups: [String: Group] = [:]
         /// Cluster id → its position in its group.
         var positions: [String: Int] = [:]
 
-        init(_ snapshot: Snapshot) {
+        /// Keeps `terms`, so numbers in an update proposed before a restore still hold.
+        init(_ snapshot: Snapshot, terms: Terms = Terms()) {
+            self.terms = terms
             for (group, clusters) in snapshot.groups {
                 for cluster in clusters {
-                    put(id: cluster.id, size: cluster.size,
-                        centroid: Dictionary(cluster.centroid.map { (UTF8Key($0.key), $0.value) }, uniquingKeysWith: max), group: group)
+                    var centroid: [Int32: Double] = [:]
+                    for (term, weight) in cluster.centroid { centroid[self.terms.number(UTF8Key(term))] = weight }
+                    put(id: cluster.id, size: cluster.size, centroid: centroid.map { ($0.key, $0.value) }.sorted { $0.term < $1.term },
+                        group: group)
                 }
             }
         }
 
         var snapshot: Snapshot {
             Snapshot(groups: groups.mapValues { group in
-                group.ids.indices.map { Cluster(id: group.ids[$0], centroid: ClusterBook.strings(group.centroids[$0]), size: group.sizes[$0]) }
+                group.ids.indices.map { Cluster(id: group.ids[$0], centroid: strings(group.centroids[$0]), size: group.sizes[$0]) }
             })
         }
 
-        mutating func put(id: String, size: Int, centroid: [UTF8Key: Double], group name: String) {
-            let norm = ClusterBook.norm(centroid.values)
+        func strings(_ centroid: Centroid) -> [String: Double] {
+            Dictionary(centroid.map { (terms.strings[Int($0.term)], $0.weight) }, uniquingKeysWith: max)
+        }
+
+        mutating func put(id: String, size: Int, centroid: Centroid, group name: String) {
+            let norm = ClusterBook.norm(centroid.map(\.weight))
             // Taken out of the dictionary so it is changed in place, not copied.
             var group = groups.removeValue(forKey: name) ?? Group()
             defer { groups[name] = group }
-            let position: Int
+            while group.postings.count < terms.strings.count { group.postings.append([]) }
             if let existing = positions[id] {
-                position = existing
-                // Terms kept change their weight in place; only dropped and new terms touch the lists' shape.
-                for term in group.centroids[existing].keys {
-                    let weight = centroid[term]
-                    group.postings[term]?.updateOrRemove(cluster: existing, weight: weight)
-                }
-                for (term, weight) in centroid where group.centroids[existing][term] == nil {
-                    group.postings[term, default: []].append((position, weight))
+                // Both centroids are sorted by term: walk them together; kept terms change weight in place.
+                let old = group.centroids[existing]
+                var i = 0, j = 0
+                while i < old.count || j < centroid.count {
+                    if j == centroid.count || (i < old.count && old[i].term < centroid[j].term) {
+                        group.postings[Int(old[i].term)].removeAll { $0.cluster == existing }
+                        i += 1
+                    } else if i == old.count || centroid[j].term < old[i].term {
+                        group.postings[Int(centroid[j].term)].append((existing, centroid[j].weight))
+                        j += 1
+                    } else {
+                        let term = Int(old[i].term)
+                        if let index = group.postings[term].firstIndex(where: { $0.cluster == existing }) {
+                            group.postings[term][index].weight = centroid[j].weight
+                        }
+                        i += 1
+                        j += 1
+                    }
                 }
                 group.sizes[existing] = size
                 group.centroids[existing] = centroid
                 group.norms[existing] = norm
             } else {
-                position = group.ids.count
+                let position = group.ids.count
                 positions[id] = position
                 group.ids.append(id)
                 group.sizes.append(size)
                 group.centroids.append(centroid)
                 group.norms.append(norm)
-                for (term, weight) in centroid {
-                    group.postings[term, default: []].append((position, weight))
-                }
+                for (term, weight) in centroid { group.postings[Int(term)].append((position, weight)) }
             }
         }
     }
@@ -104,8 +140,7 @@ public final class ClusterBook: Sendable {
 
     /// Replaces every cluster (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        let fresh = State(snapshot)
-        state.withLock { $0 = fresh }
+        state.withLock { $0 = State(snapshot, terms: $0.terms) }
     }
 
     /// Where a complaint goes: the cluster as it is once the complaint joined it.
@@ -115,10 +150,19 @@ public final class ClusterBook: Sendable {
         public var size: Int
         /// The cluster's label (its top three terms).
         public var label: String
-        var keyed: [UTF8Key: Double]
+        var terms: [String]
+        var centroid: [Double]
+        var numbers: [Int32]
 
         /// The cluster with its centroid keyed by strings, as the stage records it.
-        public var cluster: Cluster { Cluster(id: id, centroid: ClusterBook.strings(keyed), size: size) }
+        public var cluster: Cluster {
+            Cluster(id: id, centroid: Dictionary(zip(terms, centroid).map { ($0, $1) }, uniquingKeysWith: max), size: size)
+        }
+
+        public static func == (lhs: Update, rhs: Update) -> Bool {
+            lhs.group == rhs.group && lhs.id == rhs.id && lhs.size == rhs.size && lhs.label == rhs.label
+                && lhs.terms == rhs.terms && lhs.centroid == rhs.centroid
+        }
     }
 
     /// Chooses the cluster of a complaint without changing the book; ``apply(_:)`` records it.
@@ -128,81 +172,91 @@ public final class ClusterBook: Sendable {
         propose(businessLine: businessLine, month: month, terms: vector.map { (UTF8Key($0.key), $0.value) }, seed: seed)
     }
 
-    /// The same with the complaint's distinct terms and weights.
+    /// The same with the complaint's distinct terms and weights. Numbers new terms (that
+    /// changes no cluster).
     func propose(businessLine: String, month: String, terms vector: [(term: UTF8Key, weight: Double)], seed: String) -> Update? {
         let norm = Self.norm(vector.map(\.weight))
         guard norm > 0 else { return nil }
         let name = "\(businessLine)|\(month)"
-        let joined: (id: String, size: Int, centroid: [UTF8Key: Double])? = state.withLock { state in
-            guard let group = state.groups[name] else { return nil }
-            // Each cluster's dot product sums over the complaint's terms in their order.
-            var dots = [Double](repeating: 0, count: group.ids.count)
-            var shares = [Bool](repeating: false, count: group.ids.count)
-            for (term, weight) in vector {
-                for posting in group.postings[term] ?? [] {
-                    dots[posting.cluster] += weight * posting.weight
-                    shares[posting.cluster] = true
+        return state.withLock { state in
+            let numbers = vector.map { state.terms.number($0.term) }
+            var joined: (id: String, size: Int, centroid: Centroid)?
+            if let group = state.groups[name] {
+                // Each cluster's dot product sums over the complaint's terms in their order.
+                var dots = [Double](repeating: 0, count: group.ids.count)
+                var shares = [Bool](repeating: false, count: group.ids.count)
+                for (index, number) in numbers.enumerated() where Int(number) < group.postings.count {
+                    let weight = vector[index].weight
+                    for posting in group.postings[Int(number)] {
+                        dots[posting.cluster] += weight * posting.weight
+                        shares[posting.cluster] = true
+                    }
+                }
+                var best: (index: Int, similarity: Double)?
+                for index in dots.indices where shares[index] {
+                    let centroidNorm = group.norms[index]
+                    guard centroidNorm > 0 else { continue }
+                    let similarity = dots[index] / (norm * centroidNorm)
+                    if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
+                }
+                if let best, best.similarity >= threshold {
+                    joined = (group.ids[best.index], group.sizes[best.index], group.centroids[best.index])
                 }
             }
-            var best: (index: Int, similarity: Double)?
-            for index in dots.indices where shares[index] {
-                let centroidNorm = group.norms[index]
-                guard centroidNorm > 0 else { continue }
-                let similarity = dots[index] / (norm * centroidNorm)
-                if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
+            let added = zip(numbers, vector).map { (term: $0, weight: $1.weight / norm) }.sorted { $0.term < $1.term }
+            if let (id, size, centroid) = joined {
+                let before = Double(size)
+                // Both sorted by term: the running mean in one walk.
+                var merged: Centroid = []
+                merged.reserveCapacity(centroid.count + added.count)
+                var i = 0, j = 0
+                while i < centroid.count || j < added.count {
+                    if j == added.count || (i < centroid.count && centroid[i].term < added[j].term) {
+                        merged.append((centroid[i].term, centroid[i].weight * before / (before + 1)))
+                        i += 1
+                    } else if i == centroid.count || added[j].term < centroid[i].term {
+                        merged.append((added[j].term, (0 + added[j].weight) / (before + 1)))
+                        j += 1
+                    } else {
+                        merged.append((added[j].term, (centroid[i].weight * before + added[j].weight) / (before + 1)))
+                        i += 1
+                        j += 1
+                    }
+                }
+                return update(name, id: id, size: size + 1, merged, terms: state.terms)
             }
-            guard let best, best.similarity >= threshold else { return nil }
-            return (group.ids[best.index], group.sizes[best.index], group.centroids[best.index])
+            let suffix = String(StableID.make("cluster", seed).prefix(8))
+            return update(name, id: "\(businessLine)-\(month)-\(suffix)", size: 1, added, terms: state.terms)
         }
-        if let (id, size, centroid) = joined {
-            let before = Double(size)
-            var merged = centroid
-            for index in merged.indices { merged.values[index] *= before }
-            for (term, weight) in vector { merged[term, default: 0] += weight / norm }
-            for index in merged.indices { merged.values[index] /= before + 1 }
-            return update(name, id: id, size: size + 1, merged)
-        }
-        let suffix = String(StableID.make("cluster", seed).prefix(8))
-        return update(name, id: "\(businessLine)-\(month)-\(suffix)", size: 1,
-                      Dictionary(vector.map { ($0.term, $0.weight / norm) }, uniquingKeysWith: max))
     }
 
-    private func update(_ group: String, id: String, size: Int, _ centroid: [UTF8Key: Double]) -> Update {
-        func heavier(_ a: (key: UTF8Key, value: Double), _ b: (key: UTF8Key, value: Double)) -> Bool {
-            a.value != b.value ? a.value > b.value : a.key < b.key
+    private func update(_ group: String, id: String, size: Int, _ centroid: Centroid, terms: Terms) -> Update {
+        func heavier(_ a: (term: Int32, weight: Double), _ b: (term: Int32, weight: Double)) -> Bool {
+            a.weight != b.weight ? a.weight > b.weight : terms.keys[Int(a.term)] < terms.keys[Int(b.term)]
         }
-        var keyed = centroid
-        if keyed.count > maxTerms {
-            keyed = Dictionary(uniqueKeysWithValues: keyed.sorted(by: heavier).prefix(maxTerms).map { ($0.key, $0.value) })
+        var kept = centroid
+        if kept.count > maxTerms {
+            kept = Array(kept.sorted(by: heavier).prefix(maxTerms)).sorted { $0.term < $1.term }
         }
-        var top: [(key: UTF8Key, value: Double)] = []
-        for entry in keyed {
+        var top: Centroid = []
+        for entry in kept {
             var position = top.count
             while position > 0, heavier(entry, top[position - 1]) { position -= 1 }
             if position < 3 { top.insert(entry, at: position) }
             if top.count > 3 { top.removeLast() }
         }
-        return Update(group: group, id: id, size: size, label: top.map(\.key.string).joined(separator: " / "), keyed: keyed)
+        return Update(group: group, id: id, size: size, label: top.map { terms.strings[Int($0.term)] }.joined(separator: " / "),
+                      terms: kept.map { terms.strings[Int($0.term)] }, centroid: kept.map(\.weight), numbers: kept.map(\.term))
     }
 
     /// Records a proposed assignment (the cluster replaces the one with its id, or is added).
     public func apply(_ update: Update) {
-        state.withLock { $0.put(id: update.id, size: update.size, centroid: update.keyed, group: update.group) }
-    }
-
-    static func strings(_ centroid: [UTF8Key: Double]) -> [String: Double] {
-        Dictionary(centroid.map { ($0.key.string, $0.value) }, uniquingKeysWith: max)
+        state.withLock { state in
+            state.put(id: update.id, size: update.size, centroid: zip(update.numbers, update.centroid).map { ($0, $1) }, group: update.group)
+        }
     }
 
     static func norm(_ weights: some Sequence<Double>) -> Double {
         weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    }
-}
-
-extension [(cluster: Int, weight: Double)] {
-    /// Sets the weight of `cluster`'s posting, or removes it when the weight is gone.
-    mutating func updateOrRemove(cluster: Int, weight: Double?) {
-        guard let index = firstIndex(where: { $0.cluster == cluster }) else { return }
-        if let weight { self[index].weight = weight } else { remove(at: index) }
     }
 }
