@@ -60,6 +60,11 @@ public struct PIIDetector: Sendable {
         var findings = emails(scalars)
         var index = 0
         while index < scalars.count {
+            if scalars[index] == "(", let landline = parenthesizedLandline(scalars, from: index) {
+                if !findings.contains(where: { $0.start < landline.end && landline.start < $0.end }) { findings.append(landline) }
+                index = landline.end
+                continue
+            }
             guard Self.isDigit(scalars[index]) || (scalars[index] == "+" && index + 1 < scalars.count && Self.isDigit(scalars[index + 1])) else {
                 index += 1
                 continue
@@ -162,6 +167,24 @@ public struct PIIDetector: Sendable {
         }
         groups.append((groupStart, index))
         return Run(start: first, end: index, groups: groups)
+    }
+
+    /// `(010) 6234 5678`, `（0755）8600-1234`: an area code in parentheses (0 + 2–3 digits),
+    /// at most one separator, then a 7–8 digit number that may be grouped; 10–12 digits in all.
+    private func parenthesizedLandline(_ s: [Unicode.Scalar], from open: Int) -> Finding? {
+        if open > 0, Self.isWordish(s[open - 1]) { return nil }
+        var index = open + 1
+        while index < s.count, Self.isDigit(s[index]) { index += 1 }
+        let area = index - open - 1
+        guard (3...4).contains(area), s[open + 1] == "0", s[open + 2] != "0", index < s.count, s[index] == ")" else { return nil }
+        index += 1
+        if index < s.count, Self.isSeparator(s[index]) { index += 1 }
+        guard index < s.count, Self.isDigit(s[index]) else { return nil }
+        let run = digitRun(s, from: index)
+        if run.end < s.count, Self.isWordish(s[run.end]) { return nil }
+        let number = s[run.start..<run.end].filter { !Self.isSeparator($0) }
+        guard number.allSatisfy(Self.isDigit), (7...8).contains(number.count), (10...12).contains(area + number.count) else { return nil }
+        return Finding(type: "landline", value: Self.string(s[open..<run.end]), start: open, end: run.end)
     }
 
     /// Tries the whole run, then the longest stretches of its groups from left to right.
@@ -267,8 +290,12 @@ public struct PIIDetector: Sendable {
     static func isSeparator(_ c: Unicode.Scalar) -> Bool { c == " " || c == "-" || c == "\u{00A0}" }
     static func isWordish(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isDigit(c) }
     static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (65...90).contains(c.value) || (97...122).contains(c.value) }
+    /// Letters of any script but Han (josé, müller, иван), digits and `._%+-`. Han stays out:
+    /// Chinese text runs straight into an address (我的邮箱是zhang@…), and a local part in
+    /// Han could not be told from the words before it.
     static func isLocalPart(_ c: Unicode.Scalar) -> Bool {
-        isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-"
+        if isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" { return true }
+        return !c.isASCII && !ChineseSegmenter.isCJK(c) && c.properties.isAlphabetic && !(0x3000...0x30FF).contains(c.value)
     }
     static func isDomainPart(_ c: Unicode.Scalar) -> Bool {
         isASCIILetter(c) || isDigit(c) || c == "." || c == "-"
@@ -281,7 +308,7 @@ public struct PIIDetector: Sendable {
             guard let at = chars.firstIndex(of: "@"), at > 0 else { return "***" }
             return string(chars[0..<1]) + "***" + string(chars[at...])
         default:
-            let digits = chars.filter { !isSeparator($0) }
+            let digits = chars.filter { !isSeparator($0) && !"()（）".unicodeScalars.contains($0) }
             let keepHead = type == "mobile" ? 3 : 4
             let keepTail = type == "landline" ? 2 : 4
             guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
