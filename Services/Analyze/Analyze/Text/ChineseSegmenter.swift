@@ -5,9 +5,10 @@ import Synchronization
 /// Chinese word segmentation by friso (Debian's `libfriso-dev`, MMSEG complex mode)
 /// with its UTF-8 lexicon (`friso-dict`), plus the finance words of the rule pack.
 ///
-/// The lexicon is loaded once; each call gets a task of its own, so one segmenter serves
-/// every thread. Segmenting reads the lexicon under a shared lock; adding words (at a
-/// rule-pack reload) takes it exclusively, so a reload never races a segmentation.
+/// The lexicon is loaded once; friso tasks come from a pool, one per call at a time, so
+/// one segmenter serves every thread. Segmenting reads the lexicon under a shared lock;
+/// adding words (at a rule-pack reload) takes it exclusively, so a reload never races a
+/// segmentation.
 public final class ChineseSegmenter: @unchecked Sendable {
     /// The friso configuration Debian installs; it points at `/usr/share/friso/dict/UTF-8/`.
     public static let defaultIni = "/etc/friso/friso.ini"
