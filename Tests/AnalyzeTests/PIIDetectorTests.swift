@@ -104,4 +104,28 @@ struct PIIDetectorTests {
         #expect(found.first?.masked == "z***@mail.example.cn")
         #expect(detector.find(in: "not@an-address").isEmpty)
     }
+
+    @Test("a landline with its area code in parentheses, half- or full-width, is found whole")
+    func parenthesizedLandline() {
+        let text = "办公室电话(010) 6234 5678，或者（0755）8600-1234"
+        let found = detector.find(in: text)
+        #expect(found.map(\.type) == ["landline", "landline"])
+        #expect(found.first?.start == 5 && found.first?.end == 20)
+        #expect(found.first?.masked == "0106*****78")
+        #expect(detector.redact(text, found) == "办公室电话[landline]，或者[landline]")
+        // Too short, not an area code, or glued to letters: left alone.
+        #expect(detector.find(in: "见附件(010) 123").isEmpty)
+        #expect(detector.find(in: "编号(123) 6234 5678").isEmpty)
+        #expect(detector.find(in: "A(010)62345678").isEmpty)
+    }
+
+    @Test("an e-mail address with accented or other non-Han letters before @ is found; Chinese words before it are not part of it")
+    func nonASCIIEmail() {
+        let found = detector.find(in: "我的邮箱是josé.müller@example.de，谢谢")
+        #expect(found.map(\.type) == ["email"])
+        #expect(found.first?.start == 5)
+        #expect(found.first?.value == "josé.müller@example.de")
+        #expect(found.first?.masked == "j***@example.de")
+        #expect(detector.find(in: "почта: иван@mail.ru").map(\.value) == ["иван@mail.ru"])
+    }
 }

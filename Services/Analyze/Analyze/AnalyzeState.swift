@@ -46,7 +46,7 @@ struct AnalyzeStateRepository: Sendable {
                 try await connection.query(
                     """
                     INSERT INTO analyze_clusters (cluster_id, group_key, label, size, centroid)
-                    VALUES (\(update.cluster.id), \(update.group), \(update.cluster.label), \(update.cluster.size), \(centroid)::jsonb)
+                    VALUES (\(update.id), \(update.group), \(update.label), \(update.size), \(centroid)::jsonb)
                     ON CONFLICT (cluster_id) DO UPDATE SET label = EXCLUDED.label, size = EXCLUDED.size,
                         centroid = EXCLUDED.centroid, updated_at = now()
                     """, logger: store.logger)

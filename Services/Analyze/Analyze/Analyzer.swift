@@ -33,9 +33,10 @@ public final class Analyzer: Sendable {
     /// Loads friso and the rule file, and teaches friso the pack's words at every (re)load.
     /// - Throws: ``AnalyzeError`` when friso or the rule file cannot be loaded.
     public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), frisoIni: String = ChineseSegmenter.defaultIni,
+                            clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
                             keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
-        let segmenter = try ChineseSegmenter(ini: frisoIni)
+        let segmenter = try ChineseSegmenter(ini: frisoIni, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }
@@ -56,8 +57,11 @@ public final class Analyzer: Sendable {
     /// What one interaction adds to the shared state; applied by ``learn(_:)`` once the
     /// stage has recorded it (so a redelivered transcript is not counted twice).
     public struct Learning: Sendable, Equatable {
-        public var terms: Set<String>
+        /// The interaction's distinct terms.
+        public var terms: [String]
         public var cluster: ClusterBook.Update?
+        /// The same terms as numbered by the corpus (numbers are never reused).
+        var termIDs: [Int32]
     }
 
     /// Analyses and learns at once: what `voc analyze` does, line after line.
@@ -68,7 +72,7 @@ public final class Analyzer: Sendable {
     }
 
     public func learn(_ learning: Learning) {
-        corpus.observe(learning.terms)
+        corpus.observe(ids: learning.termIDs)
         if let update = learning.cluster { clusters.apply(update) }
     }
 
@@ -87,9 +91,17 @@ public final class Analyzer: Sendable {
             blanked.append(pii.blank(utterance.text, found))
         }
 
-        let language = LanguageDetector.resolve(given: input.language, text: blanked.joined(separator: "\n"))
+        let language = LanguageDetector.resolve(given: input.language, texts: blanked)
         let words = blanked.map { tokenizer.words($0, language: language) }
-        let scores = words.map { sentiment.score(words: $0) }
+        // Each word is numbered once, under one lock; sentiment, keyword counts and TF-IDF then read arrays.
+        let (scores, top, termIDs, terms) = corpus.withTable { table in
+            let ids = words.map { $0.map { table.terms.id($0) } }
+            let scores = ids.map { sentiment.score(ids: $0[...], table: table.terms) }
+            // Counted by stem ("refunds", "refunded" → refund), shown as first written.
+            let counts = KeywordExtractor.Counts(Array(ids.joined()), table: table.terms)
+            let top = keywords.extract(counts, table: table)
+            return (scores, top, counts.terms, counts.terms.map { table.terms.strings[Int($0)] })
+        }
         let overall = sentiment.overall(zip(scores, input.utterances).map { ($0, $1.speaker == .agent) })
 
         let document = compiled.document(zip(input.utterances, blanked).map { ($0.speaker, $1) }, channel: input.channel)
@@ -101,24 +113,13 @@ public final class Analyzer: Sendable {
         let risk = scorer.complaintRisk(document, sentiment: overall.score, rules: compiled)
         let effort = scorer.effort(document, rules: compiled)
 
-        // Counted by stem ("refunds", "refunded" → refund), shown as first written.
-        var surface: [String: String] = [:]
-        let terms = KeywordExtractor.candidates(words.flatMap { $0 }).map { word -> String in
-            let stem = EnglishStemmer.stem(word)
-            if surface[stem] == nil { surface[stem] = word }
-            return stem
-        }
-        let termSet = Set(terms)
-        let top = keywords.extract(terms, corpus: corpus, including: termSet).map { (term: surface[$0.term] ?? $0.term, weight: $0.weight) }
-
         let isComplaint = overall.label == "negative" || risk.value >= 0.4
         var update: ClusterBook.Update?
         if isComplaint, !top.isEmpty {
-            let vector = Dictionary(top.map { ($0.term, $0.weight) }, uniquingKeysWith: max)
             update = clusters.propose(businessLine: input.businessLine, month: Self.month(input.occurredAt ?? producedAt),
-                                      vector: vector, seed: input.id)
+                                      terms: top.map { (UTF8Key($0.term), $0.weight) }, seed: input.id)
         }
-        let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.cluster.id, label: $0.cluster.label, size: $0.cluster.size) }
+        let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.id, label: $0.label, size: $0.size) }
 
         let channel = Channel(rawValue: input.channel) ?? .chat
         let insight = InsightProduced(
@@ -146,7 +147,7 @@ public final class Analyzer: Sendable {
             suitability: extractor.suitability(facts, rules: compiled),
             complaintRisk: risk.value, effort: effort.value, cluster: cluster, producedAt: producedAt,
             analyzerVersion: Self.version, complaintSignals: risk.signals, effortSignals: effort.signals)
-        return Analysis(insight: insight, learning: Learning(terms: termSet, cluster: update))
+        return Analysis(insight: insight, learning: Learning(terms: terms, cluster: update, termIDs: termIDs))
     }
 
     /// `yyyy-MM` in China Standard Time (UTC+8, no daylight saving), where the contact centre works.

@@ -9,7 +9,7 @@ public enum InsightJSON {
     /// The offline line: the insight plus `id` and `sourceId` (see ``OfflineInsight``).
     public static func offlineLine(_ insight: InsightProduced) -> [UInt8] {
         var w = Writer()
-        w.bytes.reserveCapacity(2048)
+        w.bytes.reserveCapacity(4096)
         w.open()
         w.key("analyzerVersion"); w.optional(insight.analyzerVersion)
         w.key("businessLine"); w.string(insight.businessLine)
@@ -103,17 +103,64 @@ public enum InsightJSON {
         }
 
         mutating func string(_ value: String) { separate(); quoted(value) }
-        mutating func optional(_ value: String?) { if let value { string(value) } else { separate(); bytes += Array("null".utf8) } }
-        mutating func integer(_ value: Int) { separate(); bytes += Array(String(value).utf8) }
-        mutating func bool(_ value: Bool) { separate(); bytes += Array((value ? "true" : "false").utf8) }
+        mutating func optional(_ value: String?) { if let value { string(value) } else { separate(); bytes += "null".utf8 } }
+        mutating func bool(_ value: Bool) { separate(); bytes += (value ? "true" : "false").utf8 }
+
+        mutating func integer(_ value: Int) {
+            separate()
+            digits(value)
+        }
+
+        /// Decimal digits without going through a `String`.
+        private mutating func digits(_ value: UInt) {
+            digits(Int(value))
+        }
+
+        private mutating func digits(_ value: Int) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var reversed: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                           UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &reversed) { buffer in
+                repeat {
+                    buffer[count] = UInt8(48 + magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+                while count > 0 {
+                    count -= 1
+                    bytes.append(buffer[count])
+                }
+            }
+        }
 
         /// Integral values without a fraction (as JSONEncoder writes them), others in Swift's shortest form.
         mutating func number(_ value: Double) {
             separate()
             if value == value.rounded(), abs(value) < 1e15 {
-                bytes += Array(String(Int(value)).utf8)
+                digits(Int(value))
+                return
+            }
+            // Scores are rounded to thousandths: when the value is exactly the double nearest
+            // k/1000, those digits are also Swift's shortest form, written without a String.
+            let thousandths = (value * 1000).rounded()
+            if abs(value) < 1e12, thousandths / 1000 == value {
+                let k = Int(thousandths)
+                if k < 0 { bytes.append(UInt8(ascii: "-")) }
+                digits(k.magnitude / 1000)
+                var fraction = Int(k.magnitude % 1000)
+                var width = 3
+                while fraction != 0, fraction % 10 == 0 { fraction /= 10; width -= 1 }
+                bytes.append(UInt8(ascii: "."))
+                for position in stride(from: width - 1, through: 0, by: -1) {
+                    var digit = fraction
+                    for _ in 0..<position { digit /= 10 }
+                    bytes.append(UInt8(48 + digit % 10))
+                }
             } else {
-                bytes += Array(String(value).utf8)
+                bytes += String(value).utf8
             }
         }
 
@@ -131,22 +178,56 @@ public enum InsightJSON {
             if last { bytes.append(UInt8(ascii: ",")) } else { filled[filled.count - 1] = true }
         }
 
+        /// Copies runs that need no escape in one piece: most of a line is utterance text.
         private mutating func quoted(_ value: String) {
             bytes.append(UInt8(ascii: "\""))
-            for byte in value.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): bytes += [92, 34]
-                case UInt8(ascii: "\\"): bytes += [92, 92]
-                case 0x0A: bytes += [92, 110]
-                case 0x0D: bytes += [92, 114]
-                case 0x09: bytes += [92, 116]
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes += [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-                default: bytes.append(byte)
+            var copy = value
+            copy.withUTF8 { buffer in
+                var start = 0
+                var index = 0
+                while index < buffer.count {
+                    // Eight bytes at a time while none is a control character, a quote or a backslash.
+                    if index + 8 <= buffer.count {
+                        let word = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                        if !Self.needsEscape(word) {
+                            index += 8
+                            continue
+                        }
+                    }
+                    let byte = buffer[index]
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                        escape(byte)
+                        start = index + 1
+                    }
+                    index += 1
                 }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
             }
             bytes.append(UInt8(ascii: "\""))
+        }
+
+        /// Some byte of `word` is below 0x20, a quote or a backslash (the classic "has zero
+        /// byte" and "has byte less than" bit tricks).
+        @inline(__always)
+        static func needsEscape(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+            let below = (word &- ones &* 0x20) & ~word & highs != 0
+            return below || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+        }
+
+        private mutating func escape(_ byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [92, 34]
+            case UInt8(ascii: "\\"): bytes += [92, 92]
+            case 0x0A: bytes += [92, 110]
+            case 0x0D: bytes += [92, 114]
+            case 0x09: bytes += [92, 116]
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
         }
     }
 }

@@ -25,6 +25,9 @@ struct AnalyzeBench: AsyncParsableCommand {
     @Option(help: "The Python peer script.")
     var peer: String = "scripts/bench_analyze_peer.py"
 
+    @Option(help: "Clauses whose friso words analyze keeps (0: every clause goes to friso).")
+    var clauseCache: Int = ChineseSegmenter.defaultClauseCache
+
     @Flag(help: "Measure only analyze, not the Python peer.")
     var skipPeer = false
 
@@ -46,7 +49,7 @@ struct AnalyzeBench: AsyncParsableCommand {
 
             Analyze benchmark: \(texts) Chinese texts of \(length) characters (one customer utterance each, with PII,
             complaints and profile facts), analysed one after another after a 100-text warm-up; CPUs allowed: \(cpusAllowed())
-              voc analyze (friso + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
+              voc analyze (friso\(clauseCache == 0 ? " without clause cache" : "") + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
                            + complaint risk + effort + clusters, JSON line out)
                 insights/s            \(Int(swift.perSecond))
                 peak RSS              \(swift.peakMB) MB (whole voc process: friso lexicon, rule pack, corpus, clusters)
@@ -82,7 +85,7 @@ struct AnalyzeBench: AsyncParsableCommand {
 
     func measureSwift(_ lines: [String]) throws -> SwiftResult {
         guard let rules = CompiledRules.bundledURL() else { throw ValidationError("the bundled rule pack is missing") }
-        let analyzer = try Analyzer.make(rulesURL: rules, logger: Logger(label: "bench"))
+        let analyzer = try Analyzer.make(rulesURL: rules, clauseCache: clauseCache, logger: Logger(label: "bench"))
         let decoder = JSONCoding.decoder()
         let inputs = try lines.map { try decoder.decode(AnalysisInput.self, from: Data($0.utf8)) }
         var bytes = 0

@@ -29,37 +29,103 @@ public final class ClusterBook: Sendable {
     public let maxTerms: Int
     private let state: Mutex<State>
 
-    /// The clusters, plus per group each centroid's norm and which clusters hold a term,
-    /// so a complaint is compared only with the clusters that share a keyword.
+    /// A centroid: weights by term number, sorted by number.
+    typealias Centroid = [(term: Int32, weight: Double)]
+
+    /// Every term the book has seen, numbered, so centroids and posting lists are arrays.
+    private struct Terms {
+        private var numbers: [UTF8Key: Int32] = [:]
+        private(set) var strings: [String] = []
+        private(set) var keys: [UTF8Key] = []
+
+        mutating func number(_ key: UTF8Key) -> Int32 {
+            if let number = numbers[key] { return number }
+            let number = Int32(strings.count)
+            numbers[key] = number
+            strings.append(key.string)
+            keys.append(key)
+            return number
+        }
+    }
+
+    /// One group's clusters: id, size, centroid and its norm, and per term number the
+    /// clusters holding it with its weight there, so a complaint's dot products come from
+    /// its own terms' lists, not from every cluster. ``Cluster`` values (string keys) are
+    /// made only for a snapshot or an update the stage records.
+    private struct Group {
+        var ids: [String] = []
+        var sizes: [Int] = []
+        var centroids: [Centroid] = []
+        var norms: [Double] = []
+        var postings: [[(cluster: Int, weight: Double)]] = []
+    }
+
     private struct State {
-        var book = Snapshot()
-        var norms: [String: [Double]] = [:]
-        var index: [String: [String: [Int]]] = [:]
+        var terms = Terms()
+        var groups: [String: Group] = [:]
         /// Cluster id → its position in its group.
         var positions: [String: Int] = [:]
 
-        init(_ snapshot: Snapshot) {
+        /// Keeps `terms`, so numbers in an update proposed before a restore still hold.
+        init(_ snapshot: Snapshot, terms: Terms = Terms()) {
+            self.terms = terms
             for (group, clusters) in snapshot.groups {
-                for cluster in clusters { put(cluster, group: group) }
+                for cluster in clusters {
+                    var centroid: [Int32: Double] = [:]
+                    for (term, weight) in cluster.centroid { centroid[self.terms.number(UTF8Key(term))] = weight }
+                    put(id: cluster.id, size: cluster.size, centroid: centroid.map { ($0.key, $0.value) }.sorted { $0.term < $1.term },
+                        group: group)
+                }
             }
         }
 
-        mutating func put(_ cluster: Cluster, group: String) {
-            var clusters = book.groups[group] ?? []
-            let position: Int
-            if let existing = positions[cluster.id] {
-                position = existing
-                clusters[existing] = cluster
-                norms[group]![existing] = ClusterBook.norm(cluster.centroid)
+        var snapshot: Snapshot {
+            Snapshot(groups: groups.mapValues { group in
+                group.ids.indices.map { Cluster(id: group.ids[$0], centroid: strings(group.centroids[$0]), size: group.sizes[$0]) }
+            })
+        }
+
+        func strings(_ centroid: Centroid) -> [String: Double] {
+            Dictionary(centroid.map { (terms.strings[Int($0.term)], $0.weight) }, uniquingKeysWith: max)
+        }
+
+        mutating func put(id: String, size: Int, centroid: Centroid, group name: String) {
+            let norm = ClusterBook.norm(centroid.map(\.weight))
+            // Taken out of the dictionary so it is changed in place, not copied.
+            var group = groups.removeValue(forKey: name) ?? Group()
+            defer { groups[name] = group }
+            while group.postings.count < terms.strings.count { group.postings.append([]) }
+            if let existing = positions[id] {
+                // Both centroids are sorted by term: walk them together; kept terms change weight in place.
+                let old = group.centroids[existing]
+                var i = 0, j = 0
+                while i < old.count || j < centroid.count {
+                    if j == centroid.count || (i < old.count && old[i].term < centroid[j].term) {
+                        group.postings[Int(old[i].term)].removeAll { $0.cluster == existing }
+                        i += 1
+                    } else if i == old.count || centroid[j].term < old[i].term {
+                        group.postings[Int(centroid[j].term)].append((existing, centroid[j].weight))
+                        j += 1
+                    } else {
+                        let term = Int(old[i].term)
+                        if let index = group.postings[term].firstIndex(where: { $0.cluster == existing }) {
+                            group.postings[term][index].weight = centroid[j].weight
+                        }
+                        i += 1
+                        j += 1
+                    }
+                }
+                group.sizes[existing] = size
+                group.centroids[existing] = centroid
+                group.norms[existing] = norm
             } else {
-                position = clusters.count
-                positions[cluster.id] = position
-                clusters.append(cluster)
-                norms[group, default: []].append(ClusterBook.norm(cluster.centroid))
-            }
-            book.groups[group] = clusters
-            for term in cluster.centroid.keys where !(index[group]?[term]?.contains(position) ?? false) {
-                index[group, default: [:]][term, default: []].append(position)
+                let position = group.ids.count
+                positions[id] = position
+                group.ids.append(id)
+                group.sizes.append(size)
+                group.centroids.append(centroid)
+                group.norms.append(norm)
+                for (term, weight) in centroid { group.postings[Int(term)].append((position, weight)) }
             }
         }
     }
@@ -70,65 +136,127 @@ public final class ClusterBook: Sendable {
         state = Mutex(State(snapshot))
     }
 
-    public var snapshot: Snapshot { state.withLock { $0.book } }
+    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     /// Replaces every cluster (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        state.withLock { $0 = State(snapshot) }
+        state.withLock { $0 = State(snapshot, terms: $0.terms) }
     }
 
     /// Where a complaint goes: the cluster as it is once the complaint joined it.
     public struct Update: Sendable, Equatable {
         public var group: String
-        public var cluster: Cluster
+        public var id: String
+        public var size: Int
+        /// The cluster's label (its top three terms).
+        public var label: String
+        var terms: [String]
+        var centroid: [Double]
+        var numbers: [Int32]
+
+        /// The cluster with its centroid keyed by strings, as the stage records it.
+        public var cluster: Cluster {
+            Cluster(id: id, centroid: Dictionary(zip(terms, centroid).map { ($0, $1) }, uniquingKeysWith: max), size: size)
+        }
+
+        public static func == (lhs: Update, rhs: Update) -> Bool {
+            lhs.group == rhs.group && lhs.id == rhs.id && lhs.size == rhs.size && lhs.label == rhs.label
+                && lhs.terms == rhs.terms && lhs.centroid == rhs.centroid
+        }
     }
 
     /// Chooses the cluster of a complaint without changing the book; ``apply(_:)`` records it.
     /// A new cluster's id is `businessLine-month-` and a hash of `seed` (the first
     /// member's id), so replicas and restarts never hand out the same id twice.
     public func propose(businessLine: String, month: String, vector: [String: Double], seed: String) -> Update? {
-        let norm = Self.norm(vector)
+        propose(businessLine: businessLine, month: month, terms: vector.map { (UTF8Key($0.key), $0.value) }, seed: seed)
+    }
+
+    /// The same with the complaint's distinct terms and weights. Numbers new terms (that
+    /// changes no cluster).
+    func propose(businessLine: String, month: String, terms vector: [(term: UTF8Key, weight: Double)], seed: String) -> Update? {
+        let norm = Self.norm(vector.map(\.weight))
         guard norm > 0 else { return nil }
-        let group = "\(businessLine)|\(month)"
+        let name = "\(businessLine)|\(month)"
         return state.withLock { state in
-            let clusters = state.book.groups[group] ?? []
-            var candidates = Set<Int>()
-            for term in vector.keys { candidates.formUnion(state.index[group]?[term] ?? []) }
-            var best: (index: Int, similarity: Double)?
-            for index in candidates.sorted() {
-                let centroidNorm = state.norms[group]![index]
-                guard centroidNorm > 0 else { continue }
-                var dot = 0.0
-                for (term, weight) in vector { dot += weight * (clusters[index].centroid[term] ?? 0) }
-                let similarity = dot / (norm * centroidNorm)
-                if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
+            let numbers = vector.map { state.terms.number($0.term) }
+            var joined: (id: String, size: Int, centroid: Centroid)?
+            if let group = state.groups[name] {
+                // Each cluster's dot product sums over the complaint's terms in their order.
+                var dots = [Double](repeating: 0, count: group.ids.count)
+                var shares = [Bool](repeating: false, count: group.ids.count)
+                for (index, number) in numbers.enumerated() where Int(number) < group.postings.count {
+                    let weight = vector[index].weight
+                    for posting in group.postings[Int(number)] {
+                        dots[posting.cluster] += weight * posting.weight
+                        shares[posting.cluster] = true
+                    }
+                }
+                var best: (index: Int, similarity: Double)?
+                for index in dots.indices where shares[index] {
+                    let centroidNorm = group.norms[index]
+                    guard centroidNorm > 0 else { continue }
+                    let similarity = dots[index] / (norm * centroidNorm)
+                    if similarity > (best?.similarity ?? 0) { best = (index, similarity) }
+                }
+                if let best, best.similarity >= threshold {
+                    joined = (group.ids[best.index], group.sizes[best.index], group.centroids[best.index])
+                }
             }
-            if let best, best.similarity >= threshold {
-                var cluster = clusters[best.index]
-                var merged = cluster.centroid.mapValues { $0 * Double(cluster.size) }
-                for (term, weight) in vector { merged[term, default: 0] += weight / norm }
-                cluster.size += 1
-                cluster.centroid = trim(merged.mapValues { $0 / Double(cluster.size) })
-                return Update(group: group, cluster: cluster)
+            let added = zip(numbers, vector).map { (term: $0, weight: $1.weight / norm) }.sorted { $0.term < $1.term }
+            if let (id, size, centroid) = joined {
+                let before = Double(size)
+                // Both sorted by term: the running mean in one walk.
+                var merged: Centroid = []
+                merged.reserveCapacity(centroid.count + added.count)
+                var i = 0, j = 0
+                while i < centroid.count || j < added.count {
+                    if j == added.count || (i < centroid.count && centroid[i].term < added[j].term) {
+                        merged.append((centroid[i].term, centroid[i].weight * before / (before + 1)))
+                        i += 1
+                    } else if i == centroid.count || added[j].term < centroid[i].term {
+                        merged.append((added[j].term, (0 + added[j].weight) / (before + 1)))
+                        j += 1
+                    } else {
+                        merged.append((added[j].term, (centroid[i].weight * before + added[j].weight) / (before + 1)))
+                        i += 1
+                        j += 1
+                    }
+                }
+                return update(name, id: id, size: size + 1, merged, terms: state.terms)
             }
             let suffix = String(StableID.make("cluster", seed).prefix(8))
-            return Update(group: group, cluster: Cluster(id: "\(businessLine)-\(month)-\(suffix)",
-                                                         centroid: trim(vector.mapValues { $0 / norm }), size: 1))
+            return update(name, id: "\(businessLine)-\(month)-\(suffix)", size: 1, added, terms: state.terms)
         }
+    }
+
+    private func update(_ group: String, id: String, size: Int, _ centroid: Centroid, terms: Terms) -> Update {
+        func heavier(_ a: (term: Int32, weight: Double), _ b: (term: Int32, weight: Double)) -> Bool {
+            a.weight != b.weight ? a.weight > b.weight : terms.keys[Int(a.term)] < terms.keys[Int(b.term)]
+        }
+        var kept = centroid
+        if kept.count > maxTerms {
+            kept = Array(kept.sorted(by: heavier).prefix(maxTerms)).sorted { $0.term < $1.term }
+        }
+        var top: Centroid = []
+        for entry in kept {
+            var position = top.count
+            while position > 0, heavier(entry, top[position - 1]) { position -= 1 }
+            if position < 3 { top.insert(entry, at: position) }
+            if top.count > 3 { top.removeLast() }
+        }
+        return Update(group: group, id: id, size: size, label: top.map { terms.strings[Int($0.term)] }.joined(separator: " / "),
+                      terms: kept.map { terms.strings[Int($0.term)] }, centroid: kept.map(\.weight), numbers: kept.map(\.term))
     }
 
     /// Records a proposed assignment (the cluster replaces the one with its id, or is added).
     public func apply(_ update: Update) {
-        state.withLock { $0.put(update.cluster, group: update.group) }
+        state.withLock { state in
+            state.put(id: update.id, size: update.size, centroid: zip(update.numbers, update.centroid).map { ($0, $1) }, group: update.group)
+        }
     }
 
-    private func trim(_ vector: [String: Double]) -> [String: Double] {
-        guard vector.count > maxTerms else { return vector }
-        let kept = vector.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(maxTerms)
-        return Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
-    }
-
-    static func norm(_ vector: [String: Double]) -> Double {
-        vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    static func norm(_ weights: some Sequence<Double>) -> Double {
+        weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
     }
 }

@@ -14,36 +14,78 @@ public final class CorpusFrequencies: Sendable {
         }
     }
 
-    private let state: Mutex<Snapshot>
+    /// The number of interactions and the terms with their frequencies (see ``TermTable``).
+    struct Table {
+        var documents = 0
+        var terms = TermTable()
 
-    public init(_ snapshot: Snapshot = Snapshot()) {
-        state = Mutex(snapshot)
+        init(_ snapshot: Snapshot) {
+            restore(snapshot)
+        }
+
+        /// Keeps every word's number: only the frequencies change.
+        mutating func restore(_ snapshot: Snapshot) {
+            documents = snapshot.documents
+            for index in terms.documentFrequency.indices { terms.documentFrequency[index] = 0 }
+            for (term, count) in snapshot.frequencies { terms.documentFrequency[Int(terms.id(term))] += count }
+        }
+
+        /// Smoothed inverse document frequency, the analysed document counted when `documentCounts`.
+        func idf(documentFrequency: Int, documentCounts: Bool) -> Double {
+            log(Double(1 + documents + (documentCounts ? 1 : 0)) / Double(1 + documentFrequency)) + 1
+        }
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    private let state: Mutex<Table>
 
-    /// Replaces the table (with what PostgreSQL kept).
+    public init(_ snapshot: Snapshot = Snapshot()) {
+        state = Mutex(Table(snapshot))
+    }
+
+    public var snapshot: Snapshot {
+        state.withLock { table in
+            var frequencies: [String: Int] = [:]
+            for (index, count) in table.terms.documentFrequency.enumerated() where count > 0 {
+                frequencies[table.terms.strings[index], default: 0] += count
+            }
+            return Snapshot(documents: table.documents, frequencies: frequencies)
+        }
+    }
+
+    /// Replaces the frequencies (with what PostgreSQL kept).
     public func restore(_ snapshot: Snapshot) {
-        state.withLock { $0 = snapshot }
+        state.withLock { $0.restore(snapshot) }
     }
 
     /// Adds one document's distinct terms.
-    public func observe(_ terms: Set<String>) {
+    public func observe(_ terms: some Sequence<String>) {
         state.withLock { table in
             table.documents += 1
-            for term in terms { table.frequencies[term, default: 0] += 1 }
+            for term in terms { table.terms.documentFrequency[Int(table.terms.id(term))] += 1 }
         }
+    }
+
+    /// Adds one document's distinct terms, numbered.
+    func observe(ids: [Int32]) {
+        state.withLock { table in
+            table.documents += 1
+            for id in ids { table.terms.documentFrequency[Int(id)] += 1 }
+        }
+    }
+
+    /// Runs `body` on the table under the lock: one lock for all the words of an interaction.
+    func withTable<R>(_ body: (inout Table) -> R) -> R {
+        state.withLock { body(&$0) }
     }
 
     /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`, for each term,
     /// counting the document being analysed (`including`) as part of the corpus.
     public func idf(_ terms: some Sequence<String>, including document: Set<String> = []) -> [String: Double] {
         state.withLock { table in
-            let extra = document.isEmpty ? 0 : 1
             var result: [String: Double] = [:]
             for term in terms {
-                let df = table.frequencies[term, default: 0] + (document.contains(term) ? 1 : 0)
-                result[term] = log(Double(1 + table.documents + extra) / Double(1 + df)) + 1
+                let known = table.terms.existingID(term).map { table.terms.documentFrequency[Int($0)] } ?? 0
+                result[term] = table.idf(documentFrequency: known + (document.contains(term) ? 1 : 0), documentCounts: !document.isEmpty)
             }
             return result
         }
@@ -58,17 +100,50 @@ public struct KeywordExtractor: Sendable {
         self.limit = limit
     }
 
+    /// The candidate terms of one interaction: each distinct index form (Porter stem for
+    /// English) with its count and the word as first written.
+    struct Counts {
+        var terms: [Int32] = []
+        var counts: [Int] = []
+        var surfaces: [Int32] = []
+        var total = 0
+
+        /// Counts the candidate words among `ids` (numbered by `table`).
+        init(_ ids: [Int32], table: borrowing TermTable) {
+            var slots: [Int32: Int] = [:]
+            slots.reserveCapacity(ids.count)
+            for id in ids where table.isCandidate[Int(id)] {
+                let stem = table.stems[Int(id)]
+                total += 1
+                if let slot = slots[stem] {
+                    counts[slot] += 1
+                } else {
+                    slots[stem] = terms.count
+                    terms.append(stem)
+                    counts.append(1)
+                    surfaces.append(id)
+                }
+            }
+        }
+    }
+
     /// Terms that can be keywords: no stop words, clause marks, single Chinese
     /// characters, numbers or anything with a digit or `@` (PII never becomes a keyword).
     public static func candidates(_ terms: [String]) -> [String] {
-        terms.filter { term in
-            guard term != "|", !Stopwords.all.contains(term) else { return false }
-            let scalars = term.unicodeScalars
-            if scalars.contains(where: { PIIDetector.isDigit($0) || $0 == "@" }) { return false }
-            if scalars.count == 1 { return false }
-            if scalars.allSatisfy({ $0.isASCII }) { return scalars.count >= 3 }
-            return true
+        terms.filter(isCandidate)
+    }
+
+    static func isCandidate(_ term: String) -> Bool {
+        var scalars = 0
+        var ascii = true
+        for byte in term.utf8 {
+            if (48...57).contains(byte) || byte == 64 { return false }
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte >= 0x80 { ascii = false }
         }
+        if scalars <= 1 { return false }
+        if ascii, scalars < 3 { return false }
+        return !Stopwords.keys.contains(UTF8Key(term))
     }
 
     /// The top terms by TF-IDF with their weights, scaled so the first is 1.
@@ -79,16 +154,46 @@ public struct KeywordExtractor: Sendable {
         let idf = corpus.idf(counts.keys, including: document)
         let total = Double(terms.count)
         let scored = counts.map { (term: $0.key, weight: Double($0.value) / total * (idf[$0.key] ?? 1)) }
-            .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
-            .prefix(limit)
-        guard let top = scored.first?.weight, top > 0 else { return [] }
-        return scored.map { ($0.term, (($0.weight / top) * 1000).rounded() / 1000) }
+        return top(scored.map { ($0.term, $0.weight, UTF8Key($0.term)) })
+    }
+
+    /// Keywords of an interaction's own terms (each counted as part of the corpus), shown as first written.
+    func extract(_ counts: Counts, table: CorpusFrequencies.Table) -> [(term: String, weight: Double)] {
+        guard counts.total > 0 else { return [] }
+        let total = Double(counts.total)
+        let strings = table.terms.strings
+        return top(counts.terms.indices.map { index in
+            let term = counts.terms[index]
+            let idf = table.idf(documentFrequency: table.terms.documentFrequency[Int(term)] + 1, documentCounts: true)
+            return (strings[Int(counts.surfaces[index])], Double(counts.counts[index]) / total * idf, UTF8Key(strings[Int(term)]))
+        })
+    }
+
+    /// The `limit` heaviest, ties by index form; weights scaled so the first is 1.
+    private func top(_ scored: [(shown: String, weight: Double, term: UTF8Key)]) -> [(term: String, weight: Double)] {
+        func before(_ a: Int, _ b: Int) -> Bool {
+            scored[a].weight != scored[b].weight ? scored[a].weight > scored[b].weight : scored[a].term < scored[b].term
+        }
+        // The first `limit` in that order, by insertion: a full sort cost more than everything else here.
+        var ranked: [Int] = []
+        ranked.reserveCapacity(limit + 1)
+        for index in scored.indices {
+            if ranked.count == limit, let last = ranked.last, !before(index, last) { continue }
+            var position = ranked.count
+            while position > 0, before(index, ranked[position - 1]) { position -= 1 }
+            ranked.insert(index, at: position)
+            if ranked.count > limit { ranked.removeLast() }
+        }
+        guard let first = ranked.first, scored[first].weight > 0 else { return [] }
+        let top = scored[first].weight
+        return ranked.map { (scored[$0].shown, ((scored[$0].weight / top) * 1000).rounded() / 1000) }
     }
 }
 
 /// Words too common to say anything about an interaction.
 enum Stopwords {
     static let all: Set<String> = Set(chinese + english.map(EnglishStemmer.stem) + english)
+    static let keys: Set<UTF8Key> = Set(all.map(UTF8Key.init))
 
     static let chinese = [
         "的", "了", "是", "我", "你", "他", "她", "它", "我们", "你们", "他们", "她们", "这", "那", "这个", "那个", "这些", "那些",

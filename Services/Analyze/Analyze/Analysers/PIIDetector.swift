@@ -40,11 +40,12 @@ public struct PIIDetector: Sendable {
     /// Every finding in `text`, in order. Full-width digits and letters (１３８…, ＠) are
     /// read as their ASCII forms; the finding's value keeps what was written.
     public func find(in text: String) -> [Finding] {
+        guard Self.mayHoldPII(text) else { return [] }
         let original = Array(text.unicodeScalars)
         let scalars = original.map(Self.halfWidth)
         var findings = scan(scalars)
         for index in findings.indices {
-            findings[index].value = String(String.UnicodeScalarView(original[findings[index].start..<findings[index].end]))
+            findings[index].value = Self.string(original[findings[index].start..<findings[index].end])
         }
         return findings
     }
@@ -59,6 +60,11 @@ public struct PIIDetector: Sendable {
         var findings = emails(scalars)
         var index = 0
         while index < scalars.count {
+            if scalars[index] == "(", let landline = parenthesizedLandline(scalars, from: index) {
+                if !findings.contains(where: { $0.start < landline.end && landline.start < $0.end }) { findings.append(landline) }
+                index = landline.end
+                continue
+            }
             guard Self.isDigit(scalars[index]) || (scalars[index] == "+" && index + 1 < scalars.count && Self.isDigit(scalars[index + 1])) else {
                 index += 1
                 continue
@@ -74,30 +80,59 @@ public struct PIIDetector: Sendable {
 
     /// `text` with every finding replaced by its placeholder.
     public func redact(_ text: String, _ findings: [Finding]) -> String {
-        guard !findings.isEmpty else { return text }
-        let scalars = text.unicodeScalars
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var position = scalars.startIndex
-        var offset = 0
-        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset {
-            let start = scalars.index(position, offsetBy: finding.start - offset)
-            let end = scalars.index(start, offsetBy: finding.end - finding.start)
-            out += String(scalars[position..<start])
-            out += placeholders[finding.type] ?? "[\(finding.type)]"
-            position = end
-            offset = finding.end
-        }
-        out += String(scalars[position...])
-        return out
+        replace(text, findings) { placeholders[$0.type] ?? "[\($0.type)]" }
     }
 
     /// `text` with every finding replaced by one space: what the other analysers read.
     public func blank(_ text: String, _ findings: [Finding]) -> String {
+        replace(text, findings) { _ in " " }
+    }
+
+    /// Works on UTF-8 bytes: offsets are code points, so a byte starts one unless it is a continuation byte.
+    private func replace(_ text: String, _ findings: [Finding], with placeholder: (Finding) -> String) -> String {
         guard !findings.isEmpty else { return text }
-        var copy = self
-        copy.placeholders = Dictionary(findings.map { ($0.type, " ") }, uniquingKeysWith: { first, _ in first })
-        return copy.redact(text, findings)
+        var kept: [Finding] = []
+        var offset = 0
+        for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset && finding.end > finding.start {
+            kept.append(finding)
+            offset = finding.end
+        }
+        var copy = text
+        return copy.withUTF8 { bytes in
+            // Byte offset of each kept start and end, in one pass over the bytes.
+            var bounds: [Int] = []
+            bounds.reserveCapacity(2 * kept.count)
+            let wanted = kept.flatMap { [$0.start, $0.end] }
+            var scalar = 0
+            for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+                while bounds.count < wanted.count, wanted[bounds.count] == scalar { bounds.append(index) }
+                scalar += 1
+            }
+            while bounds.count < wanted.count { bounds.append(bytes.count) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16 * kept.count)
+            var position = 0
+            for (number, finding) in kept.enumerated() {
+                out.append(contentsOf: bytes[position..<bounds[2 * number]])
+                out += placeholder(finding).utf8
+                position = bounds[2 * number + 1]
+            }
+            out.append(contentsOf: bytes[position...])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Whether `text` has a digit or an `@` (ASCII or full-width): without one there is nothing to find.
+    static func mayHoldPII(_ text: String) -> Bool {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if (48...57).contains(byte) || byte == 64 { return true }
+            // U+FF10…U+FF19 (０…９) and U+FF20 (＠) are EF BC 90…99 and EF BC A0.
+            if beforePrevious == 0xEF, previous == 0xBC, (0x90...0xA0).contains(byte) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     // MARK: - Numbers
@@ -134,6 +169,24 @@ public struct PIIDetector: Sendable {
         return Run(start: first, end: index, groups: groups)
     }
 
+    /// `(010) 6234 5678`, `（0755）8600-1234`: an area code in parentheses (0 + 2–3 digits),
+    /// at most one separator, then a 7–8 digit number that may be grouped; 10–12 digits in all.
+    private func parenthesizedLandline(_ s: [Unicode.Scalar], from open: Int) -> Finding? {
+        if open > 0, Self.isWordish(s[open - 1]) { return nil }
+        var index = open + 1
+        while index < s.count, Self.isDigit(s[index]) { index += 1 }
+        let area = index - open - 1
+        guard (3...4).contains(area), s[open + 1] == "0", s[open + 2] != "0", index < s.count, s[index] == ")" else { return nil }
+        index += 1
+        if index < s.count, Self.isSeparator(s[index]) { index += 1 }
+        guard index < s.count, Self.isDigit(s[index]) else { return nil }
+        let run = digitRun(s, from: index)
+        if run.end < s.count, Self.isWordish(s[run.end]) { return nil }
+        let number = s[run.start..<run.end].filter { !Self.isSeparator($0) }
+        guard number.allSatisfy(Self.isDigit), (7...8).contains(number.count), (10...12).contains(area + number.count) else { return nil }
+        return Finding(type: "landline", value: Self.string(s[open..<run.end]), start: open, end: run.end)
+    }
+
     /// Tries the whole run, then the longest stretches of its groups from left to right.
     private func classify(_ run: Run, _ s: [Unicode.Scalar]) -> [Finding] {
         // A run glued to letters or digits on either side is part of a code, not a number of its own.
@@ -147,7 +200,7 @@ public struct PIIDetector: Sendable {
                 let start = run.groups[first].start, end = run.groups[last].end
                 let chars = s[start..<end].filter { !Self.isSeparator($0) }
                 if let type = numberType(chars, grouped: last > first) {
-                    found.append(Finding(type: type, value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+                    found.append(Finding(type: type, value: Self.string(s[start..<end]), start: start, end: end))
                     first = last + 1
                     matched = true
                     break
@@ -226,7 +279,7 @@ public struct PIIDetector: Sendable {
             while end > at + 1, s[end - 1] == "." || s[end - 1] == "-" { end -= 1 }
             guard start < at, let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
                   end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy(Self.isASCIILetter) else { continue }
-            found.append(Finding(type: "email", value: String(String.UnicodeScalarView(s[start..<end])), start: start, end: end))
+            found.append(Finding(type: "email", value: Self.string(s[start..<end]), start: start, end: end))
         }
         return found
     }
@@ -237,8 +290,12 @@ public struct PIIDetector: Sendable {
     static func isSeparator(_ c: Unicode.Scalar) -> Bool { c == " " || c == "-" || c == "\u{00A0}" }
     static func isWordish(_ c: Unicode.Scalar) -> Bool { isASCIILetter(c) || isDigit(c) }
     static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (65...90).contains(c.value) || (97...122).contains(c.value) }
+    /// Letters of any script but Han (josé, müller, иван), digits and `._%+-`. Han stays out:
+    /// Chinese text runs straight into an address (我的邮箱是zhang@…), and a local part in
+    /// Han could not be told from the words before it.
     static func isLocalPart(_ c: Unicode.Scalar) -> Bool {
-        isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-"
+        if isASCIILetter(c) || isDigit(c) || c == "." || c == "_" || c == "%" || c == "+" || c == "-" { return true }
+        return !c.isASCII && !ChineseSegmenter.isCJK(c) && c.properties.isAlphabetic && !(0x3000...0x30FF).contains(c.value)
     }
     static func isDomainPart(_ c: Unicode.Scalar) -> Bool {
         isASCIILetter(c) || isDigit(c) || c == "." || c == "-"
@@ -249,15 +306,22 @@ public struct PIIDetector: Sendable {
         switch type {
         case "email":
             guard let at = chars.firstIndex(of: "@"), at > 0 else { return "***" }
-            return String(Character(chars[0])) + "***" + String(String.UnicodeScalarView(chars[at...]))
+            return string(chars[0..<1]) + "***" + string(chars[at...])
         default:
-            let digits = chars.filter { !isSeparator($0) }
+            let digits = chars.filter { !isSeparator($0) && !"()（）".unicodeScalars.contains($0) }
             let keepHead = type == "mobile" ? 3 : 4
             let keepTail = type == "landline" ? 2 : 4
             guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
-            let head = String(String.UnicodeScalarView(digits[..<keepHead]))
-            let tail = String(String.UnicodeScalarView(digits[(digits.count - keepTail)...]))
-            return head + String(repeating: "*", count: digits.count - keepHead - keepTail) + tail
+            return string(digits[..<keepHead]) + String(repeating: "*", count: digits.count - keepHead - keepTail)
+                + string(digits[(digits.count - keepTail)...])
         }
+    }
+
+    /// Scalars to a string through their UTF-8 bytes (`String.UnicodeScalarView` appends one by one, far slower).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for scalar in scalars { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -20,33 +20,52 @@ public struct SentimentAnalyzer: Sendable {
 
     /// The sentiment of one utterance's words (see ``Tokenizer/words(_:language:)``).
     public func score(words: [String]) -> Score {
-        var sum = 0.0
+        var sum = Sum()
+        for word in words {
+            if word == "|" { sum.endClause() } else { sum.add(lexicon.entry(word)) }
+        }
+        return Self.make(tanh(sum.value / 2))
+    }
+
+    /// The same over words numbered by a ``TermTable`` (whose entries come from the standard lexicon).
+    func score(ids: ArraySlice<Int32>, table: borrowing TermTable) -> Score {
+        var sum = Sum()
+        for id in ids {
+            if table.isClauseMark[Int(id)] { sum.endClause() } else { sum.add(table.sentiment[Int(id)]) }
+        }
+        return Self.make(tanh(sum.value / 2))
+    }
+
+    /// The running sum of one utterance: negators and intensifiers reach three words and end at a clause mark.
+    struct Sum {
+        var value = 0.0
         var negateReach = 0
         var multiplier = 1.0
         var multiplierReach = 0
-        for word in words {
-            if word == "|" {
-                negateReach = 0
-                multiplierReach = 0
-                multiplier = 1
-                continue
-            }
-            switch lexicon.entries[lexicon.key(word)] {
+
+        mutating func endClause() {
+            negateReach = 0
+            multiplierReach = 0
+            multiplier = 1
+        }
+
+        mutating func add(_ entry: SentimentLexicon.Entry?) {
+            switch entry {
             case .negator:
                 negateReach = 3
-                continue
+                return
             case .intensifier(let factor):
                 multiplier *= factor
                 multiplierReach = 3
-                continue
+                return
             case .polarity(let polarity):
-                var value = polarity * multiplier
-                if negateReach > 0 { value = -value * 0.8 }
-                sum += value
+                var contribution = polarity * multiplier
+                if negateReach > 0 { contribution = -contribution * 0.8 }
+                value += contribution
                 negateReach = 0
                 multiplier = 1
                 multiplierReach = 0
-                continue
+                return
             case nil:
                 break
             }
@@ -56,7 +75,6 @@ public struct SentimentAnalyzer: Sendable {
                 if multiplierReach == 0 { multiplier = 1 }
             }
         }
-        return Self.make(tanh(sum / 2))
     }
 
     /// The interaction's sentiment: the mean of its opinionated utterances, the

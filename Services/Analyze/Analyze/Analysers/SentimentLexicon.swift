@@ -17,6 +17,9 @@ public struct SentimentLexicon: Sendable {
     /// Index form of a word: Porter stem for Latin words, Chinese as written.
     func key(_ word: String) -> String { EnglishStemmer.stem(word) }
 
+    /// What `word` does, if anything.
+    func entry(_ word: String) -> Entry? { entries[key(word)] }
+
     public init(positive: [String], negative: [String], strongNegative: [String], negators: [String],
                 intensifiers: [String: Double]) {
         var polarity: [String: Double] = [:]

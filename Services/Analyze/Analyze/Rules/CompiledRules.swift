@@ -14,6 +14,10 @@ public final class CompiledRules: Sendable {
     let facts: [(definition: RulePack.FactDefinition, rules: [CompiledRule])]
     let complaintRisk: [(signal: String, rules: [CompiledRule])]
     let effort: [(signal: String, rules: [CompiledRule])]
+    /// Phrase id → the rules (by number) that cannot match without it: so one pass over
+    /// the phrases found tells which rules need a closer look.
+    let rulesByPhrase: [[Int]]
+    let ruleCount: Int
 
     /// - Throws: ``AnalyzeError`` naming the regex that does not compile.
     public init(_ pack: RulePack) throws(AnalyzeError) {
@@ -37,6 +41,8 @@ public final class CompiledRules: Sendable {
         complaintRisk = try builder.cues(pack.complaintRisk, "complaintRisk")
         effort = try builder.cues(pack.effort, "effort")
         index = builder.index
+        rulesByPhrase = builder.rulesByPhrase
+        ruleCount = builder.ruleCount
     }
 
     /// Loads and compiles a rule file.
@@ -60,15 +66,24 @@ public final class CompiledRules: Sendable {
 
     /// Matches every phrase of the pack in the utterances.
     func document(_ utterances: [(speaker: SpeakerRole, text: String)], channel: String) -> MatchDocument {
-        MatchDocument(channel: channel, utterances: utterances.map { utterance in
+        let matched = utterances.map { utterance in
             let normalized = MatchText.normalize(utterance.text)
             return MatchUtterance(speaker: utterance.speaker, text: utterance.text, normalized: normalized,
                                   hits: index.search(normalized))
-        })
+        }
+        var candidates = [Bool](repeating: false, count: ruleCount)
+        for utterance in matched {
+            for id in utterance.hits.found where id < rulesByPhrase.count {
+                for rule in rulesByPhrase[id] { candidates[rule] = true }
+            }
+        }
+        return MatchDocument(channel: channel, utterances: matched, candidates: candidates)
     }
 
     private struct Builder {
         var index = PhraseIndex()
+        var rulesByPhrase: [[Int]] = []
+        var ruleCount = 0
 
         mutating func cues(_ cues: [RulePack.Cue], _ path: String) throws(AnalyzeError) -> [(signal: String, rules: [CompiledRule])] {
             var compiled: [(signal: String, rules: [CompiledRule])] = []
@@ -87,7 +102,9 @@ public final class CompiledRules: Sendable {
             var compiled: [CompiledRule] = []
             for (position, rule) in rules.enumerated() {
                 var regex: NSRegularExpression?
+                var prefilter: RegexPrefilter?
                 if let pattern = rule.regex {
+                    prefilter = RegexPrefilter(pattern: pattern)
                     do { regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) } catch {
                         throw AnalyzeError(.rulePack, "\(path).rules[\(position)].regex does not compile: \(pattern)")
                     }
@@ -100,8 +117,15 @@ public final class CompiledRules: Sendable {
                     speaker = role
                 }
                 let near = rule.near.map { (a: ids($0.a), b: ids($0.b), within: $0.within) }
+                let phrases = ids(rule.keywords) + ids(rule.phrases)
+                let number = ruleCount
+                ruleCount += 1
+                for id in phrases + (near?.a ?? []) {
+                    while rulesByPhrase.count <= id { rulesByPhrase.append([]) }
+                    if rulesByPhrase[id].last != number { rulesByPhrase[id].append(number) }
+                }
                 compiled.append(CompiledRule(
-                    phrases: ids(rule.keywords) + ids(rule.phrases), regex: regex, near: near, speaker: speaker,
+                    number: number, phrases: phrases, regex: regex, regexPrefilter: prefilter, near: near, speaker: speaker,
                     channels: rule.channels.map(Set.init), weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: (rule.unless ?? []).map(MatchText.phrase)))
             }
             return compiled
@@ -109,28 +133,57 @@ public final class CompiledRules: Sendable {
     }
 }
 
-/// One rule, its phrases as index ids.
-struct CompiledRule: @unchecked Sendable {  // NSRegularExpression is immutable once built
-    var phrases: [Int]
-    var regex: NSRegularExpression?
-    var near: (a: [Int], b: [Int], within: Int)?
-    var speaker: SpeakerRole?
-    var channels: Set<String>?
-    var weight: Double
-    var negated: MatchRule.Negation
-    var unless: [[Unicode.Scalar]]
+/// One rule, its phrases as index ids. A class: every analysis walks every rule, and
+/// copying the struct's arrays and sets retained each of them.
+final class CompiledRule: @unchecked Sendable {  // immutable; NSRegularExpression is immutable once built
+    /// Its place among the pack's rules (see ``CompiledRules/rulesByPhrase``).
+    let number: Int
+    let phrases: [Int]
+    let regex: NSRegularExpression?
+    let regexPrefilter: RegexPrefilter?
+    let near: (a: [Int], b: [Int], within: Int)?
+    let speaker: SpeakerRole?
+    let channels: Set<String>?
+    let weight: Double
+    let negated: MatchRule.Negation
+    let unless: [[Unicode.Scalar]]
+
+    init(number: Int, phrases: [Int], regex: NSRegularExpression?, regexPrefilter: RegexPrefilter?, near: (a: [Int], b: [Int], within: Int)?,
+         speaker: SpeakerRole?, channels: Set<String>?, weight: Double, negated: MatchRule.Negation, unless: [[Unicode.Scalar]]) {
+        self.number = number
+        self.phrases = phrases
+        self.regex = regex
+        self.regexPrefilter = regexPrefilter
+        self.near = near
+        self.speaker = speaker
+        self.channels = channels
+        self.weight = weight
+        self.negated = negated
+        self.unless = unless
+    }
 }
 
-struct MatchUtterance {
-    var speaker: SpeakerRole
-    var text: String
-    var normalized: [Unicode.Scalar]
-    var hits: PhraseIndex.Hits
+/// One utterance ready for the rules. A class: every rule looks at every utterance, and
+/// copying the struct retained each of its arrays.
+final class MatchUtterance {
+    let speaker: SpeakerRole
+    let text: String
+    let normalized: [Unicode.Scalar]
+    let hits: PhraseIndex.Hits
+
+    init(speaker: SpeakerRole, text: String, normalized: [Unicode.Scalar], hits: PhraseIndex.Hits) {
+        self.speaker = speaker
+        self.text = text
+        self.normalized = normalized
+        self.hits = hits
+    }
 }
 
 struct MatchDocument {
     var channel: String
     var utterances: [MatchUtterance]
+    /// Rule number → one of the phrases it needs occurs somewhere.
+    var candidates: [Bool]
 }
 
 /// Where a rule matched: the utterance and the position in its match form.

@@ -4,6 +4,8 @@ extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
         var found: [RuleHit] = []
+        // Without a phrase it needs, only a regex could still match.
+        if rule.regex == nil, !document.candidates[rule.number] { return found }
         if let channels = rule.channels, !channels.contains(document.channel) { return found }
         for (number, utterance) in document.utterances.enumerated() {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
@@ -14,13 +16,13 @@ extension CompiledRules {
 
     /// Hits of any of `rules`, the earliest per utterance, in utterance order.
     func hits(_ rules: [CompiledRule], in document: MatchDocument) -> [RuleHit] {
-        var best: [Int: RuleHit] = [:]
+        var best: [RuleHit?] = Array(repeating: nil, count: document.utterances.count)
         for rule in rules {
             for hit in hits(rule, in: document) where best[hit.utterance].map({ hit.position < $0.position }) ?? true {
                 best[hit.utterance] = hit
             }
         }
-        return best.values.sorted { $0.utterance < $1.utterance }
+        return best.compactMap { $0 }
     }
 
     private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {
@@ -30,16 +32,16 @@ extension CompiledRules {
             if accepts(rule, utterance.normalized, start: start, length: length) { best = start }
         }
         for id in rule.phrases {
-            for start in utterance.hits[id] { consider(start, length: index.phrase(id).count) }
+            for start in utterance.hits[id] { consider(start, length: index.length(id)) }
         }
         if let near = rule.near {
-            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
-            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.phrase(id).count) } }
+            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
+            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
             for (start, length) in a where b.contains(where: { abs($0.0 - start) <= near.within }) {
                 consider(start, length: length)
             }
         }
-        if let regex = rule.regex, best == nil {
+        if let regex = rule.regex, best == nil, rule.regexPrefilter?.mayMatch(utterance.text) ?? true {
             let text = utterance.text
             if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
                let range = Range(match.range, in: text) {
@@ -84,14 +86,14 @@ extension CompiledRules {
         }
         let windowEnd = latin ? start + 1 : start
         guard from < windowEnd else { return false }
-        let window = Array(text[from..<windowEnd])
-        for cue in negations where cue.count <= window.count {
+        let width = windowEnd - from
+        for cue in negations where cue.count <= width {
             let cueIsLatin = cue.first == " "
             if cueIsLatin != latin { continue }
-            var position = window.count - cue.count
-            let lowest = latin ? 0 : max(0, window.count - cue.count - 2)
+            var position = windowEnd - cue.count
+            let lowest = latin ? from : max(from, windowEnd - cue.count - 2)
             while position >= lowest {
-                if Array(window[position..<(position + cue.count)]) == cue { return true }
+                if Self.equal(cue, text, at: position) { return true }
                 position -= 1
             }
         }
@@ -105,9 +107,16 @@ extension CompiledRules {
         var end = position
         while end < text.count, text[end] != MatchText.boundary { end += 1 }
         guard end - from >= phrase.count else { return false }
-        for position in from...(end - phrase.count) where Array(text[position..<(position + phrase.count)]) == phrase {
+        for position in from...(end - phrase.count) where equal(phrase, text, at: position) {
             return true
         }
         return false
+    }
+
+    /// `phrase` is at `position` of `text` (which has room for it).
+    @inline(__always)
+    static func equal(_ phrase: [Unicode.Scalar], _ text: [Unicode.Scalar], at position: Int) -> Bool {
+        for offset in phrase.indices where phrase[offset] != text[position + offset] { return false }
+        return true
     }
 }

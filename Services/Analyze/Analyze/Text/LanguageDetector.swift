@@ -6,10 +6,17 @@
 public enum LanguageDetector {
     /// `zh`, `en`, or `und` when the text has neither script.
     public static func detect(_ text: String) -> String {
+        detect([text])
+    }
+
+    /// The language of several texts taken together.
+    static func detect(_ texts: [String]) -> String {
         var han = 0, latin = 0
-        for scalar in text.unicodeScalars {
-            if ChineseSegmenter.isCJK(scalar) { han += 1 }
-            else if (65...90).contains(scalar.value) || (97...122).contains(scalar.value) { latin += 1 }
+        for text in texts {
+            for scalar in text.unicodeScalars {
+                if ChineseSegmenter.isCJK(scalar) { han += 1 }
+                else if (65...90).contains(scalar.value) || (97...122).contains(scalar.value) { latin += 1 }
+            }
         }
         if han == 0 && latin == 0 { return "und" }
         return han * 4 >= latin && han > 0 ? "zh" : "en"
@@ -18,10 +25,14 @@ public enum LanguageDetector {
     /// The language to analyse with: the given tag when it names Chinese or English
     /// (`zh-CN`, `en-US` …), otherwise the detected one.
     public static func resolve(given: String?, text: String) -> String {
+        resolve(given: given, texts: [text])
+    }
+
+    static func resolve(given: String?, texts: [String]) -> String {
         if let given = given?.lowercased() {
             if given.hasPrefix("zh") { return "zh" }
             if given.hasPrefix("en") { return "en" }
         }
-        return detect(text)
+        return detect(texts)
     }
 }

@@ -7,7 +7,7 @@ public enum MatchText {
 
     public static func normalize(_ text: String) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(text.unicodeScalars.count + 8)
+        out.reserveCapacity(text.utf8.count + 8)
         var word: [UInt8] = []
         var wordIsLetters = true
         func flushWord() {
@@ -42,6 +42,9 @@ public enum MatchText {
                 if isClausePunctuation(scalar) {
                     // The word before keeps its closing space, so " third time " matches before "!".
                     if out.last != boundary { out.append(boundary) }
+                } else if v < 128 {
+                    // ASCII letters and digits were taken above: the rest is space or punctuation.
+                    continue
                 } else if scalar.properties.isWhitespace || !(scalar.properties.isAlphabetic || scalar.properties.numericType != nil) {
                     continue
                 } else {

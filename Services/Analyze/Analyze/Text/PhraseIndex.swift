@@ -3,10 +3,17 @@
 /// candidates instead of every phrase.
 public struct PhraseIndex: Sendable {
     private var phrases: [[Unicode.Scalar]] = []
+    private var lengths: [Int] = []
     private var ids: [[Unicode.Scalar]: Int] = [:]
-    private var buckets: [UInt64: [Int]] = [:]
+    private var buckets = PairTable()
     /// Some phrase is a single character (then every position needs a second lookup).
     private var hasSingles = false
+    /// Bits by first character, by first pair and by single-character phrase (code points
+    /// folded to 16 bits): most positions of a text start no phrase, and these tell so
+    /// without hashing.
+    private var firstCharacters = [UInt64](repeating: 0, count: 1024)
+    private var firstPairs = [UInt64](repeating: 0, count: 1024)
+    private var singleCharacters = [UInt64](repeating: 0, count: 1024)
 
     public init() {}
 
@@ -16,13 +23,23 @@ public struct PhraseIndex: Sendable {
         if let id = ids[phrase] { return id }
         let id = phrases.count
         phrases.append(phrase)
+        lengths.append(phrase.count)
         ids[phrase] = id
-        buckets[Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil), default: []].append(id)
+        buckets.append(id, to: Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil))
         if phrase.count == 1 { hasSingles = true }
+        Self.set(&firstCharacters, Self.fold(phrase[0]))
+        if phrase.count == 1 {
+            Self.set(&singleCharacters, Self.fold(phrase[0]))
+        } else {
+            Self.set(&firstPairs, Self.fold(phrase[0], phrase[1]))
+        }
         return id
     }
 
     public func phrase(_ id: Int) -> [Unicode.Scalar] { phrases[id] }
+
+    /// The length of phrase `id`, in characters of the match form.
+    public func length(_ id: Int) -> Int { lengths[id] }
 
     public var count: Int { phrases.count }
 
@@ -31,6 +48,8 @@ public struct PhraseIndex: Sendable {
         /// Phrase id → index into `positions`, or -1.
         private var slot: [Int32]
         private var positions: [[Int]] = []
+        /// The phrases found, in the order of their first occurrence.
+        public private(set) var found: [Int] = []
 
         init(count: Int) {
             slot = Array(repeating: -1, count: count)
@@ -38,6 +57,7 @@ public struct PhraseIndex: Sendable {
 
         mutating func add(_ id: Int, _ position: Int) {
             if slot[id] < 0 {
+                found.append(id)
                 slot[id] = Int32(positions.count)
                 positions.append([position])
             } else {
@@ -60,12 +80,14 @@ public struct PhraseIndex: Sendable {
         guard !text.isEmpty else { return hits }
         for position in text.indices {
             let first = text[position]
-            if position + 1 < text.count, let candidates = buckets[Self.key(first, text[position + 1])] {
+            if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
+            if position + 1 < text.count, Self.isSet(firstPairs, Self.fold(first, text[position + 1])),
+               let candidates = buckets[Self.key(first, text[position + 1])] {
                 for id in candidates where Self.matches(phrases[id], text, at: position) {
                     hits.add(id, position)
                 }
             }
-            if hasSingles, let singles = buckets[Self.key(first, nil)] {
+            if hasSingles, Self.isSet(singleCharacters, Self.fold(first)), let singles = buckets[Self.key(first, nil)] {
                 for id in singles { hits.add(id, position) }
             }
         }
@@ -83,7 +105,55 @@ public struct PhraseIndex: Sendable {
         return true
     }
 
+    private static func fold(_ a: Unicode.Scalar) -> Int { Int(a.value & 0xFFFF) }
+    private static func fold(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Int { Int((a.value &* 31 &+ b.value) & 0xFFFF) }
+    private static func set(_ bits: inout [UInt64], _ bit: Int) { bits[bit >> 6] |= 1 << UInt64(bit & 63) }
+    @inline(__always)
+    private static func isSet(_ bits: [UInt64], _ bit: Int) -> Bool { bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
+
     private static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar?) -> UInt64 {
         UInt64(a.value) << 32 | UInt64(b?.value ?? 0xFFFF_FFFF)
+    }
+}
+
+/// Phrase ids by the key of their first two characters: open addressing with a
+/// multiplicative hash, since a text looks up nearly every position.
+private struct PairTable: Sendable {
+    /// `.max` marks a free slot (a real key is below 2^53).
+    private var keys = [UInt64](repeating: .max, count: 1024)
+    private var values = [[Int]](repeating: [], count: 1024)
+    private var count = 0
+
+    subscript(key: UInt64) -> [Int]? {
+        let slot = slot(key)
+        return keys[slot] == key ? values[slot] : nil
+    }
+
+    mutating func append(_ id: Int, to key: UInt64) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let slot = slot(key)
+        if keys[slot] != key {
+            keys[slot] = key
+            count += 1
+        }
+        values[slot].append(id)
+    }
+
+    private func slot(_ key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while keys[slot] != .max, keys[slot] != key { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).filter { $0.0 != .max }
+        keys = [UInt64](repeating: .max, count: keys.count * 2)
+        values = [[Int]](repeating: [], count: keys.count)
+        for (key, ids) in old {
+            let slot = slot(key)
+            keys[slot] = key
+            values[slot] = ids
+        }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Every word analyze has met, numbered, with what the analysers ask about it worked
+/// out once: its index form (Porter stem, or the word itself), whether it can be a
+/// keyword, its entry in the standard sentiment lexicon, and how many analysed
+/// interactions held it as a term (its document frequency).
+///
+/// So each word of an interaction is hashed once; sentiment, keyword counting, TF-IDF and
+/// learning then index arrays. Numbers are never reused, so they stay valid for the
+/// life of the process (a restored corpus only resets the frequencies).
+struct TermTable {
+    /// Open addressing over FNV-1a of the UTF-8 bytes (see ``FNV1a``): the one hash per word of analyze.
+    private var slots = [Int32](repeating: -1, count: 4096)
+    private var hashes: [UInt64] = []
+    private(set) var strings: [String] = []
+    /// The id of each word's index form.
+    private(set) var stems: [Int32] = []
+    private(set) var isCandidate: [Bool] = []
+    private(set) var sentiment: [SentimentLexicon.Entry?] = []
+    private(set) var isClauseMark: [Bool] = []
+    /// Interactions that held the term (as an index form), for TF-IDF.
+    var documentFrequency: [Int] = []
+
+    /// The number of `word`, adding it when new.
+    mutating func id(_ word: String) -> Int32 {
+        let (hash, slot, found) = lookup(word)
+        if let found { return found }
+        let id = Int32(strings.count)
+        slots[slot] = id
+        hashes.append(hash)
+        strings.append(word)
+        stems.append(id)
+        isCandidate.append(KeywordExtractor.isCandidate(word))
+        sentiment.append(SentimentLexicon.standard.entry(word))
+        isClauseMark.append(word == "|")
+        documentFrequency.append(0)
+        if strings.count * 2 > slots.count { grow() }
+        let stem = EnglishStemmer.stem(word)
+        if stem != word {
+            let stemID = self.id(stem)
+            stems[Int(id)] = stemID
+        }
+        return id
+    }
+
+    /// The number of `word` when it has one.
+    func existingID(_ word: String) -> Int32? {
+        lookup(word).found
+    }
+
+    /// The word's hash, and its number or the free slot where it would go.
+    private func lookup(_ word: String) -> (hash: UInt64, slot: Int, found: Int32?) {
+        var text = word
+        return text.withUTF8 { bytes in
+            let hash = FNV1a.hash(bytes)
+            let mask = slots.count - 1
+            var slot = FNV1a.slot(hash, mask: mask)
+            while slots[slot] >= 0 {
+                let id = slots[slot]
+                if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
+                slot = (slot + 1) & mask
+            }
+            return (hash, slot, nil)
+        }
+    }
+
+    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var copy = string
+        return copy.withUTF8 { own in
+            own.count == bytes.count && (own.count == 0 || memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0)
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = FNV1a.slot(hash, mask: mask)
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
+    }
+}
