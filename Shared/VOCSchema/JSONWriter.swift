@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes JSON bytes directly, for the payloads ingest produces per interaction.
+/// Writes JSON bytes directly, for what is written per interaction: ingest's events and
+/// batch answers, analyze's insight lines.
 ///
 /// Foundation's encoder walks `Codable` through existentials and dictionaries and cost
 /// most of ingest's per-event CPU. The output is the pipeline's dialect: strings escaped
@@ -60,12 +61,21 @@ public struct JSONWriter {
         var value = value
         value.withUTF8 { utf8 in
             var runStart = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while index < utf8.count {
+                // Eight bytes at a time while none needs escaping: most of a value is text.
+                if index + 8 <= utf8.count,
+                   !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                Self.escape(byte, into: &bytes)
-                runStart = index + 1
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    Self.escape(byte, into: &bytes)
+                    runStart = index + 1
+                }
+                index += 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
@@ -73,10 +83,60 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// A string, or `null` when there is none.
+    public mutating func stringOrNull(_ value: String?) {
+        if let value { string(value) } else { literal("null") }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        literal(value ? "true" : "false")
+    }
+
     public mutating func integer(_ value: some BinaryInteger) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        digits(Int(value))
         needsComma = true
+    }
+
+    /// As JSONEncoder writes a `Double`: integral values without a fraction, the rest in
+    /// Swift's shortest form. Scores rounded to thousandths, the common case, are written
+    /// without a `String`.
+    public mutating func number(_ value: Double) {
+        separate()
+        defer { needsComma = true }
+        if value == value.rounded(), abs(value) < 1e15 {
+            digits(Int(value))
+            return
+        }
+        // When the value is exactly the double nearest k/1000, those digits are also
+        // Swift's shortest form.
+        let thousandths = (value * 1000).rounded()
+        guard abs(value) < 1e12, thousandths / 1000 == value else {
+            bytes += String(value).utf8
+            return
+        }
+        let k = Int(thousandths)
+        if k < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(Int(k.magnitude / 1000))
+        var fraction = Int(k.magnitude % 1000)
+        var width = 3
+        while fraction != 0, fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        bytes.append(UInt8(ascii: "."))
+        for position in stride(from: width - 1, through: 0, by: -1) {
+            var digit = fraction
+            for _ in 0..<position { digit /= 10 }
+            bytes.append(UInt8(48 + digit % 10))
+        }
+    }
+
+    /// An array of `items`, each written by `each`.
+    public mutating func array<T>(_ items: [T], _ each: (inout JSONWriter, T) -> Void) {
+        beginArray()
+        for item in items { each(&self, item) }
+        endArray()
     }
 
     public mutating func date(_ value: Date) {
@@ -103,6 +163,41 @@ public struct JSONWriter {
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        separate()
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        needsComma = true
+    }
+
+    /// Decimal digits without going through a `String`.
+    private mutating func digits(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &reversed) { buffer in
+            var count = 0
+            repeat {
+                buffer[count] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            while count > 0 {
+                count -= 1
+                bytes.append(buffer[count])
+            }
+        }
+    }
+
+    /// Some byte of `word` is below 0x20, a quote or a backslash (the "has a zero byte"
+    /// and "has a byte less than" bit tricks).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below = (word &- ones &* 0x20) & ~word & highs != 0
+        return below || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
     }
 
     private static func escape(_ byte: UInt8, into bytes: inout [UInt8]) {
