@@ -317,4 +317,3 @@ struct CPUTime {
         CPUTime(process: lhs.process - rhs.process, children: lhs.children - rhs.children)
     }
 }
-
