@@ -42,6 +42,35 @@ struct Intake: Sendable {
         return StableID.make("interaction", gateway, "idempotency", idempotencyKey, line.map(String.init) ?? "")
     }
 
+    /// How a submission arrived, which decides what it may carry.
+    enum Form: Equatable {
+        /// `POST /v1/interactions` with JSON: text, utterances, or a recording announced.
+        case single
+        /// The `metadata` part of a multipart upload: the recording is the other part.
+        case multipart
+        /// Line `offset` (0-based) of an NDJSON batch: no recordings.
+        case batchLine(Int)
+    }
+
+    /// Decodes a gateway's submission and turns it into its event.
+    /// - Throws: ``ValidationError`` naming every field at fault.
+    func event(from bytes: some Collection<UInt8>, form: Form, gateway: GatewayIdentity, idempotencyKey: String?,
+               receivedAt: Date = Date()) throws(ValidationError) -> (InteractionSubmission, InteractionReceived) {
+        let submission = try InteractionSubmission.decode(from: bytes)
+        var line: Int?
+        if case .batchLine(let offset) = form {
+            line = offset
+            if submission.audio != nil {
+                throw ValidationError(kind: .invalid, problems: [FieldProblem(
+                    field: "audio", problem: "recordings cannot be batched; upload each with POST /v1/interactions")])
+            }
+        }
+        let event = try submission.validated(
+            interactionId: interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: line),
+            gatewayId: gateway.id, receivedAt: receivedAt, limits: configuration.limits, recording: form == .multipart)
+        return (submission, event)
+    }
+
     /// Publishes and waits for the acknowledgement; the answer is `nil` on success.
     func publish(_ event: some VOCEvent, request: Request, logger: Logger) async -> Answer? {
         do {

@@ -52,10 +52,7 @@ struct InteractionController: Sendable {
         let submission: InteractionSubmission
         let event: InteractionReceived
         do {
-            submission = try InteractionSubmission.decode(from: body)
-            event = try submission.validated(
-                interactionId: intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey),
-                gatewayId: gateway.id, receivedAt: Date(), limits: intake.configuration.limits)
+            (submission, event) = try intake.event(from: body, form: .single, gateway: gateway, idempotencyKey: idempotencyKey)
         } catch {
             intake.count("rejected")
             return Answer.invalid(error, subject: "interaction")
@@ -155,14 +152,8 @@ struct InteractionController: Sendable {
         var resultIndex: [Int] = []
         for (offset, (number, bytes)) in lines.enumerated() {
             do {
-                let submission = try InteractionSubmission.decode(from: bytes)
-                if submission.audio != nil {
-                    throw ValidationError(kind: .invalid, problems: [FieldProblem(
-                        field: "audio", problem: "recordings cannot be batched; upload each with POST /v1/interactions")])
-                }
-                let event = try submission.validated(
-                    interactionId: intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: offset),
-                    gatewayId: gateway.id, receivedAt: now, limits: intake.configuration.limits)
+                let (_, event) = try intake.event(from: bytes, form: .batchLine(offset), gateway: gateway,
+                                                  idempotencyKey: idempotencyKey, receivedAt: now)
                 if !gateway.channels.contains(event.channel) {
                     results.append(LineResult(line: number, status: 403, title: "Forbidden", errors: [FieldProblem(
                         field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))

@@ -66,10 +66,7 @@ struct RecordingController: Sendable {
         let submission: InteractionSubmission
         let event: InteractionReceived
         do {
-            submission = try InteractionSubmission.decode(from: metadata)
-            event = try submission.validated(
-                interactionId: intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey),
-                gatewayId: gateway.id, receivedAt: Date(), limits: intake.configuration.limits, recording: true)
+            (submission, event) = try intake.event(from: metadata, form: .multipart, gateway: gateway, idempotencyKey: idempotencyKey)
         } catch {
             intake.count("rejected")
             return Answer.invalid(error, subject: "interaction")
