@@ -105,7 +105,7 @@ struct IngestBench: AsyncParsableCommand {
                     interactions/s        \(Int(batch.acceptedPerSecond * Double(batchLines)))
                     request p50 / p99     \(batch.p50) / \(batch.p99)
                   batch / kcat = \(String(format: "%.2f", batch.acceptedPerSecond * Double(batchLines) / kcat))
-                  CPU per event (user + system; the cores are shared, so this is the figure that does not depend on who else runs)
+                  CPU per event (user + system of the processes involved: where the cost is, with load generator, broker and server on shared cores)
                     batch: voc process (HTTP, validation, encoding, producer, embedded broker)  \(String(format: "%.2f", batchMicros)) µs   (wrk: \(String(format: "%.2f", batchSpent.children / batchEvents * 1e6)) µs)
                     kcat:  kcat process + embedded broker                                       \(String(format: "%.2f", kcatMicros)) µs
                     kcat CPU / batch CPU = \(String(format: "%.2f", kcatMicros / batchMicros))   (events per CPU-second, batch relative to kcat)
