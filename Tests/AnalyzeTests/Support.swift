@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import VOCSchema
 
-/// One friso lexicon and the bundled rule pack for every test of the process.
+/// One jieba dictionary and the bundled rule pack for every test of the process.
 enum Fixture {
     static let segmenter: ChineseSegmenter = try! ChineseSegmenter()
     static let rulesURL = CompiledRules.bundledURL()!

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Segmentation, stemming, language")
 struct TextTests {
-    @Test("friso segments Chinese into words and keeps the rule pack's finance words whole")
+    @Test("jieba segments Chinese into words and keeps the rule pack's finance words whole")
     func segmentation() {
         _ = Fixture.shared
         let words = Fixture.segmenter.segment("我想提前还款，这个产品不保本吗？")

@@ -21,11 +21,11 @@ public enum AnalyzeApp {
         return try Migration.load(from: folder)
     }
 
-    /// - Throws: ``AnalyzeError`` when friso or the rule file cannot be loaded, ``KafkaError``
+    /// - Throws: ``AnalyzeError`` when jieba's dictionary or the rule file cannot be loaded, ``KafkaError``
     ///   when a Kafka client cannot be configured.
     public static func build(configuration: AnalyzeConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let analyzer = try Analyzer.make(
-            rulesURL: configuration.rulesURL(), checkInterval: configuration.rulesCheckInterval, frisoIni: configuration.frisoIni,
+            rulesURL: configuration.rulesURL(), checkInterval: configuration.rulesCheckInterval, dictionary: configuration.dictionaryURL,
             clusters: ClusterBook(threshold: configuration.clusterThreshold), keywordLimit: configuration.keywordLimit, logger: logger)
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-analyze", source: source, logger: logger)
         let store = configuration.persistState ? Store(configuration: configuration.store, logger: logger) : nil

@@ -12,8 +12,8 @@ public struct AnalyzeConfiguration: Sendable {
     public var rulesPath: String
     /// How often the rule file's modification time is checked.
     public var rulesCheckInterval: Duration
-    /// friso's configuration (it names the lexicon folder).
-    public var frisoIni: String
+    /// A folder with jieba's `jieba.dict.utf8` and `hmm_model.utf8`; empty: the bundled one.
+    public var jiebaDictionary: String
     /// Keywords per insight.
     public var keywordLimit: Int
     /// Cosine similarity a complaint needs to join a cluster.
@@ -29,7 +29,7 @@ public struct AnalyzeConfiguration: Sendable {
         group = config.string(forKey: "analyze.group", default: "voc-analyze")
         rulesPath = config.string(forKey: "analyze.rulesPath", default: "")
         rulesCheckInterval = .milliseconds(config.int(forKey: "analyze.rulesCheckIntervalMs", default: 2_000))
-        frisoIni = config.string(forKey: "analyze.frisoIni", default: ChineseSegmenter.defaultIni)
+        jiebaDictionary = config.string(forKey: "analyze.jiebaDictionary", default: "")
         keywordLimit = max(1, config.int(forKey: "analyze.keywords", default: 8))
         clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
         persistState = config.bool(forKey: "analyze.persistState", default: true)
@@ -40,7 +40,7 @@ public struct AnalyzeConfiguration: Sendable {
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-analyze", rulesPath: String = "", rulesCheckInterval: Duration = .seconds(2),
-                frisoIni: String = ChineseSegmenter.defaultIni, keywordLimit: Int = 8, clusterThreshold: Double = 0.3,
+                jiebaDictionary: String = "", keywordLimit: Int = 8, clusterThreshold: Double = 0.3,
                 persistState: Bool = true) {
         self.common = common
         self.store = store
@@ -48,10 +48,15 @@ public struct AnalyzeConfiguration: Sendable {
         self.group = group
         self.rulesPath = rulesPath
         self.rulesCheckInterval = rulesCheckInterval
-        self.frisoIni = frisoIni
+        self.jiebaDictionary = jiebaDictionary
         self.keywordLimit = keywordLimit
         self.clusterThreshold = clusterThreshold
         self.persistState = persistState
+    }
+
+    /// jieba's dictionary folder: `jiebaDictionary`, or nil for the bundled one.
+    public var dictionaryURL: URL? {
+        jiebaDictionary.isEmpty ? nil : URL(fileURLWithPath: jiebaDictionary, isDirectory: true)
     }
 
     /// The rule file to load: `rulesPath`, or the bundled finance pack.

@@ -2,7 +2,7 @@
 /// whether retrying can help.
 public struct AnalyzeError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        /// friso or its lexicon is missing or broken.
+        /// jieba's dictionary is missing or broken.
         case segmenter
         /// The rule file cannot be read or breaks its format.
         case rulePack

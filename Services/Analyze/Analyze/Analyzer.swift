@@ -30,13 +30,13 @@ public final class Analyzer: Sendable {
         self.keywords = KeywordExtractor(limit: keywordLimit)
     }
 
-    /// Loads friso and the rule file, and teaches friso the pack's words at every (re)load.
-    /// - Throws: ``AnalyzeError`` when friso or the rule file cannot be loaded.
-    public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), frisoIni: String = ChineseSegmenter.defaultIni,
+    /// Loads jieba and the rule file, and teaches jieba the pack's words at every (re)load.
+    /// - Throws: ``AnalyzeError`` when jieba's dictionary or the rule file cannot be loaded.
+    public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), dictionary: URL? = nil,
                             clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
                             keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
-        let segmenter = try ChineseSegmenter(ini: frisoIni, clauseCache: clauseCache)
+        let segmenter = try ChineseSegmenter(dictionary: dictionary, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }

@@ -25,7 +25,7 @@ struct AnalyzeBench: AsyncParsableCommand {
     @Option(help: "The Python peer script.")
     var peer: String = "scripts/bench_analyze_peer.py"
 
-    @Option(help: "Clauses whose friso words analyze keeps (0: every clause goes to friso).")
+    @Option(help: "Clauses whose jieba words analyze keeps (0: every clause goes to jieba).")
     var clauseCache: Int = ChineseSegmenter.defaultClauseCache
 
     @Flag(help: "Measure only analyze, not the Python peer.")
@@ -49,10 +49,10 @@ struct AnalyzeBench: AsyncParsableCommand {
 
             Analyze benchmark: \(texts) Chinese texts of \(length) characters (one customer utterance each, with PII,
             complaints and profile facts), analysed one after another after a 100-text warm-up; CPUs allowed: \(cpusAllowed())
-              voc analyze (friso\(clauseCache == 0 ? " without clause cache" : "") + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
+              voc analyze (jieba\(clauseCache == 0 ? " without clause cache" : "") + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
                            + complaint risk + effort + clusters, JSON line out)
                 insights/s            \(Int(swift.perSecond))
-                peak RSS              \(swift.peakMB) MB (whole voc process: friso lexicon, rule pack, corpus, clusters)
+                peak RSS              \(swift.peakMB) MB (whole voc process: jieba dictionary, rule pack, corpus, clusters)
             """
         if let peerResult {
             report += """

@@ -21,8 +21,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Rule file (default: $VOC_ANALYZE_RULES_PATH, then the bundled finance pack).")
     var rules: String?
 
-    @Option(help: "friso configuration file.")
-    var frisoIni: String = ChineseSegmenter.defaultIni
+    @Option(help: "A folder with jieba's jieba.dict.utf8 and hmm_model.utf8 (default: the bundled one).")
+    var dictionary: String?
 
     @Option(help: "Read this file instead of stdin.")
     var input: String?
@@ -35,7 +35,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
-        let analyzer = try Analyzer.make(rulesURL: try rulesURL(), logger: Logger(label: "voc-analyze"))
+        let analyzer = try Analyzer.make(rulesURL: try rulesURL(), dictionary: dictionary.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                                         logger: Logger(label: "voc-analyze"))
         if let eval {
             try evaluate(analyzer, path: eval)
             return

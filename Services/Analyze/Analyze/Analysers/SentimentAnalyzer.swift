@@ -1,6 +1,6 @@
 import Foundation
 
-/// Lexicon sentiment per utterance, in Chinese (over friso words) and English (over
+/// Lexicon sentiment per utterance, in Chinese (over jieba words) and English (over
 /// Porter stems), with negation (不满意, 没解决, not helpful: the polarity flips and
 /// weakens) and intensifiers (非常, 太, very: stronger; 有点, slightly: weaker).
 /// A clause mark ends the reach of a negation or an intensifier.

@@ -6,7 +6,7 @@ import Foundation
 /// The format is documented in docs/analysis.md.
 public struct RulePack: Codable, Sendable {
     public var version: String
-    /// Finance words friso must keep whole (保本, 赎回, 征信 …).
+    /// Finance words jieba must keep whole (保本, 赎回, 征信 …).
     public var lexicon: [String] = []
     /// PII type → replacement text (`id_card` → `[身份证]`).
     public var redaction: [String: String] = PIIDetector.defaultPlaceholders

@@ -27,7 +27,7 @@ public final class RulePackStore: Sendable {
     }
 
     /// Loads the file; it must be valid at start.
-    /// - Parameter onLoad: runs after each successful load (analyze adds the pack's words to friso).
+    /// - Parameter onLoad: runs after each successful load (analyze adds the pack's words to jieba).
     /// - Throws: ``AnalyzeError`` when the file cannot be read or compiled.
     public init(url: URL, checkInterval: Duration = .seconds(2), logger: Logger,
                 onLoad: @escaping @Sendable (CompiledRules) -> Void = { _ in }) throws(AnalyzeError) {

@@ -1,74 +1,67 @@
-import CFriso
+import CJieba
 import Foundation
 import Synchronization
 
-/// Chinese word segmentation by friso (Debian's `libfriso-dev`, MMSEG complex mode)
-/// with its UTF-8 lexicon (`friso-dict`), plus the finance words of the rule pack.
+/// Chinese word segmentation by jieba: cppjieba's MixSegment (maximum probability over
+/// jieba's dictionary, HMM for runs of characters the dictionary does not join), the same
+/// words the Python `jieba.lcut` world works with, plus the finance words of the rule pack.
 ///
-/// The lexicon is loaded once; friso tasks come from a pool, one per call at a time, so
-/// one segmenter serves every thread. Segmenting reads the lexicon under a shared lock;
-/// adding words (at a rule-pack reload) takes it exclusively, so a reload never races a
-/// segmentation.
+/// The dictionary is loaded once into a compact table (`Shared/CJieba`, 28 MB where
+/// cppjieba's own trie takes 116 MB) and serves every thread. Segmenting reads it under a
+/// shared lock; adding words (at a rule-pack reload) takes it exclusively, so a reload
+/// never races a segmentation.
 public final class ChineseSegmenter: @unchecked Sendable {
-    /// The friso configuration Debian installs; it points at `/usr/share/friso/dict/UTF-8/`.
-    public static let defaultIni = "/etc/friso/friso.ini"
+    /// jieba's dictionary and HMM model, shipped with analyze (fetched from the cppjieba
+    /// source package by `scripts/fetch-cppjieba.sh`).
+    public static func bundledDictionary() -> URL? {
+        Bundle.module.url(forResource: "jieba", withExtension: nil)
+    }
 
-    private let friso: friso_t
-    private let config: friso_config_t
+    private let jieba: OpaquePointer
     private let added = Mutex<Set<String>>([])
     private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
     private let cache: Mutex<ClauseCache>
-    /// Friso tasks are reused: allocating one per call cost as much as segmenting a short clause.
-    private let tasks = Mutex<[Task]>([])
 
-    /// A friso task; one thread at a time uses it (it is out of the pool meanwhile).
-    private struct Task: @unchecked Sendable {
-        let task: friso_task_t
-    }
-
-    /// Clauses whose words are kept (a few MB at most); 0 sends every clause to friso.
+    /// Clauses whose words are kept (a few MB at most); 0 sends every clause to jieba.
     public static let defaultClauseCache = 20_000
 
-    /// Loads friso's lexicon.
+    /// Loads jieba's dictionary and HMM model.
     /// - Parameters:
-    ///   - ini: a friso `.ini` file (`friso.lex_dir` names the lexicon folder).
+    ///   - dictionary: a folder with `jieba.dict.utf8` and `hmm_model.utf8`; nil: the bundled one.
     ///   - clauseCache: how many clauses' words to keep (see ``segment(_:)``).
-    /// - Throws: ``AnalyzeError`` when the file or the lexicon cannot be loaded.
-    public init(ini: String = ChineseSegmenter.defaultIni, clauseCache: Int = ChineseSegmenter.defaultClauseCache) throws(AnalyzeError) {
-        guard FileManager.default.isReadableFile(atPath: ini) else {
-            throw AnalyzeError(.segmenter, "friso configuration \(ini) is missing: apt-get install libfriso-dev friso-dict")
+    /// - Throws: ``AnalyzeError`` when the files are missing or malformed.
+    public init(dictionary: URL? = nil, clauseCache: Int = ChineseSegmenter.defaultClauseCache) throws(AnalyzeError) {
+        guard let folder = dictionary ?? Self.bundledDictionary() else {
+            throw AnalyzeError(.segmenter, "jieba's dictionary is not bundled: run scripts/fetch-cppjieba.sh and rebuild, or set analyze.jiebaDictionary")
         }
-        guard let friso = friso_new(), let config = friso_new_config() else {
-            throw AnalyzeError(.segmenter, "friso could not allocate its state")
+        let words = folder.appendingPathComponent("jieba.dict.utf8").path
+        let hmm = folder.appendingPathComponent("hmm_model.utf8").path
+        var error = [CChar](repeating: 0, count: 512)
+        guard let jieba = voc_jieba_open(words, hmm, &error, error.count) else {
+            let reason = String(decoding: error.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw AnalyzeError(.segmenter, "jieba's dictionary in \(folder.path) could not be loaded: \(reason)")
         }
-        let loaded = ini.withCString { friso_init_from_ifile(friso, config, UnsafeMutablePointer(mutating: $0)) }
-        guard loaded == 1 else {
-            friso_free(friso)
-            free(config)
-            throw AnalyzeError(.segmenter, "friso could not load its lexicon from \(ini)")
-        }
-        // Words only: no synonyms appended, stop words kept (the analysers decide), and
-        // characters outside the lexicon kept as single-character tokens.
-        config.pointee.add_syn = 0
-        config.pointee.clr_stw = 0
-        config.pointee.keep_urec = 1
-        self.friso = friso
-        self.config = config
+        self.jieba = jieba
         cache = Mutex(ClauseCache(capacity: clauseCache))
         lexiconLock = .allocate(capacity: 1)
         pthread_rwlock_init(lexiconLock, nil)
     }
 
     deinit {
-        for pooled in tasks.withLock({ $0 }) { friso_free_task(pooled.task) }
-        friso_free(friso)
-        free(config)
+        voc_jieba_close(jieba)
         pthread_rwlock_destroy(lexiconLock)
         lexiconLock.deallocate()
     }
 
-    /// Adds domain words (保本, 赎回, 征信 …) to the lexicon so they stay whole.
-    /// Words already present are skipped; friso keeps the strings for its lifetime.
+    /// Words in the dictionary, the added ones included.
+    public var wordCount: Int {
+        pthread_rwlock_rdlock(lexiconLock)
+        defer { pthread_rwlock_unlock(lexiconLock) }
+        return voc_jieba_word_count(jieba)
+    }
+
+    /// Adds domain words (保本, 赎回, 征信 …) to the dictionary so they stay whole, with the
+    /// weight jieba gives user words; words it already has keep their own weight.
     public func addWords<S: Sequence<String>>(_ words: S) {
         let fresh = added.withLock { known -> [String] in
             let new = words.filter { word in
@@ -83,19 +76,16 @@ public final class ChineseSegmenter: @unchecked Sendable {
         // New words change how cached clauses split.
         cache.withLock { $0.removeAll() }
         for word in fresh {
-            let exists = word.withCString { friso_dic_match(friso.pointee.dic, __LEX_CJK_WORDS__, UnsafeMutablePointer(mutating: $0)) }
-            if exists == 1 { continue }
-            // friso stores the pointer: the copy lives as long as the process.
-            friso_dic_add(friso.pointee.dic, __LEX_CJK_WORDS__, strdup(word), nil)
+            var copy = word
+            _ = copy.withUTF8 { voc_jieba_add_word(jieba, $0.baseAddress, $0.count) }
         }
     }
 
-    /// The words of `text`, in order; clause punctuation (，。！？…) becomes `|`, other punctuation is dropped.
+    /// The words of `text`, in order; clause punctuation (，。！？…) becomes `|`, other punctuation and spaces are dropped.
     ///
-    /// The text is cut at full-width clause marks, where friso ends every word anyway, and each
-    /// clause is looked up in ``ClauseCache`` before friso sees it: contact-centre speech
-    /// repeats its clauses (greetings, scripts, the same complaint), and MMSEG is the most
-    /// expensive step of analyze.
+    /// The text is cut at full-width commas and full stops, where jieba cuts it anyway, and each
+    /// clause is looked up in ``ClauseCache`` before jieba sees it: contact-centre speech
+    /// repeats its clauses (greetings, scripts, the same complaint).
     public func segment(_ text: String) -> [String] {
         var words: [String] = []
         words.reserveCapacity(text.utf8.count / 4)
@@ -118,12 +108,13 @@ public final class ChineseSegmenter: @unchecked Sendable {
         return words
     }
 
-    /// Friso over the whole text at once, without cutting or the cache: what ``segment(_:)`` must equal.
+    /// jieba over the whole text at once, without cutting or the cache: what ``segment(_:)`` must equal.
     func segmentWhole(_ text: String) -> [String] {
         pthread_rwlock_rdlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
         var words: [String] = []
-        frisoSegment(text, into: &words)
+        var copy = text
+        copy.withUTF8 { jiebaSegment($0, into: &words) }
         return words
     }
 
@@ -136,47 +127,68 @@ public final class ChineseSegmenter: @unchecked Sendable {
         pthread_rwlock_rdlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
         var clauseWords: [String] = []
-        frisoSegment(String(decoding: clause, as: UTF8.self), into: &clauseWords)
+        jiebaSegment(clause, into: &clauseWords)
         // Still under the lexicon lock, so a clause split before new words arrived is never cached after them.
         cache.withLock { $0.insert(clause, clauseWords) }
         appendWords(clauseWords, to: &words)
     }
 
-    /// Appends a clause's words, keeping at most one `|` in a row as friso over the whole text would.
+    /// Appends a clause's words, keeping at most one `|` in a row as jieba over the whole text would.
     private func appendWords(_ clauseWords: [String], to words: inout [String]) {
         for word in clauseWords where !(Self.isMark(word) && Self.endsWithMark(words)) { words.append(word) }
     }
 
-    /// Friso over one text, with a task borrowed from the pool; the caller holds the lexicon lock.
-    private func frisoSegment(_ text: String, into words: inout [String]) {
-        guard let task = tasks.withLock({ $0.popLast()?.task }) ?? friso_new_task() else { return }
-        defer { tasks.withLock { $0.append(Task(task: task)) } }
-        var copy = Array(text.utf8CString)
-        copy.withUnsafeMutableBufferPointer { buffer in
-            friso_set_text(task, buffer.baseAddress)
-            while let token = voc_friso_next(friso, config, task) {
-                let length = Int(token.pointee.length)
-                if length == 0 { continue }
-                let word = withUnsafeBytes(of: &token.pointee.word) { raw in
-                    String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<min(length, raw.count)]), as: UTF8.self)
-                }
-                if token.pointee.type == UInt8(__LEX_PUNC_WORDS__.rawValue) || Self.isPunctuation(word) {
+    /// jieba over UTF-8 bytes; the caller holds the lexicon lock.
+    private func jiebaSegment(_ text: UnsafeBufferPointer<UInt8>, into words: inout [String]) {
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        // A word is at least one character (1–4 bytes), so one end per byte always suffices.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: text.count) { ends in
+            let count = base.withMemoryRebound(to: CChar.self, capacity: text.count) {
+                voc_jieba_cut(jieba, $0, text.count, ends.baseAddress, ends.count)
+            }
+            var start = 0
+            for index in 0..<min(count, ends.count) {
+                let end = Int(ends[index])
+                defer { start = end }
+                let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
+                switch Self.kind(bytes) {
+                case .word:
+                    words.append(String(decoding: bytes, as: UTF8.self))
+                case .clauseMark:
                     // Clause punctuation stays as one mark so negation does not reach across it.
-                    if let first = word.unicodeScalars.first, MatchText.isClausePunctuation(first), !Self.endsWithMark(words) { words.append("|") }
+                    if !Self.endsWithMark(words) { words.append("|") }
+                case .skip:
                     continue
                 }
-                words.append(word)
             }
         }
     }
 
-    /// A full-width clause mark (，。！？；：、) starts at `index`: friso always ends a word
-    /// before one and emits it alone. Each is three bytes in UTF-8.
+    enum TokenKind { case word, clauseMark, skip }
+
+    /// What a token of jieba's is for the analysers: a word (Chinese, Latin letters, digits),
+    /// clause punctuation, or something to drop (spaces, other punctuation).
+    static func kind(_ bytes: UnsafeBufferPointer<UInt8>) -> TokenKind {
+        guard let first = bytes.first else { return .skip }
+        switch first {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .word
+        case 0xE4...0xE9: return .word  // U+4E00–U+9FFF, the common Chinese characters
+        default: break
+        }
+        let word = String(decoding: bytes, as: UTF8.self)
+        guard isPunctuation(word) else { return .word }
+        if let scalar = word.unicodeScalars.first, MatchText.isClausePunctuation(scalar) { return .clauseMark }
+        return .skip
+    }
+
+    /// A full-width comma or full stop (，。) starts at `index`: jieba cuts its input there
+    /// before segmenting (cppjieba's PreFilter), so a text cut there splits into the same words.
+    /// Other clause marks (！？；：、) are not cuts: the HMM can join the characters around them.
+    /// Each is three bytes in UTF-8.
     static func isClauseCut(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard index + 2 < bytes.count else { return false }
         switch (bytes[index], bytes[index + 1], bytes[index + 2]) {
-        case (0xEF, 0xBC, 0x8C), (0xEF, 0xBC, 0x81), (0xEF, 0xBC, 0x9F), (0xEF, 0xBC, 0x9B), (0xEF, 0xBC, 0x9A),
-             (0xE3, 0x80, 0x82), (0xE3, 0x80, 0x81):
+        case (0xEF, 0xBC, 0x8C), (0xE3, 0x80, 0x82):
             return true
         default:
             return false

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Terms of a text for keywords, sentiment and clusters: friso words for Chinese,
+/// Terms of a text for keywords, sentiment and clusters: jieba words for Chinese,
 /// lower-cased Porter stems for English (also inside Chinese text).
 public struct Tokenizer: Sendable {
     public let segmenter: ChineseSegmenter

@@ -3,7 +3,7 @@ import Foundation
 /// A string hashed and compared by its UTF-8 bytes, for the hot dictionaries of analyze.
 ///
 /// Swift hashes and compares a non-ASCII `String` through its normalised form, which made
-/// hashing Chinese words a large share of analyze. Words here come from friso, the rule
+/// hashing Chinese words a large share of analyze. Words here come from jieba, the rule
 /// file and the lexicons, all NFC in practice, so byte equality is the equality we need.
 struct UTF8Key: Hashable, Comparable, Sendable {
     let string: String
