@@ -190,8 +190,17 @@ let package = Package(
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
         .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
-        .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema"], path: "Tests/AnalyzeTests",
+        .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
+        // cppjieba as published, to hold the compact dictionary of CJieba to it.
+        .target(
+            name: "CJiebaReference",
+            path: "Tests/CJiebaReference",
+            exclude: ["vendor"],
+            sources: ["reference.cpp"],
+            publicHeadersPath: "include",
+            cxxSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-w"])]
+        ),
         .testTarget(
             name: "TranscribeTests",
             dependencies: ["Transcribe", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
