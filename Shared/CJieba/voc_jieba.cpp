@@ -146,10 +146,13 @@ class DictTrie {
     return true;
   }
 
-  static const uint32_t kRoot = 0;
-  static const uint32_t kNone = 0xFFFFFFFFu;
+  static constexpr uint32_t kRoot = 0;
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
   // Non-words carry this weight; real weights are logs of probabilities, never above 0.
   static constexpr double kNotAWord = 1.0;
+  // Every position of a text starts at the root: its children in the Basic Multilingual
+  // Plane are an array (256 KB) instead of hash probes.
+  static constexpr Rune kRootDirect = 0x10000;
 
   // One trie edge: (parent node, character) → child node. A key of 0 is a free slot.
   struct Edge {
@@ -191,6 +194,7 @@ class DictTrie {
   }
 
   uint32_t Child(uint32_t parent, Rune rune) const {
+    if (parent == kRoot && rune < kRootDirect) return root_[rune];
     const uint64_t key = Key(parent, rune);
     const size_t mask = edges_.size() - 1;
     for (size_t slot = Slot(key, mask);; slot = (slot + 1) & mask) {
@@ -213,7 +217,11 @@ class DictTrie {
       if (child == kNone) {
         child = uint32_t(weight_.size());
         weight_.push_back(kNotAWord);
-        AddEdge(Key(node, *it), child);
+        if (node == kRoot && *it < kRootDirect) {
+          root_[*it] = child;
+        } else {
+          AddEdge(Key(node, *it), child);
+        }
       }
       node = child;
     }
@@ -246,6 +254,7 @@ class DictTrie {
 
   void Reset() {
     edges_.assign(1024, Edge{0, 0});
+    root_.assign(kRootDirect, kNone);
     edge_count_ = 0;
     weight_.assign(1, kNotAWord);
     words_ = 0;
@@ -254,6 +263,7 @@ class DictTrie {
   }
 
   vector<Edge> edges_;
+  vector<uint32_t> root_;
   size_t edge_count_;
   vector<double> weight_;
   size_t words_;

@@ -92,10 +92,10 @@ public final class Analyzer: Sendable {
         }
 
         let language = LanguageDetector.resolve(given: input.language, texts: blanked)
-        let words = blanked.map { tokenizer.words($0, language: language) }
+        let tokens = blanked.map { tokenizer.tokens($0, language: language) }
         // Each word is numbered once, under one lock; sentiment, keyword counts and TF-IDF then read arrays.
         let (scores, top, termIDs, terms) = corpus.withTable { table in
-            let ids = words.map { $0.map { table.terms.id($0) } }
+            let ids = tokens.map { $0.ids(in: &table.terms) }
             let scores = ids.map { sentiment.score(ids: $0[...], table: table.terms) }
             // Counted by stem ("refunds", "refunded" → refund), shown as first written.
             let counts = KeywordExtractor.Counts(Array(ids.joined()), table: table.terms)

@@ -81,16 +81,35 @@ public final class ChineseSegmenter: @unchecked Sendable {
         }
     }
 
+    /// One word of a text by its UTF-8 offsets, or a clause mark (`start` < 0).
+    public struct WordRange: Sendable, Equatable {
+        public var start: Int32
+        public var end: Int32
+
+        static let mark = WordRange(start: -1, end: -1)
+        public var isMark: Bool { start < 0 }
+
+        func shifted(by offset: Int) -> WordRange {
+            isMark ? self : WordRange(start: start + Int32(offset), end: end + Int32(offset))
+        }
+    }
+
     /// The words of `text`, in order; clause punctuation (，。！？…) becomes `|`, other punctuation and spaces are dropped.
+    public func segment(_ text: String) -> [String] {
+        Self.strings(text, wordRanges(text))
+    }
+
+    /// The words of `text` as UTF-8 offsets, without making a string per word (analyze numbers
+    /// them straight from the bytes, see ``TermTable``); clause punctuation is a mark.
     ///
     /// The text is cut at full-width commas and full stops, where jieba cuts it anyway, and each
     /// clause is looked up in ``ClauseCache`` before jieba sees it: contact-centre speech
     /// repeats its clauses (greetings, scripts, the same complaint).
-    public func segment(_ text: String) -> [String] {
-        var words: [String] = []
-        words.reserveCapacity(text.utf8.count / 4)
+    public func wordRanges(_ text: String) -> [WordRange] {
+        var words: [WordRange] = []
         var copy = text
         copy.withUTF8 { bytes in
+            words.reserveCapacity(bytes.count / 4)
             var clauseStart = 0
             var index = 0
             while index < bytes.count {
@@ -98,12 +117,12 @@ public final class ChineseSegmenter: @unchecked Sendable {
                     index += 1
                     continue
                 }
-                appendClause(UnsafeBufferPointer(rebasing: bytes[clauseStart..<index]), to: &words)
-                if !Self.endsWithMark(words) { words.append("|") }
+                appendClause(bytes, clauseStart..<index, to: &words)
+                if words.last?.isMark != true { words.append(.mark) }
                 index += 3
                 clauseStart = index
             }
-            appendClause(UnsafeBufferPointer(rebasing: bytes[clauseStart...]), to: &words)
+            appendClause(bytes, clauseStart..<bytes.count, to: &words)
         }
         return words
     }
@@ -112,34 +131,43 @@ public final class ChineseSegmenter: @unchecked Sendable {
     func segmentWhole(_ text: String) -> [String] {
         pthread_rwlock_rdlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
-        var words: [String] = []
+        var words: [WordRange] = []
         var copy = text
         copy.withUTF8 { jiebaSegment($0, into: &words) }
-        return words
+        return Self.strings(text, words)
     }
 
-    private func appendClause(_ clause: UnsafeBufferPointer<UInt8>, to words: inout [String]) {
-        guard !clause.isEmpty else { return }
+    /// The ranges' words as strings, `|` for a mark.
+    static func strings(_ text: String, _ ranges: [WordRange]) -> [String] {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            ranges.map { $0.isMark ? "|" : String(decoding: UnsafeBufferPointer(rebasing: bytes[Int($0.start)..<Int($0.end)]), as: UTF8.self) }
+        }
+    }
+
+    private func appendClause(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to words: inout [WordRange]) {
+        guard !range.isEmpty else { return }
+        let clause = UnsafeBufferPointer(rebasing: text[range])
         if let cached = cache.withLock({ $0.words(of: clause) }) {
-            appendWords(cached, to: &words)
+            appendWords(cached, at: range.lowerBound, to: &words)
             return
         }
         pthread_rwlock_rdlock(lexiconLock)
         defer { pthread_rwlock_unlock(lexiconLock) }
-        var clauseWords: [String] = []
+        var clauseWords: [WordRange] = []
         jiebaSegment(clause, into: &clauseWords)
         // Still under the lexicon lock, so a clause split before new words arrived is never cached after them.
         cache.withLock { $0.insert(clause, clauseWords) }
-        appendWords(clauseWords, to: &words)
+        appendWords(clauseWords, at: range.lowerBound, to: &words)
     }
 
-    /// Appends a clause's words, keeping at most one `|` in a row as jieba over the whole text would.
-    private func appendWords(_ clauseWords: [String], to words: inout [String]) {
-        for word in clauseWords where !(Self.isMark(word) && Self.endsWithMark(words)) { words.append(word) }
+    /// Appends a clause's words (offsets within the clause), keeping at most one mark in a row as jieba over the whole text would.
+    private func appendWords(_ clauseWords: [WordRange], at offset: Int, to words: inout [WordRange]) {
+        for word in clauseWords where !(word.isMark && words.last?.isMark == true) { words.append(word.shifted(by: offset)) }
     }
 
-    /// jieba over UTF-8 bytes; the caller holds the lexicon lock.
-    private func jiebaSegment(_ text: UnsafeBufferPointer<UInt8>, into words: inout [String]) {
+    /// jieba over UTF-8 bytes, offsets relative to them; the caller holds the lexicon lock.
+    private func jiebaSegment(_ text: UnsafeBufferPointer<UInt8>, into words: inout [WordRange]) {
         guard let base = text.baseAddress, !text.isEmpty else { return }
         // A word is at least one character (1–4 bytes), so one end per byte always suffices.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: text.count) { ends in
@@ -150,13 +178,12 @@ public final class ChineseSegmenter: @unchecked Sendable {
             for index in 0..<min(count, ends.count) {
                 let end = Int(ends[index])
                 defer { start = end }
-                let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
-                switch Self.kind(bytes) {
+                switch Self.kind(UnsafeBufferPointer(rebasing: text[start..<end])) {
                 case .word:
-                    words.append(String(decoding: bytes, as: UTF8.self))
+                    words.append(WordRange(start: Int32(start), end: Int32(end)))
                 case .clauseMark:
                     // Clause punctuation stays as one mark so negation does not reach across it.
-                    if !Self.endsWithMark(words) { words.append("|") }
+                    if words.last?.isMark != true { words.append(.mark) }
                 case .skip:
                     continue
                 }
@@ -193,16 +220,6 @@ public final class ChineseSegmenter: @unchecked Sendable {
         default:
             return false
         }
-    }
-
-    /// `word` is the clause mark `|`, by its bytes (`==` on strings compares normalised forms).
-    @inline(__always)
-    static func isMark(_ word: String) -> Bool {
-        word.utf8.count == 1 && word.utf8.first == UInt8(ascii: "|")
-    }
-
-    static func endsWithMark(_ words: [String]) -> Bool {
-        words.last.map(isMark) ?? false
     }
 
     static func isPunctuation(_ word: String) -> Bool {

@@ -1,4 +1,4 @@
-/// Friso's words of recently seen clauses, found by the clause's UTF-8 bytes (no string
+/// jieba's words of recently seen clauses (as offsets within the clause), found by the clause's UTF-8 bytes (no string
 /// is made for a clause seen before). Bounded: when full it starts over, which keeps the
 /// frequent clauses (they come back at once) without the bookkeeping of an LRU.
 struct ClauseCache: Sendable {
@@ -7,7 +7,7 @@ struct ClauseCache: Sendable {
     private var slots: [Int32]
     private var hashes: [UInt64] = []
     private var clauses: [[UInt8]] = []
-    private var words: [[String]] = []
+    private var words: [[ChineseSegmenter.WordRange]] = []
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -16,11 +16,11 @@ struct ClauseCache: Sendable {
         slots = [Int32](repeating: -1, count: size)
     }
 
-    func words(of clause: UnsafeBufferPointer<UInt8>) -> [String]? {
+    func words(of clause: UnsafeBufferPointer<UInt8>) -> [ChineseSegmenter.WordRange]? {
         lookup(clause).found.map { words[$0] }
     }
 
-    mutating func insert(_ clause: UnsafeBufferPointer<UInt8>, _ clauseWords: [String]) {
+    mutating func insert(_ clause: UnsafeBufferPointer<UInt8>, _ clauseWords: [ChineseSegmenter.WordRange]) {
         guard capacity > 0 else { return }
         if clauses.count >= capacity { removeAll() }
         let (hash, slot, found) = lookup(clause)

@@ -43,11 +43,17 @@ public struct PhraseIndex: Sendable {
 
     public var count: Int { phrases.count }
 
-    /// Where each phrase occurs in one text.
+    /// Where each phrase occurs in one text: one flat list of occurrences, chained per
+    /// phrase, so a text with many phrases allocates a few arrays, not one per phrase.
     public struct Hits: Sendable {
-        /// Phrase id → index into `positions`, or -1.
+        /// Phrase id → its index in `found`, or -1.
         private var slot: [Int32]
-        private var positions: [[Int]] = []
+        /// Per phrase found: its first and last occurrence in `positions`.
+        private var first: [Int32] = []
+        private var last: [Int32] = []
+        /// Occurrences: a start offset and the next occurrence of the same phrase (-1: none).
+        private var positions: [Int32] = []
+        private var next: [Int32] = []
         /// The phrases found, in the order of their first occurrence.
         public private(set) var found: [Int] = []
 
@@ -56,22 +62,40 @@ public struct PhraseIndex: Sendable {
         }
 
         mutating func add(_ id: Int, _ position: Int) {
-            if slot[id] < 0 {
+            let entry = Int32(positions.count)
+            positions.append(Int32(truncatingIfNeeded: position))
+            next.append(-1)
+            let index = slot[id]
+            if index < 0 {
+                slot[id] = Int32(found.count)
                 found.append(id)
-                slot[id] = Int32(positions.count)
-                positions.append([position])
+                first.append(entry)
+                last.append(entry)
             } else {
-                positions[Int(slot[id])].append(position)
+                next[Int(last[Int(index)])] = entry
+                last[Int(index)] = entry
             }
         }
 
         /// Start offsets of phrase `id`, in order.
-        public subscript(id: Int) -> [Int] {
+        public subscript(id: Int) -> Positions {
             let index = slot[id]
-            return index < 0 ? [] : positions[Int(index)]
+            return Positions(hits: self, entry: index < 0 ? -1 : first[Int(index)])
         }
 
         public var isEmpty: Bool { positions.isEmpty }
+
+        /// The start offsets of one phrase, read along its chain.
+        public struct Positions: Sequence, IteratorProtocol {
+            let hits: Hits
+            var entry: Int32
+
+            public mutating func next() -> Int? {
+                guard entry >= 0 else { return nil }
+                defer { entry = hits.next[Int(entry)] }
+                return Int(hits.positions[Int(entry)])
+            }
+        }
     }
 
     /// Start offsets of each phrase found in `text`.

@@ -23,8 +23,16 @@ struct TermTable {
 
     /// The number of `word`, adding it when new.
     mutating func id(_ word: String) -> Int32 {
-        let (hash, slot, found) = lookup(word)
+        var copy = word
+        return copy.withUTF8 { id(bytes: $0) }
+    }
+
+    /// The number of the word whose UTF-8 is `bytes`, adding it when new: a string is made
+    /// only for a word never seen before.
+    mutating func id(bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let (hash, slot, found) = lookup(bytes)
         if let found { return found }
+        let word = String(decoding: bytes, as: UTF8.self)
         let id = Int32(strings.count)
         slots[slot] = id
         hashes.append(hash)
@@ -45,23 +53,21 @@ struct TermTable {
 
     /// The number of `word` when it has one.
     func existingID(_ word: String) -> Int32? {
-        lookup(word).found
+        var copy = word
+        return copy.withUTF8 { lookup($0).found }
     }
 
     /// The word's hash, and its number or the free slot where it would go.
-    private func lookup(_ word: String) -> (hash: UInt64, slot: Int, found: Int32?) {
-        var text = word
-        return text.withUTF8 { bytes in
-            let hash = FNV1a.hash(bytes)
-            let mask = slots.count - 1
-            var slot = FNV1a.slot(hash, mask: mask)
-            while slots[slot] >= 0 {
-                let id = slots[slot]
-                if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
-                slot = (slot + 1) & mask
-            }
-            return (hash, slot, nil)
+    private func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, slot: Int, found: Int32?) {
+        let hash = FNV1a.hash(bytes)
+        let mask = slots.count - 1
+        var slot = FNV1a.slot(hash, mask: mask)
+        while slots[slot] >= 0 {
+            let id = slots[slot]
+            if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
+            slot = (slot + 1) & mask
         }
+        return (hash, slot, nil)
     }
 
     private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

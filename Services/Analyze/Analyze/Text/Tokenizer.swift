@@ -19,6 +19,36 @@ public struct Tokenizer: Sendable {
         return Self.latinWords(text)
     }
 
+    /// An utterance's words ready to be numbered: Chinese as offsets into its text (no string
+    /// per word), other languages as words.
+    public struct Tokens: Sendable {
+        let text: String
+        let ranges: [ChineseSegmenter.WordRange]
+        let words: [String]
+
+        /// Each word's number in `table` (added when new), lower-cased as ``Tokenizer/words(_:language:)`` gives them.
+        func ids(in table: inout TermTable) -> [Int32] {
+            guard !ranges.isEmpty else { return words.map { table.id($0) } }
+            var copy = text
+            return copy.withUTF8 { bytes in
+                ranges.map { range in
+                    if range.isMark { return table.id(Tokenizer.mark) }
+                    let word = UnsafeBufferPointer(rebasing: bytes[Int(range.start)..<Int(range.end)])
+                    guard word.contains(where: { $0 >= 65 && $0 <= 90 }) else { return table.id(bytes: word) }
+                    return table.id(String(decoding: word, as: UTF8.self).lowercased())
+                }
+            }
+        }
+    }
+
+    static let mark = "|"
+
+    /// The words of `text` for numbering (see ``Tokens``).
+    public func tokens(_ text: String, language: String) -> Tokens {
+        if language == "zh" { return Tokens(text: text, ranges: segmenter.wordRanges(text), words: []) }
+        return Tokens(text: text, ranges: [], words: Self.latinWords(text))
+    }
+
     /// Words reduced to their index form: Porter stems for Latin words, Chinese words as they are.
     public func terms(_ text: String, language: String) -> [String] {
         words(text, language: language).map { EnglishStemmer.stem($0) }
