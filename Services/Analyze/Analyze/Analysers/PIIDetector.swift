@@ -302,19 +302,28 @@ public struct PIIDetector: Sendable {
     }
 
     static func mask(_ value: String, type: String) -> String {
-        let chars = Array(value.unicodeScalars)
-        switch type {
-        case "email":
+        if type == "email" {
+            let chars = Array(value.unicodeScalars)
             guard let at = chars.firstIndex(of: "@"), at > 0 else { return "***" }
             return string(chars[0..<1]) + "***" + string(chars[at...])
-        default:
-            let digits = chars.filter { !isSeparator($0) && !"()（）".unicodeScalars.contains($0) }
-            let keepHead = type == "mobile" ? 3 : 4
-            let keepTail = type == "landline" ? 2 : 4
-            guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
-            return string(digits[..<keepHead]) + String(repeating: "*", count: digits.count - keepHead - keepTail)
-                + string(digits[(digits.count - keepTail)...])
         }
+        var digits: [Unicode.Scalar] = []
+        digits.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars where !isSeparator(scalar) {
+            switch scalar {
+            case "(", ")", "（", "）": continue
+            default: digits.append(scalar)
+            }
+        }
+        let keepHead = type == "mobile" ? 3 : 4
+        let keepTail = type == "landline" ? 2 : 4
+        guard digits.count > keepHead + keepTail else { return String(repeating: "*", count: digits.count) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count * 3)
+        for scalar in digits[..<keepHead] { UTF8.encode(scalar) { bytes.append($0) } }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "*"), count: digits.count - keepHead - keepTail))
+        for scalar in digits[(digits.count - keepTail)...] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Scalars to a string through their UTF-8 bytes (`String.UnicodeScalarView` appends one by one, far slower).

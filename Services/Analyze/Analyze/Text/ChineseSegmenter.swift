@@ -21,6 +21,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
     private let added = Mutex<Set<String>>([])
     private let lexiconLock: UnsafeMutablePointer<pthread_rwlock_t>
     private let cache: Mutex<ClauseCache>
+    private let useCache: Bool
 
     /// Clauses whose words are kept (a few MB at most); 0 sends every clause to jieba.
     public static let defaultClauseCache = 20_000
@@ -43,6 +44,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
         }
         self.jieba = jieba
         cache = Mutex(ClauseCache(capacity: clauseCache))
+        useCache = clauseCache > 0
         lexiconLock = .allocate(capacity: 1)
         pthread_rwlock_init(lexiconLock, nil)
     }
@@ -148,7 +150,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
     private func appendClause(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to words: inout [WordRange]) {
         guard !range.isEmpty else { return }
         let clause = UnsafeBufferPointer(rebasing: text[range])
-        if let cached = cache.withLock({ $0.words(of: clause) }) {
+        if useCache, let cached = cache.withLock({ $0.words(of: clause) }) {
             appendWords(cached, at: range.lowerBound, to: &words)
             return
         }
@@ -157,7 +159,7 @@ public final class ChineseSegmenter: @unchecked Sendable {
         var clauseWords: [WordRange] = []
         jiebaSegment(clause, into: &clauseWords)
         // Still under the lexicon lock, so a clause split before new words arrived is never cached after them.
-        cache.withLock { $0.insert(clause, clauseWords) }
+        if useCache { cache.withLock { $0.insert(clause, clauseWords) } }
         appendWords(clauseWords, at: range.lowerBound, to: &words)
     }
 

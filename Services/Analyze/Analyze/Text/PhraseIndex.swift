@@ -45,36 +45,25 @@ public struct PhraseIndex: Sendable {
 
     /// Where each phrase occurs in one text: one flat list of occurrences, chained per
     /// phrase, so a text with many phrases allocates a few arrays, not one per phrase.
-    public struct Hits: Sendable {
+    /// A class of constants, so reading it through its utterance retains one object, not
+    /// five arrays, and needs no exclusivity checks.
+    public final class Hits: Sendable {
         /// Phrase id → its index in `found`, or -1.
-        private var slot: [Int32]
-        /// Per phrase found: its first and last occurrence in `positions`.
-        private var first: [Int32] = []
-        private var last: [Int32] = []
+        private let slot: [Int32]
+        /// Per phrase found: its first occurrence in `positions`.
+        private let first: [Int32]
         /// Occurrences: a start offset and the next occurrence of the same phrase (-1: none).
-        private var positions: [Int32] = []
-        private var next: [Int32] = []
+        private let positions: [Int32]
+        private let next: [Int32]
         /// The phrases found, in the order of their first occurrence.
-        public private(set) var found: [Int] = []
+        public let found: [Int]
 
-        init(count: Int) {
-            slot = Array(repeating: -1, count: count)
-        }
-
-        mutating func add(_ id: Int, _ position: Int) {
-            let entry = Int32(positions.count)
-            positions.append(Int32(truncatingIfNeeded: position))
-            next.append(-1)
-            let index = slot[id]
-            if index < 0 {
-                slot[id] = Int32(found.count)
-                found.append(id)
-                first.append(entry)
-                last.append(entry)
-            } else {
-                next[Int(last[Int(index)])] = entry
-                last[Int(index)] = entry
-            }
+        fileprivate init(_ list: HitList) {
+            slot = list.slot
+            first = list.first
+            positions = list.positions
+            next = list.next
+            found = list.found
         }
 
         /// Start offsets of phrase `id`, in order.
@@ -98,10 +87,40 @@ public struct PhraseIndex: Sendable {
         }
     }
 
+    /// ``Hits`` while ``search(_:)`` fills it.
+    fileprivate struct HitList {
+        var slot: [Int32]
+        var first: [Int32] = []
+        var last: [Int32] = []
+        var positions: [Int32] = []
+        var next: [Int32] = []
+        var found: [Int] = []
+
+        init(count: Int) {
+            slot = Array(repeating: -1, count: count)
+        }
+
+        mutating func add(_ id: Int, _ position: Int) {
+            let entry = Int32(positions.count)
+            positions.append(Int32(truncatingIfNeeded: position))
+            next.append(-1)
+            let index = slot[id]
+            if index < 0 {
+                slot[id] = Int32(found.count)
+                found.append(id)
+                first.append(entry)
+                last.append(entry)
+            } else {
+                next[Int(last[Int(index)])] = entry
+                last[Int(index)] = entry
+            }
+        }
+    }
+
     /// Start offsets of each phrase found in `text`.
     public func search(_ text: [Unicode.Scalar]) -> Hits {
-        var hits = Hits(count: phrases.count)
-        guard !text.isEmpty else { return hits }
+        var hits = HitList(count: phrases.count)
+        guard !text.isEmpty else { return Hits(hits) }
         for position in text.indices {
             let first = text[position]
             if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
@@ -115,7 +134,7 @@ public struct PhraseIndex: Sendable {
                 for id in singles { hits.add(id, position) }
             }
         }
-        return hits
+        return Hits(hits)
     }
 
     @inline(__always)
