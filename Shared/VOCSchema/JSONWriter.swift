@@ -48,7 +48,9 @@ public struct JSONWriter {
         needsComma = false
     }
 
-    /// Starts a member whose name is data (a metadata key).
+    /// Starts a member whose name is data (a metadata key). Disfavoured, so a literal name
+    /// takes the `StaticString` form above and is copied without an escape scan.
+    @_disfavoredOverload
     public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))

@@ -41,8 +41,15 @@ public struct PIIDetector: Sendable {
     /// read as their ASCII forms; the finding's value keeps what was written.
     public func find(in text: String) -> [Finding] {
         guard Self.mayHoldPII(text) else { return [] }
-        let original = Array(text.unicodeScalars)
-        let scalars = original.map(Self.halfWidth)
+        // One pass over the text for both forms (Array(text.unicodeScalars) walks it twice: to count, then to copy).
+        var original: [Unicode.Scalar] = []
+        var scalars: [Unicode.Scalar] = []
+        original.reserveCapacity(text.utf8.count)
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            original.append(scalar)
+            scalars.append(Self.halfWidth(scalar))
+        }
         var findings = scan(scalars)
         for index in findings.indices {
             findings[index].value = Self.string(original[findings[index].start..<findings[index].end])

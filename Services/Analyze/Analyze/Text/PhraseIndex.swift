@@ -121,6 +121,8 @@ public struct PhraseIndex: Sendable {
     public func search(_ text: [Unicode.Scalar]) -> Hits {
         var hits = HitList(count: phrases.count)
         guard !text.isEmpty else { return Hits(hits) }
+        hits.positions.reserveCapacity(text.count / 2)
+        hits.next.reserveCapacity(text.count / 2)
         for position in text.indices {
             let first = text[position]
             if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
