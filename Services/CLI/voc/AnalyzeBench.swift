@@ -25,8 +25,8 @@ struct AnalyzeBench: AsyncParsableCommand {
     @Option(help: "The Python peer script.")
     var peer: String = "scripts/bench_analyze_peer.py"
 
-    @Option(help: "Clauses whose jieba words analyze keeps (0: every clause goes to jieba).")
-    var clauseCache: Int = ChineseSegmenter.defaultClauseCache
+    @Option(help: "Measure only with this clause cache (0: every piece of text goes to jieba); default: without, then with the default cache.")
+    var clauseCache: Int?
 
     @Flag(help: "Measure only analyze, not the Python peer.")
     var skipPeer = false
@@ -40,7 +40,9 @@ struct AnalyzeBench: AsyncParsableCommand {
         let lines = BenchTexts.make(count: texts, length: length)
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
 
-        let swift = try measureSwift(lines)
+        // Without the cache first: it is the figure that does not depend on how repetitive the texts are.
+        let caches = clauseCache.map { [$0] } ?? [0, ChineseSegmenter.defaultClauseCache]
+        let results = try caches.map { try measureSwift(lines, clauseCache: $0) }
         var peerResult: PeerResult?
         if !skipPeer {
             peerResult = try runPeer(file)
@@ -49,20 +51,37 @@ struct AnalyzeBench: AsyncParsableCommand {
 
             Analyze benchmark: \(texts) Chinese texts of \(length) characters (one customer utterance each, with PII,
             complaints and profile facts), analysed one after another after a 100-text warm-up; CPUs allowed: \(cpusAllowed())
-              voc analyze (jieba\(clauseCache == 0 ? " without clause cache" : "") + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
+              voc analyze (jieba + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
                            + complaint risk + effort + clusters, JSON line out)
-                insights/s            \(Int(swift.perSecond))
-                peak RSS              \(swift.peakMB) MB (whole voc process: jieba dictionary, rule pack, corpus, clusters)
+            """
+        for (cache, result) in zip(caches, results) {
+            report += """
+
+                    insights/s, \(cache == 0 ? "clause cache off " : "clause cache \(cache)")   \(Int(result.perSecond))
+                """
+        }
+        let peakMB = Self.status("VmHWM:") / 1024
+        report += """
+
+                peak RSS                       \(peakMB) MB (whole voc process: jieba dictionary, rule pack, corpus, clusters)
             """
         if let peerResult {
             report += """
 
                   Python peer (jieba segmentation → snownlp sentiment classifier, jieba TF-IDF keywords, regex PII with checks,
                                JSON line out)
-                    insights/s            \(Int(peerResult.perSecond))
-                    peak RSS              \(Int(peerResult.peakMB)) MB
-                  voc / Python            \(String(format: "%.1f", swift.perSecond / peerResult.perSecond))× the throughput, \
-                \(String(format: "%.2f", Double(swift.peakMB) / peerResult.peakMB)) of the memory
+                    insights/s                     \(Int(peerResult.perSecond))
+                    peak RSS                       \(Int(peerResult.peakMB)) MB
+                """
+            for (cache, result) in zip(caches, results) {
+                report += """
+
+                      voc / Python, \(cache == 0 ? "cache off" : "cache on ")        \(String(format: "%.1f", result.perSecond / peerResult.perSecond))× the throughput
+                    """
+            }
+            report += """
+
+                  voc / Python, memory           \(String(format: "%.2f", Double(peakMB) / peerResult.peakMB))
 
                 """
         }
@@ -71,7 +90,6 @@ struct AnalyzeBench: AsyncParsableCommand {
 
     struct SwiftResult {
         var perSecond: Double
-        var peakMB: Int
     }
 
     struct PeerResult: Decodable {
@@ -83,7 +101,7 @@ struct AnalyzeBench: AsyncParsableCommand {
         }
     }
 
-    func measureSwift(_ lines: [String]) throws -> SwiftResult {
+    func measureSwift(_ lines: [String], clauseCache: Int) throws -> SwiftResult {
         guard let rules = CompiledRules.bundledURL() else { throw ValidationError("the bundled rule pack is missing") }
         let analyzer = try Analyzer.make(rulesURL: rules, clauseCache: clauseCache, logger: Logger(label: "bench"))
         let decoder = JSONCoding.decoder()
@@ -99,7 +117,7 @@ struct AnalyzeBench: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         precondition(bytes > 0)
-        return SwiftResult(perSecond: Double(inputs.count) / seconds, peakMB: Self.status("VmHWM:") / 1024)
+        return SwiftResult(perSecond: Double(inputs.count) / seconds)
     }
 
     func runPeer(_ file: URL) throws -> PeerResult {
