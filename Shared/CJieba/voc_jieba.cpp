@@ -276,6 +276,51 @@ class DictTrie {
 #include "cppjieba/MixSegment.hpp"
 #include "voc_jieba.h"
 
+// cppjieba's HMMModel aborts the process on a file it cannot read; this reads the file
+// by the same rules first (comments and blank lines skipped, 4 start probabilities, 4
+// rows of 4 transitions, 4 lines of "character:probability" pairs), so a bad file is an
+// error with its line number instead.
+static bool CheckHMMModel(const std::string& path, std::string& error) {
+  std::ifstream file(path.c_str());
+  if (!file.is_open()) {
+    error = "cannot open " + path;
+    return false;
+  }
+  std::string line;
+  size_t number = 0;
+  size_t rows = 0;
+  std::vector<std::string> columns, pair;
+  while (rows < 9 && std::getline(file, line)) {
+    number++;
+    limonp::Trim(line);
+    if (line.empty() || limonp::StartsWith(line, "#")) continue;
+    const std::string where = path + " line " + std::to_string(number);
+    if (rows < 5) {
+      limonp::Split(line, columns, " ");
+      if (columns.size() != 4) {
+        error = where + ": expected 4 probabilities";
+        return false;
+      }
+    } else {
+      limonp::Split(line, columns, ",");
+      for (size_t i = 0; i < columns.size(); i++) {
+        limonp::Split(columns[i], pair, ":");
+        cppjieba::Unicode character;
+        if (pair.size() != 2 || !cppjieba::DecodeRunesInString(pair[0], character) || character.size() != 1) {
+          error = where + ": expected character:probability pairs";
+          return false;
+        }
+      }
+    }
+    rows++;
+  }
+  if (rows < 9) {
+    error = path + " ends early: expected 9 lines of the model";
+    return false;
+  }
+  return true;
+}
+
 struct voc_jieba {
   cppjieba::DictTrie dictionary;
   cppjieba::HMMModel* hmm;
@@ -292,10 +337,8 @@ extern "C" voc_jieba* voc_jieba_open(const char* dictionary_path, const char* hm
     delete jieba;
     return NULL;
   }
-  // HMMModel aborts on a missing file, so the file is checked first.
-  std::ifstream probe(hmm_path);
-  if (!probe.is_open()) {
-    snprintf(error, error_size, "cannot open %s", hmm_path);
+  if (!CheckHMMModel(hmm_path, message)) {
+    snprintf(error, error_size, "%s", message.c_str());
     delete jieba;
     return NULL;
   }

@@ -150,6 +150,24 @@ struct JiebaDictionaryTests {
         } catch {
             #expect(error.description.contains("line 2"), "\(error)")
         }
+        // A broken HMM model would make cppjieba abort the process; it is refused by line instead.
+        try "信用卡 100 n\n年费 200 n\n".write(to: folder.appendingPathComponent("jieba.dict.utf8"), atomically: true, encoding: .utf8)
+        try "# start\n-0.26 -3.14e+100 -3.14e+100 -1.46\n# trans\n1 2 3\n".write(
+            to: folder.appendingPathComponent("hmm_model.utf8"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ChineseSegmenter(dictionary: folder)
+            Issue.record("a malformed HMM model was accepted")
+        } catch {
+            #expect(error.description.contains("hmm_model.utf8 line 4"), "\(error)")
+        }
+        try "0 0 0 0\n0 0 0 0\n0 0 0 0\n0 0 0 0\n0 0 0 0\n我:-1,你:-2\n".write(
+            to: folder.appendingPathComponent("hmm_model.utf8"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ChineseSegmenter(dictionary: folder)
+            Issue.record("a truncated HMM model was accepted")
+        } catch {
+            #expect(error.description.contains("ends early"), "\(error)")
+        }
     }
 
     @Test("the chunk cut at a full-width comma or full stop is jieba's own cut there")
