@@ -55,13 +55,6 @@ public final class ChineseSegmenter: @unchecked Sendable {
         lexiconLock.deallocate()
     }
 
-    /// Words in the dictionary, the added ones included.
-    public var wordCount: Int {
-        pthread_rwlock_rdlock(lexiconLock)
-        defer { pthread_rwlock_unlock(lexiconLock) }
-        return voc_jieba_word_count(jieba)
-    }
-
     /// Adds domain words (保本, 赎回, 征信 …) to the dictionary so they stay whole, with the
     /// weight jieba gives user words; words it already has keep their own weight.
     public func addWords<S: Sequence<String>>(_ words: S) {
