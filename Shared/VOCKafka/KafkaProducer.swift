@@ -67,6 +67,37 @@ public final class KafkaProducer: Sendable {
         return (batch, failures)
     }
 
+    /// Queues every record of `batch` under one receipt, as ``enqueue(_:)-([ProducerRecord])``
+    /// does for a list of records: failures by the record's index in the batch.
+    public func enqueue(_ batch: RecordBatch) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        let receipt = BatchReceipt()
+        var failures: [Int: KafkaError] = [:]
+        let topic: OpaquePointer
+        do {
+            topic = try topics.handle(batch.topic, client: client)
+        } catch {
+            for index in 0..<batch.count { failures[index] = error }
+            receipt.expect(0)
+            return (receipt, failures)
+        }
+        var index = 0
+        batch.forEach { key, value, headers, bytes in
+            let list = rd_kafka_headers_new(headers.count / 2)
+            for pair in stride(from: headers.startIndex, to: headers.endIndex, by: 2) {
+                let name = RecordBatch.slice(bytes, headers[pair]), content = RecordBatch.slice(bytes, headers[pair + 1])
+                _ = rd_kafka_header_add(list, name.baseAddress?.assumingMemoryBound(to: CChar.self), name.count,
+                                        content.baseAddress, content.count)
+            }
+            if let failure = produce(to: topic, name: batch.topic, value: value, key: key, headers: list,
+                                     target: .batch(Unmanaged.passRetained(receipt), index)) {
+                failures[index] = failure
+            }
+            index += 1
+        }
+        receipt.expect(batch.count - failures.count)
+        return (receipt, failures)
+    }
+
     /// Hands the record to librdkafka; on failure the target's retain is given back.
     private func produce(_ record: ProducerRecord, to target: DeliveryTarget) throws(KafkaError) {
         let topic: OpaquePointer
@@ -76,26 +107,35 @@ public final class KafkaProducer: Sendable {
             target.release()
             throw error
         }
-        let opaque = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
-        opaque.initialize(to: target)
         let headers = rd_kafka_headers_new(record.headers.count)
         for header in record.headers {
             header.withValueBytes { bytes in
                 _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count)
             }
         }
-        let result = record.value.withUnsafeBytes { value in
-            withKey(record.key) { keyPointer, keyLength in
-                voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
-                                     keyPointer, keyLength, headers, UnsafeMutableRawPointer(opaque))
+        let failure = record.value.withUnsafeBytes { value in
+            withKey(record.key) { key in
+                produce(to: topic, name: record.topic, value: value, key: key, headers: headers, target: target)
             }
         }
+        if let failure { throw failure }
+    }
+
+    /// Hands bytes to librdkafka, which copies them; it owns `headers` from here on, and on
+    /// failure (the error returned) the target's retain is given back.
+    private func produce(to topic: OpaquePointer, name: String, value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?,
+                         headers: OpaquePointer?, target: DeliveryTarget) -> KafkaError? {
+        let opaque = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
+        opaque.initialize(to: target)
+        let result = voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
+                                          key?.baseAddress, key?.count ?? 0, headers, UnsafeMutableRawPointer(opaque))
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             rd_kafka_headers_destroy(headers)
             opaque.move().release()
             opaque.deallocate()
-            throw KafkaError.from(result, context: "producing to \(record.topic)")
+            return KafkaError.from(result, context: "producing to \(name)")
         }
+        return nil
     }
 
     /// Produces one record and waits for the broker's acknowledgement.
@@ -124,9 +164,9 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
-    guard let key else { return body(nil, 0) }
-    return key.withUnsafeBytes { body($0.baseAddress, $0.count) }
+private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let key else { return body(nil) }
+    return key.withUnsafeBytes { body($0) }
 }
 
 private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {

@@ -18,19 +18,42 @@ public enum StableID {
     }
 
     public static func make(_ namespace: String, parts: [String]) -> String {
+        var hasher = Hasher()
+        hasher.add(namespace)
+        for part in parts { hasher.add(part) }
+        return hasher.id
+    }
+
+    /// `make(namespace, part, last)` for a caller that holds `last` as UTF-8 bytes.
+    static func make(_ namespace: String, _ part: String, utf8 last: UnsafeBufferPointer<UInt8>) -> String {
+        var hasher = Hasher()
+        hasher.add(namespace)
+        hasher.add(part)
+        hasher.add(UnsafeRawBufferPointer(last))
+        return hasher.id
+    }
+
+    private struct Hasher {
         var high = FNV64(seed: 0xcbf2_9ce4_8422_2325)
         var low = FNV64(seed: 0x8422_2325_cbf2_9ce4)
-        func add(_ piece: String) {
-            let length = UInt32(piece.utf8.count).littleEndian
-            withUnsafeBytes(of: length) { high.add($0) }
+
+        mutating func add(_ piece: String) {
             var piece = piece
-            piece.withUTF8 { high.add(UnsafeRawBufferPointer($0)); low.add(UnsafeRawBufferPointer($0)) }
+            piece.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func add(_ piece: UnsafeRawBufferPointer) {
+            let length = UInt32(piece.count).littleEndian
+            withUnsafeBytes(of: length) { high.add($0) }
+            high.add(piece)
+            low.add(piece)
             withUnsafeBytes(of: length) { low.add($0) }
         }
-        add(namespace)
-        for part in parts { add(part) }
+
         // Version nibble 8 (custom, RFC 9562) and the RFC 4122 variant.
-        return UUIDText.render(high: (high.value & ~0xf000) | 0x8000, low: (low.value & ~(0xc << 60)) | (0x8 << 60))
+        var id: String {
+            UUIDText.render(high: (high.value & ~0xf000) | 0x8000, low: (low.value & ~(0xc << 60)) | (0x8 << 60))
+        }
     }
 
     private struct FNV64 {

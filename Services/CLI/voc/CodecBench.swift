@@ -47,7 +47,31 @@ struct CodecBench: AsyncParsableCommand {
         let records = try measure { index in
             encoded.append(try EventCodec.encode(events[index], source: "/voc/ingest", traceparent: traceparent).record)
         }
+        // What a batch line costs on ingest's single pass: from the line's bytes to the
+        // event's JSON, and on into a batch of records, a thousand per batch as a request.
+        var transcoder = InteractionTranscoder(gatewayId: "bench", receivedAt: now)
+        let transcode = try measure { index in
+            let accepted = lines[index % lines.count].withUnsafeBufferPointer { transcoder.transcode($0, interactionId: UUIDText.random) }
+            guard accepted != nil else { throw ValidationError("line \(index % lines.count) left the single pass") }
+        }
+        var batches: [CloudEventBatch] = []
+        func newBatch() -> CloudEventBatch {
+            CloudEventBatch(InteractionReceived.self, source: "/voc/ingest", traceparent: TraceContext.newTraceparent(),
+                            events: batchSize, bytes: batchSize * 600)
+        }
+        var batch = newBatch()
+        let singlePass = try measure { index in
+            guard let accepted = lines[index % lines.count].withUnsafeBufferPointer({ transcoder.transcode($0, interactionId: UUIDText.random) })
+            else { throw ValidationError("line \(index % lines.count) left the single pass") }
+            batch.append(id: accepted.interactionId, subject: accepted.customerId, time: accepted.occurredAt, json: transcoder.eventJSON)
+            if batch.count == batchSize {
+                batches.append(batch)
+                batch = newBatch()
+            }
+        }
+        if batch.count > 0 { batches.append(batch) }
         let produced = produce ? try await measureProduce(encoded) : nil
+        let producedBatches = produce ? try await measureProduce(batches: batches) : nil
         print("""
             Codec cost per interaction (\(count) each, one core, release build):
               decode the gateway's JSON   \(format(decode))
@@ -55,6 +79,9 @@ struct CodecBench: AsyncParsableCommand {
               encode as a CloudEvent      \(format(encode))   (\(bytes / count) bytes of payload)
               sum                         \(format(decode + validate + encode))  → \(Int(Double(count) / (decode + validate + encode))) interactions/s
               encode into a Kafka record  \(format(records))   (all \(count) kept, as a batch keeps its records until acknowledged)
+            Single pass, as ingest takes a common batch line:
+              line → event JSON           \(format(transcode))
+              line → record in a batch    \(format(singlePass))   (\(batchSize) per batch, all kept)  → \(Int(Double(count) / singlePass)) interactions/s
             """)
         if let produced {
             print("""
@@ -63,9 +90,34 @@ struct CodecBench: AsyncParsableCommand {
                     CPU                       \(format(produced.cpu))
                 """)
         }
+        if let producedBatches {
+            print("""
+                  produce the single pass's record batches, \(batchSize) per batch and receipt
+                    wall                      \(format(producedBatches.wall))
+                    CPU                       \(format(producedBatches.cpu))
+                """)
+        }
     }
 
-    private func measureProduce(_ events: [ProducerRecord]) async throws -> (wall: Double, cpu: Double) {
+    private func measureProduce(batches: [CloudEventBatch]) async throws -> (wall: Double, cpu: Double) {
+        let (producer, broker) = try startProducer()
+        let publisher = EventPublisher(producer: producer, source: "/voc/ingest")
+        _ = await publisher.enqueue(batches[0]).receipt.delivered()  // metadata and producer id
+        let cpu = CPUTime.now()
+        let start = ContinuousClock.now
+        var failed = 0
+        for batch in batches {
+            let (receipt, refused) = publisher.enqueue(batch)
+            failed += refused.count + (await receipt.delivered()).count
+        }
+        let elapsed = ContinuousClock.now - start
+        let spent = CPUTime.now() - cpu
+        withExtendedLifetime(broker) {}
+        if failed > 0 { throw ValidationError("\(failed) events were not delivered") }
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, spent.process)
+    }
+
+    private func startProducer() throws -> (KafkaProducer, EmbeddedBroker) {
         let logger = Logger(label: "voc-bench")
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
         try broker.createPipelineTopics()
@@ -74,7 +126,12 @@ struct CodecBench: AsyncParsableCommand {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { properties[parts[0]] = parts[1] }
         }
-        let producer = try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger)
+        return (try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger), broker)
+    }
+
+    private func measureProduce(_ events: [ProducerRecord]) async throws -> (wall: Double, cpu: Double) {
+        let (producer, broker) = try startProducer()
+        defer { withExtendedLifetime(broker) {} }
         let publisher = EventPublisher(producer: producer, source: "/voc/ingest")
         _ = try await producer.enqueue(events[0]).delivered()  // metadata and producer id
         let cpu = CPUTime.now()

@@ -147,26 +147,44 @@ struct InteractionController: Sendable {
         var results: [LineResult] = []
         results.reserveCapacity(lines.count)
         // The records to produce, and for each the index of its line in `results`.
-        var records: [ProducerRecord] = []
-        records.reserveCapacity(lines.count)
+        var records = CloudEventBatch(InteractionReceived.self, source: intake.publisher.source, traceparent: traceparent,
+                                      events: lines.count, bytes: body.count * 2)
         var resultIndex: [Int] = []
-        for (offset, (number, bytes)) in lines.enumerated() {
-            do {
-                let (_, event) = try intake.event(from: bytes, form: .batchLine(offset), gateway: gateway,
-                                                  idempotencyKey: idempotencyKey, receivedAt: now)
-                if !gateway.channels.contains(event.channel) {
-                    results.append(LineResult(line: number, status: 403, title: "Forbidden", errors: [FieldProblem(
-                        field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))
+        resultIndex.reserveCapacity(lines.count)
+        var transcoder = InteractionTranscoder(gatewayId: gateway.id, receivedAt: now, limits: intake.configuration.limits)
+        body.withUnsafeBufferPointer { body in
+            for (offset, (number, bytes)) in lines.enumerated() {
+                // Common, valid lines go straight from their bytes to the event's; the rest
+                // are decoded, which also words their errors.
+                if let accepted = transcoder.transcode(UnsafeBufferPointer(rebasing: body[bytes.indices]), interactionId: {
+                    intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: offset)
+                }) {
+                    guard gateway.channels.contains(accepted.channel) else {
+                        results.append(Self.forbidden(line: number, gateway: gateway, channel: accepted.channel))
+                        continue
+                    }
+                    records.append(id: accepted.interactionId, subject: accepted.customerId, time: accepted.occurredAt,
+                                   json: transcoder.eventJSON)
+                    results.append(LineResult(line: number, status: 202, interactionId: accepted.interactionId))
+                    resultIndex.append(results.count - 1)
                     continue
                 }
-                records.append(try intake.publisher.encode(event, traceparent: traceparent).record)
-                results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
-                resultIndex.append(results.count - 1)
-            } catch let error as ValidationError {
-                let problem = Problem(validation: error, subject: "interaction")
-                results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
-            } catch {
-                results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
+                do {
+                    let (_, event) = try intake.event(from: bytes, form: .batchLine(offset), gateway: gateway,
+                                                      idempotencyKey: idempotencyKey, receivedAt: now)
+                    guard gateway.channels.contains(event.channel) else {
+                        results.append(Self.forbidden(line: number, gateway: gateway, channel: event.channel))
+                        continue
+                    }
+                    records.append(try intake.publisher.encode(event, traceparent: traceparent))
+                    results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
+                    resultIndex.append(results.count - 1)
+                } catch let error as ValidationError {
+                    let problem = Problem(validation: error, subject: "interaction")
+                    results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
+                } catch {
+                    results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
+                }
             }
         }
         let (receipt, refused) = intake.publisher.enqueue(records)
@@ -191,6 +209,11 @@ struct InteractionController: Sendable {
                                       retryAfter: intake.configuration.retryAfterSeconds)
         }
         return Answer.json(BatchResult(accepted: accepted, rejected: results.count - accepted, results: results), status: 200)
+    }
+
+    private static func forbidden(line: Int, gateway: GatewayIdentity, channel: Channel) -> LineResult {
+        LineResult(line: line, status: 403, title: "Forbidden", errors: [FieldProblem(
+            field: "channel", problem: "gateway \(gateway.id) may not submit channel \(channel.rawValue)")])
     }
 
     private static let malformedTitle = Problem(validation: ValidationError(kind: .malformed, problems: []), subject: "").title

@@ -1,0 +1,76 @@
+import Foundation
+import VOCKafka
+import VOCSchema
+
+/// Events of one type in CloudEvents binary mode, gathered into a ``RecordBatch``: the
+/// header names and the attributes every event of the batch shares (spec version, type,
+/// source, content type, trace context) are stored once.
+public struct CloudEventBatch: Sendable {
+    public private(set) var records: RecordBatch
+    private let names: Names
+    private let specVersion, type, source, contentType: RecordBatch.Span
+    private let traceparent: RecordBatch.Span
+
+    /// The header names in the order ``CloudEventAttributes/forEachHeader(_:)`` gives them.
+    private struct Names {
+        var specVersion, id, type, source, time, subject, contentType, traceparent: RecordBatch.Span
+    }
+
+    /// - Parameters:
+    ///   - traceparent: The trace context of every event of the batch.
+    ///   - events: How many events to make room for.
+    ///   - bytes: How many bytes of keys, values and attributes to make room for.
+    public init<E: VOCEvent>(_ type: E.Type, source: String, traceparent: String, events: Int = 0, bytes: Int = 0) {
+        var records = RecordBatch(topic: E.topic.rawValue, records: events, bytes: bytes)
+        names = Names(
+            specVersion: records.store("ce_specversion"), id: records.store("ce_id"), type: records.store("ce_type"),
+            source: records.store("ce_source"), time: records.store("ce_time"), subject: records.store("ce_subject"),
+            contentType: records.store("content-type"), traceparent: records.store("traceparent"))
+        specVersion = records.store(CloudEventAttributes.specVersion)
+        self.type = records.store(E.eventType)
+        self.source = records.store(source)
+        contentType = records.store("application/json")
+        self.traceparent = records.store(traceparent)
+        self.records = records
+    }
+
+    public var count: Int { records.count }
+
+    /// Appends an event whose JSON is written already: the record ``EventCodec`` would
+    /// make of an event with these attributes and this JSON.
+    /// - Parameters:
+    ///   - subject: The key and `ce_subject`.
+    ///   - time: `ce_time`.
+    public mutating func append(id: String, subject: String, time: Date, json: [UInt8]) {
+        let value = records.store(json)
+        let key = records.store(subject)
+        records.append(key: key, value: value)
+        records.header(names.specVersion, specVersion)
+        let id = records.store(id)
+        records.header(names.id, id)
+        records.header(names.type, type)
+        records.header(names.source, source)
+        let time = records.store { Timestamp.format(time, into: &$0) }
+        records.header(names.time, time)
+        records.header(names.subject, key)
+        records.header(names.contentType, contentType)
+        records.header(names.traceparent, traceparent)
+    }
+
+    /// Appends an event encoded by ``EventCodec``, with every attribute it carries.
+    public mutating func append(_ event: EncodedEvent) {
+        let key = records.store(event.key), value = records.store(event.value)
+        records.append(key: key, value: value)
+        event.attributes.forEachHeader { name, value in
+            let name = records.store(name), value = records.store(value)
+            records.header(name, value)
+        }
+    }
+}
+
+extension EventPublisher {
+    /// Queues every event of `batch` under one receipt; see ``KafkaProducer/enqueue(_:)-(RecordBatch)``.
+    public func enqueue(_ batch: CloudEventBatch) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        producer.enqueue(batch.records)
+    }
+}
