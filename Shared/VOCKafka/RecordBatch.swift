@@ -9,6 +9,12 @@ public struct RecordBatch: Sendable {
     public struct Span: Sendable, Equatable {
         let start: Int
         let count: Int
+
+        /// The bytes at `range` of this span's.
+        public func part(_ range: Range<Int>) -> Span {
+            precondition(range.lowerBound >= 0 && range.upperBound <= count, "a part lies within its span")
+            return Span(start: start + range.lowerBound, count: range.count)
+        }
     }
 
     public let topic: String
@@ -21,21 +27,30 @@ public struct RecordBatch: Sendable {
     public init(topic: String, records: Int = 0, bytes: Int = 0) {
         self.topic = topic
         buffer.reserveCapacity(bytes)
-        spans.reserveCapacity(records * 12)
+        spans.reserveCapacity(records * 18)  // key, value and eight headers
         starts.reserveCapacity(records)
     }
 
     public var count: Int { starts.count }
 
     /// Stores bytes for records to refer to.
-    public mutating func store(_ bytes: some Sequence<UInt8>) -> Span {
+    public mutating func store(_ bytes: UnsafeRawBufferPointer) -> Span {
         let start = buffer.count
         buffer.append(contentsOf: bytes)
-        return Span(start: start, count: buffer.count - start)
+        return Span(start: start, count: bytes.count)
+    }
+
+    public mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) -> Span {
+        store(UnsafeRawBufferPointer(bytes))
+    }
+
+    public mutating func store(_ bytes: [UInt8]) -> Span {
+        bytes.withUnsafeBytes { store($0) }
     }
 
     public mutating func store(_ text: String) -> Span {
-        store(text.utf8)
+        var text = text
+        return text.withUTF8 { store($0) }
     }
 
     /// Stores what `write` appends to the buffer.

@@ -36,22 +36,23 @@ public struct CloudEventBatch: Sendable {
 
     public var count: Int { records.count }
 
-    /// Appends an event whose JSON is written already: the record ``EventCodec`` would
-    /// make of an event with these attributes and this JSON.
+    /// Appends an event whose JSON and attribute texts lie in `output` (one copy of it is
+    /// kept): the record ``EventCodec`` would make of that event.
     /// - Parameters:
+    ///   - json: The event's JSON.
     ///   - subject: The key and `ce_subject`.
+    ///   - id: `ce_id`.
     ///   - time: `ce_time`.
-    public mutating func append(id: String, subject: String, time: Date, json: [UInt8]) {
-        let value = records.store(json)
-        let key = records.store(subject)
-        records.append(key: key, value: value)
+    public mutating func append(from output: UnsafeBufferPointer<UInt8>, json: Range<Int>, subject: Range<Int>, id: Range<Int>,
+                                time: Range<Int>) {
+        let stored = records.store(output)
+        let key = stored.part(subject)
+        records.append(key: key, value: stored.part(json))
         records.header(names.specVersion, specVersion)
-        let id = records.store(id)
-        records.header(names.id, id)
+        records.header(names.id, stored.part(id))
         records.header(names.type, type)
         records.header(names.source, source)
-        let time = records.store { Timestamp.format(time, into: &$0) }
-        records.header(names.time, time)
+        records.header(names.time, stored.part(time))
         records.header(names.subject, key)
         records.header(names.contentType, contentType)
         records.header(names.traceparent, traceparent)

@@ -81,7 +81,7 @@ public enum Timestamp {
 
     /// The 24 bytes of the common form at `out`; `nil` (nothing written) for a year
     /// outside 0–9999, which comes from a bug upstream and is printed by Foundation.
-    private static func write(_ date: Date, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+    static func write(_ date: Date, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)

@@ -220,7 +220,7 @@ public struct JSONWriter {
     /// Some byte of `word` is below 0x20, a quote or a backslash (the "has a zero byte"
     /// and "has a byte less than" bit tricks).
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    static func needsEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         let below = (word &- ones &* 0x20) & ~word & highs != 0

@@ -32,7 +32,10 @@ struct BatchRecordTests {
             let bytes = Array(line.utf8)
             let id = "id-\(index)"
             let accepted = try #require(bytes.withUnsafeBufferPointer { transcoder.transcode($0, interactionId: { id }) })
-            fast.append(id: accepted.interactionId, subject: accepted.customerId, time: accepted.occurredAt, json: transcoder.eventJSON)
+            transcoder.withOutput { output in
+                fast.append(from: output, json: accepted.json, subject: accepted.customerIdText, id: accepted.interactionIdText,
+                            time: accepted.occurredAtText)
+            }
             let event = try InteractionSubmission.decode(from: bytes).validated(interactionId: id, gatewayId: "gw", receivedAt: receivedAt)
             let encoded = try EventCodec.encode(event, source: IngestApp.source, traceparent: traceparent)
             slow.append(encoded)

@@ -32,7 +32,11 @@ struct TranscoderTests {
         #expect(transcoder.eventJSON == json, "\(text)\n\(String(decoding: transcoder.eventJSON, as: UTF8.self))\n\(String(decoding: json, as: UTF8.self))",
                 sourceLocation: sourceLocation)
         #expect(json == Array(try! JSONCoding.encoder().encode(event)), "\(text)", sourceLocation: sourceLocation)
-        #expect(fast.interactionId == event.interactionId && fast.customerId == event.customerId, sourceLocation: sourceLocation)
+        let texts = transcoder.withOutput { output in
+            [fast.interactionIdText, fast.customerIdText, fast.occurredAtText].map { String(decoding: output[$0], as: UTF8.self) }
+        }
+        #expect(texts == [event.interactionId, event.customerId, Timestamp.format(event.occurredAt)], sourceLocation: sourceLocation)
+        #expect(fast.interactionId == event.interactionId && fast.json == 0..<json.count, sourceLocation: sourceLocation)
         #expect(fast.channel == event.channel && fast.occurredAt == event.occurredAt, sourceLocation: sourceLocation)
         return true
     }

@@ -63,7 +63,10 @@ struct CodecBench: AsyncParsableCommand {
         let singlePass = try measure { index in
             guard let accepted = lines[index % lines.count].withUnsafeBufferPointer({ transcoder.transcode($0, interactionId: UUIDText.random) })
             else { throw ValidationError("line \(index % lines.count) left the single pass") }
-            batch.append(id: accepted.interactionId, subject: accepted.customerId, time: accepted.occurredAt, json: transcoder.eventJSON)
+            transcoder.withOutput { output in
+                batch.append(from: output, json: accepted.json, subject: accepted.customerIdText, id: accepted.interactionIdText,
+                             time: accepted.occurredAtText)
+            }
             if batch.count == batchSize {
                 batches.append(batch)
                 batch = newBatch()

@@ -163,8 +163,10 @@ struct InteractionController: Sendable {
                         results.append(Self.forbidden(line: number, gateway: gateway, channel: accepted.channel))
                         continue
                     }
-                    records.append(id: accepted.interactionId, subject: accepted.customerId, time: accepted.occurredAt,
-                                   json: transcoder.eventJSON)
+                    transcoder.withOutput { output in
+                        records.append(from: output, json: accepted.json, subject: accepted.customerIdText,
+                                       id: accepted.interactionIdText, time: accepted.occurredAtText)
+                    }
                     results.append(LineResult(line: number, status: 202, interactionId: accepted.interactionId))
                     resultIndex.append(results.count - 1)
                     continue

@@ -11,19 +11,36 @@ import Foundation
 /// counting characters) answers `nil`, and the caller takes that path, which words the
 /// errors; so this path changes what ingest costs, never what it answers.
 public struct InteractionTranscoder {
-    /// What the caller needs besides the event's JSON: its id for the answer, and what
-    /// the Kafka record carries as key and headers.
+    /// What the caller needs besides the event's JSON: its id for the answer, and where
+    /// the texts a Kafka record carries as key and headers lie in ``withOutput(_:)``.
     public struct Accepted: Sendable {
         public var interactionId: String
-        public var customerId: String
         public var channel: Channel
         public var occurredAt: Date
+        /// The event's JSON.
+        public var json: Range<Int>
+        /// The texts of `interactionId`, `customerId` and `occurredAt` as the event's
+        /// CloudEvents attributes carry them: inside the JSON where it holds them
+        /// verbatim, after it otherwise.
+        public var interactionIdText: Range<Int>
+        public var customerIdText: Range<Int>
+        public var occurredAtText: Range<Int>
     }
 
-    /// The last accepted submission's event, as ``InteractionReceived/jsonBytes`` would be.
-    public var eventJSON: [UInt8] { writer.bytes }
+    /// Calls `body` with the output of the last accepted submission, which the ranges of
+    /// its ``Accepted`` refer to.
+    public func withOutput<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: output.base, count: outputCount))
+    }
 
-    private var writer = JSONWriter(capacity: 1024)
+    /// The JSON of the last accepted submission's event, as ``InteractionReceived/jsonBytes``
+    /// would be.
+    public var eventJSON: [UInt8] { Array(UnsafeBufferPointer(start: output.base, count: jsonCount)) }
+
+    private let output = Output()
+    private var outputCount = 0
+    private var jsonCount = 0
+    private let gatewayJSON: [UInt8]
     private let gatewayId: String?
     private let receivedAtJSON: [UInt8]
     private let receivedAt: Date
@@ -64,18 +81,22 @@ public struct InteractionTranscoder {
         self.gatewayId = gatewayId
         self.receivedAt = receivedAt
         self.limits = limits
-        var time = JSONWriter(capacity: 32)
-        time.date(receivedAt)
-        receivedAtJSON = time.bytes
+        var json = JSONWriter(capacity: 32)
+        json.date(receivedAt)
+        receivedAtJSON = json.bytes
+        json.reset()
+        if let gatewayId { json.string(gatewayId) }
+        gatewayJSON = json.bytes
     }
 
-    /// Writes the event of `bytes` into ``eventJSON``.
+    /// Writes the event of `bytes` into the output.
     /// - Parameter interactionId: The id when the submission has no `externalId`, as for
     ///   ``InteractionSubmission/validated(interactionId:gatewayId:receivedAt:limits:recording:)``.
     /// - Returns: `nil` when the submission is not of a common shape or not valid; take
     ///   the decoding path for it then.
     public mutating func transcode(_ bytes: UnsafeBufferPointer<UInt8>, interactionId: () -> String) -> Accepted? {
-        writer.reset()
+        outputCount = 0
+        jsonCount = 0
         scratch.removeAll(keepingCapacity: true)
         turns.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
@@ -194,9 +215,9 @@ public struct InteractionTranscoder {
             value.count <= maxLength && UTF8Text.hasNonWhitespace(value)
         }
 
-        guard let customerText = fields.customerId, let channelText = fields.channel, let businessLineText = fields.businessLine,
+        guard let customerField = fields.customerId, let channelText = fields.channel, let businessLineText = fields.businessLine,
               let occurredAtText = fields.occurredAt else { return nil }
-        let customerId = bytes(customerText), businessLine = bytes(businessLineText)
+        let customerId = bytes(customerField), businessLine = bytes(businessLineText)
         guard isIdentifier(customerId), let channel = Self.channel(bytes(channelText)),
               (1...64).contains(businessLine.count), businessLine.allSatisfy(Self.isSlugByte),
               let occurredAt = Timestamp.parseCommonForm(bytes(occurredAtText)),
@@ -234,70 +255,111 @@ public struct InteractionTranscoder {
             }
         }
 
-        let id: String
+        var id: String
         if let externalId = fields.externalId {
             id = StableID.make("interaction", gatewayId ?? "", utf8: bytes(externalId))
         } else {
             id = interactionId()
         }
 
-        writer.beginObject()
+        // No string grows when written (an escape is never longer than the one it came
+        // from, raw bytes are copied as they are) and members only gain a default
+        // speaker per utterance (an utterance is at least 12 bytes): three times the
+        // line, the added members and the texts that may follow the JSON always fit.
+        let needed = 4 * input.count + 7 * id.utf8.count + gatewayJSON.count + receivedAtJSON.count + 256
+        var out = JSONCursor(output.reserve(needed))
+        var idText = 0..<0, customerText = 0..<0, timeText = 0..<0
+        out.byte(UInt8(ascii: "{"))
         if let agentId = fields.agentId {
-            writer.key("agentId")
-            writer.string(utf8: bytes(agentId))
+            out.literal(#""agentId":"#)
+            out.string(bytes(agentId))
+            out.byte(UInt8(ascii: ","))
         }
-        writer.key("businessLine")
-        writer.string(utf8: businessLine)
-        writer.key("channel")
-        writer.string(channel.rawValue)
-        writer.key("customerId")
-        writer.string(utf8: customerId)
+        out.literal(#""businessLine":"#)
+        out.string(businessLine)
+        out.literal(#","channel":""#)
+        out.literal(channel.rawValueText)
+        out.literal(#"","customerId":"#)
+        let customerStart = out.count
+        if out.string(customerId) {
+            customerText = (customerStart + 1)..<(out.count - 1)
+        }
         if let externalId = fields.externalId {
-            writer.key("externalId")
-            writer.string(utf8: bytes(externalId))
+            out.literal(#","externalId":"#)
+            out.string(bytes(externalId))
         }
-        writer.member("gatewayId", gatewayId)
-        writer.key("interactionId")
-        writer.string(id)
+        if gatewayId != nil {
+            out.literal(#","gatewayId":"#)
+            gatewayJSON.withUnsafeBufferPointer { out.bytes($0) }
+        }
+        out.literal(#","interactionId":"#)
+        id.withUTF8 { id in
+            let start = out.count
+            if out.string(id) { idText = (start + 1)..<(out.count - 1) }
+        }
         if let language = fields.language {
-            writer.key("language")
-            writer.string(utf8: bytes(language))
+            out.literal(#","language":"#)
+            out.string(bytes(language))
         }
         if fields.metadata {
-            writer.key("metadata")
-            writer.beginObject()
-            for entry in entries {
-                writer.key(utf8: UnsafeBufferPointer(rebasing: input[entry.key]))
-                writer.string(utf8: bytes(entry.value))
+            out.literal(#","metadata":{"#)
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { out.byte(UInt8(ascii: ",")) }
+                out.string(UnsafeBufferPointer(rebasing: input[entry.key]))
+                out.byte(UInt8(ascii: ":"))
+                out.string(bytes(entry.value))
             }
-            writer.endObject()
+            out.byte(UInt8(ascii: "}"))
         }
-        writer.key("occurredAt")
-        writer.date(occurredAt)
-        writer.key("receivedAt")
-        receivedAtJSON.withUnsafeBufferPointer { writer.raw($0) }
+        out.literal(#","occurredAt":""#)
+        guard out.date(occurredAt) else { return nil }
+        timeText = (out.count - 24)..<out.count
+        out.literal(#"","receivedAt":"#)
+        receivedAtJSON.withUnsafeBufferPointer { out.bytes($0) }
         if let text = fields.text {
-            writer.key("text")
-            writer.string(utf8: bytes(text))
+            out.literal(#","text":"#)
+            out.string(bytes(text))
         }
         if fields.utterances {
-            writer.key("utterances")
-            writer.beginArray()
-            for turn in turns {
-                writer.beginObject()
-                writer.member("endMs", turn.endMs)
-                writer.key("speaker")
-                writer.string((turn.speaker.map { Self.speaker(bytes($0))! } ?? .unknown).rawValue)
-                writer.member("startMs", turn.startMs)
-                writer.key("text")
-                writer.string(utf8: bytes(turn.text!))
-                writer.endObject()
+            out.literal(#","utterances":["#)
+            for (index, turn) in turns.enumerated() {
+                out.literal(index > 0 ? ",{" : "{")
+                if let end = turn.endMs {
+                    out.literal(#""endMs":"#)
+                    out.integer(end)
+                    out.byte(UInt8(ascii: ","))
+                }
+                out.literal(#""speaker":""#)
+                out.literal((turn.speaker.map { Self.speaker(bytes($0))! } ?? .unknown).rawValueText)
+                out.byte(UInt8(ascii: "\""))
+                if let start = turn.startMs {
+                    out.literal(#","startMs":"#)
+                    out.integer(start)
+                }
+                out.literal(#","text":"#)
+                out.string(bytes(turn.text!))
+                out.byte(UInt8(ascii: "}"))
             }
-            writer.endArray()
+            out.byte(UInt8(ascii: "]"))
         }
-        writer.endObject()
-        return Accepted(interactionId: id, customerId: String(decoding: customerId, as: UTF8.self), channel: channel,
-                        occurredAt: occurredAt)
+        out.byte(UInt8(ascii: "}"))
+        jsonCount = out.count
+        // Texts the JSON holds escaped follow it as they are.
+        if customerText.isEmpty {
+            let start = out.count
+            out.bytes(customerId)
+            customerText = start..<out.count
+        }
+        if idText.isEmpty {
+            id.withUTF8 { id in
+                let start = out.count
+                out.bytes(id)
+                idText = start..<out.count
+            }
+        }
+        outputCount = out.count
+        return Accepted(interactionId: id, channel: channel, occurredAt: occurredAt, json: 0..<jsonCount,
+                        interactionIdText: idText, customerIdText: customerText, occurredAtText: timeText)
     }
 
     private static func isSlugByte(_ byte: UInt8) -> Bool {
@@ -313,5 +375,149 @@ public struct InteractionTranscoder {
 
     private static func speaker(_ bytes: UnsafeBufferPointer<UInt8>) -> SpeakerRole? {
         speakers.first { $0.0.elementsEqual(bytes) }?.1
+    }
+}
+
+/// Storage written through a pointer; it only grows, to the most a line has needed.
+private final class Output {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init() {
+        capacity = 4096
+        base = .allocate(capacity: capacity)
+    }
+
+    /// Room for `count` bytes at the start; what was there is not kept.
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            base.deallocate()
+            capacity = max(count, 2 * capacity)
+            base = .allocate(capacity: capacity)
+        }
+        return base
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// Writes JSON through a pointer into storage known to be large enough: the
+/// transcoder's output, byte for byte what ``JSONWriter`` writes for the same values.
+private struct JSONCursor {
+    private let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutablePointer<UInt8>) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func literal(_ text: StaticString) {
+        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    /// A string of valid UTF-8, escaped as ``JSONWriter/string(utf8:)`` escapes it;
+    /// `true` when nothing needed escaping.
+    @discardableResult
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        byte(UInt8(ascii: "\""))
+        var verbatim = true
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            if index + 8 <= utf8.count,
+               !JSONWriter.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let next = utf8[index]
+            if next < 0x20 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") {
+                bytes(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                escape(next)
+                verbatim = false
+                runStart = index + 1
+            }
+            index += 1
+        }
+        bytes(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        byte(UInt8(ascii: "\""))
+        return verbatim
+    }
+
+    mutating func integer(_ value: Int) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt = 1
+        while magnitude / scale >= 10 {
+            scale *= 10
+            digits += 1
+        }
+        for _ in 0..<digits {
+            byte(UInt8(48 + magnitude / scale))
+            magnitude %= scale
+            scale /= 10
+        }
+    }
+
+    /// A time as ``Timestamp/format(_:)`` prints it, without the quotes; `false` (and
+    /// nothing written) for a year that form cannot hold.
+    mutating func date(_ date: Date) -> Bool {
+        guard let written = Timestamp.write(date, to: base + count) else { return false }
+        count += written
+        return true
+    }
+
+    private mutating func escape(_ value: UInt8) {
+        byte(UInt8(ascii: "\\"))
+        switch value {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(value)
+        case 0x08: byte(UInt8(ascii: "b"))
+        case 0x0C: byte(UInt8(ascii: "f"))
+        case 0x0A: byte(UInt8(ascii: "n"))
+        case 0x0D: byte(UInt8(ascii: "r"))
+        case 0x09: byte(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            literal("u00")
+            byte(hex.utf8Start[Int(value >> 4)])
+            byte(hex.utf8Start[Int(value & 0x0F)])
+        }
+    }
+}
+
+extension Channel {
+    /// The raw value as static text, which needs no escaping.
+    var rawValueText: StaticString {
+        switch self {
+        case .hotlineCall: "hotline_call"
+        case .advisorCall: "advisor_call"
+        case .chat: "chat"
+        case .appFeedback: "app_feedback"
+        case .email: "email"
+        case .video: "video"
+        }
+    }
+}
+
+extension SpeakerRole {
+    var rawValueText: StaticString {
+        switch self {
+        case .agent: "agent"
+        case .customer: "customer"
+        case .unknown: "unknown"
+        }
     }
 }
