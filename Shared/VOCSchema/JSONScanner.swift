@@ -74,6 +74,12 @@ struct JSONScanner {
         let start = index
         var escaped = false
         while index < bytes.count {
+            // Eight bytes at a time while none is a quote, a backslash or a control.
+            if index + 8 <= bytes.count,
+               !JSONWriter.needsEscape(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1

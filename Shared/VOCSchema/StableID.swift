@@ -105,18 +105,16 @@ public enum UUIDText {
         String(unsafeUninitializedCapacity: dashes ? 36 : 32) { buffer in
             let digits: StaticString = "0123456789abcdef"
             var position = 0
-            func put(_ word: UInt64) {
-                for nibble in (0..<16).reversed() {
-                    if dashes, position == 8 || position == 13 || position == 18 || position == 23 {
-                        buffer[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    buffer[position] = digits.utf8Start[Int((word >> (UInt64(nibble) * 4)) & 0xf)]
+            for index in 0..<16 {
+                if dashes, index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[position] = UInt8(ascii: "-")
                     position += 1
                 }
+                let byte = Int(truncatingIfNeeded: (index < 8 ? high : low) >> UInt64(56 - 8 * (index % 8))) & 0xff
+                buffer[position] = digits.utf8Start[byte >> 4]
+                buffer[position + 1] = digits.utf8Start[byte & 0xf]
+                position += 2
             }
-            put(high)
-            put(low)
             return position
         }
     }

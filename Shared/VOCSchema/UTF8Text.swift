@@ -53,7 +53,9 @@ enum UTF8Text {
                 continue
             }
             let (scalar, length) = decode(bytes, at: index)
-            if !scalar.properties.isWhitespace { return true }
+            // No scalar past U+3000 is white space (the tests check every one), so most
+            // text (CJK, emoji) needs no property lookup.
+            if scalar.value > 0x3000 || !scalar.properties.isWhitespace { return true }
             index += length
         }
         return false

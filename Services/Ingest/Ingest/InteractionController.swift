@@ -153,10 +153,11 @@ struct InteractionController: Sendable {
         resultIndex.reserveCapacity(lines.count)
         var transcoder = InteractionTranscoder(gatewayId: gateway.id, receivedAt: now, limits: intake.configuration.limits)
         body.withUnsafeBufferPointer { body in
-            for (offset, (number, bytes)) in lines.enumerated() {
+            for (offset, (number, range)) in lines.enumerated() {
+                let bytes = UnsafeBufferPointer(rebasing: body[range])
                 // Common, valid lines go straight from their bytes to the event's; the rest
                 // are decoded, which also words their errors.
-                if let accepted = transcoder.transcode(UnsafeBufferPointer(rebasing: body[bytes.indices]), interactionId: {
+                if let accepted = transcoder.transcode(bytes, interactionId: {
                     intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: offset)
                 }) {
                     guard gateway.channels.contains(accepted.channel) else {
@@ -202,7 +203,7 @@ struct InteractionController: Sendable {
             return Answer.problem(status: 400, type: "malformed-json", title: "Malformed batch",
                                   detail: "the body is not NDJSON: no line is a JSON object", field: "body")
         }
-        let accepted = results.filter { $0.status == 202 }.count
+        let accepted = results.reduce(0) { $0 + ($1.status == 202 ? 1 : 0) }
         intake.count("accepted", accepted)
         intake.count("rejected", results.count - accepted)
         if accepted == 0 && retriable {
@@ -220,18 +221,27 @@ struct InteractionController: Sendable {
 
     private static let malformedTitle = Problem(validation: ValidationError(kind: .malformed, problems: []), subject: "").title
 
-    /// Non-blank lines with their 1-based numbers.
-    static func lines(_ body: [UInt8]) -> [(Int, ArraySlice<UInt8>)] {
-        var result: [(Int, ArraySlice<UInt8>)] = []
-        var number = 0
-        for line in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            var slice = line
-            while let last = slice.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-                slice = slice.dropLast()
+    /// Non-blank lines with their 1-based numbers, as ranges of `body` without trailing
+    /// `\r`, spaces or tabs.
+    static func lines(_ body: [UInt8]) -> [(Int, Range<Int>)] {
+        body.withUnsafeBufferPointer { bytes in
+            var result: [(Int, Range<Int>)] = []
+            var number = 0
+            var start = 0
+            while start <= bytes.count {
+                number += 1
+                var end = bytes.count
+                if start < bytes.count, let newline = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\n")), bytes.count - start) {
+                    end = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                }
+                var last = end
+                while last > start, bytes[last - 1] == UInt8(ascii: "\r") || bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") {
+                    last -= 1
+                }
+                if last > start { result.append((number, start..<last)) }
+                start = end + 1
             }
-            if !slice.isEmpty { result.append((number, slice)) }
+            return result
         }
-        return result
     }
 }
