@@ -171,9 +171,9 @@ private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointe
     func topic() -> String { message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         RDKafkaClient.context(of: rk)?.allBrokersDown.store(false, ordering: .relaxed)
-        DeliveryTarget.report(target, .success(DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset)))
+        DeliveryTarget.succeed(target, DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset))
     } else {
-        DeliveryTarget.report(target, .failure(KafkaError.from(message.pointee.err, context: "delivering to \(topic())")))
+        DeliveryTarget.fail(target, KafkaError.from(message.pointee.err, context: "delivering to \(topic())"))
     }
 }
 
@@ -187,16 +187,23 @@ private enum DeliveryTarget {
 
     /// Completes the target's receipt. A batch needs no report on success, so the report
     /// (a topic name copied per record) is only built for a single receipt.
-    static func report(_ target: UnsafeMutablePointer<DeliveryTarget>, _ result: @autoclosure () -> Result<DeliveryReport, KafkaError>) {
+    static func succeed(_ target: UnsafeMutablePointer<DeliveryTarget>, _ report: @autoclosure () -> DeliveryReport) {
         switch target.pointee {
         case .single(let receipt):
-            target.deinitialize(count: 1)
             target.deallocate()
-            receipt.takeRetainedValue().complete(result())
+            receipt.takeRetainedValue().complete(.success(report()))
         case .batch(let receipt, let index):
-            let failure: KafkaError?
-            if case .failure(let error) = result() { failure = error } else { failure = nil }
-            receipt.takeUnretainedValue().complete(index, failure)
+            receipt.takeUnretainedValue().complete(index, nil)
+        }
+    }
+
+    static func fail(_ target: UnsafeMutablePointer<DeliveryTarget>, _ error: KafkaError) {
+        switch target.pointee {
+        case .single(let receipt):
+            target.deallocate()
+            receipt.takeRetainedValue().complete(.failure(error))
+        case .batch(let receipt, let index):
+            receipt.takeUnretainedValue().complete(index, error)
         }
     }
 

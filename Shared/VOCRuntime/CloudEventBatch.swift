@@ -6,14 +6,17 @@ import VOCSchema
 /// header names and the attributes every event of the batch shares (spec version, type,
 /// source, content type, trace context) are stored once.
 public struct CloudEventBatch: Sendable {
-    public private(set) var records: RecordBatch
-    private let names: Names
-    private let specVersion, type, source, contentType: RecordBatch.Span
-    private let traceparent: RecordBatch.Span
+    public var records: RecordBatch { batch }
+    // Inlinable, with what it touches, as the hot path of a batch request.
+    @usableFromInline var batch: RecordBatch
+    @usableFromInline let names: Names
+    @usableFromInline let specVersion, type, source, contentType: RecordBatch.Span
+    @usableFromInline let traceparent: RecordBatch.Span
 
     /// The header names in the order ``CloudEventAttributes/forEachHeader(_:)`` gives them.
-    private struct Names {
-        var specVersion, id, type, source, time, subject, contentType, traceparent: RecordBatch.Span
+    @usableFromInline
+    struct Names: Sendable {
+        @usableFromInline var specVersion, id, type, source, time, subject, contentType, traceparent: RecordBatch.Span
     }
 
     /// - Parameters:
@@ -31,10 +34,10 @@ public struct CloudEventBatch: Sendable {
         self.source = records.store(source)
         contentType = records.store("application/json")
         self.traceparent = records.store(traceparent)
-        self.records = records
+        self.batch = records
     }
 
-    public var count: Int { records.count }
+    public var count: Int { batch.count }
 
     /// Appends an event whose JSON and attribute texts lie in `output` (one copy of it is
     /// kept): the record ``EventCodec`` would make of that event.
@@ -43,28 +46,29 @@ public struct CloudEventBatch: Sendable {
     ///   - subject: The key and `ce_subject`.
     ///   - id: `ce_id`.
     ///   - time: `ce_time`.
+    @inlinable
     public mutating func append(from output: UnsafeBufferPointer<UInt8>, json: Range<Int>, subject: Range<Int>, id: Range<Int>,
                                 time: Range<Int>) {
-        let stored = records.store(output)
+        let stored = batch.store(output)
         let key = stored.part(subject)
-        records.append(key: key, value: stored.part(json))
-        records.header(names.specVersion, specVersion)
-        records.header(names.id, stored.part(id))
-        records.header(names.type, type)
-        records.header(names.source, source)
-        records.header(names.time, stored.part(time))
-        records.header(names.subject, key)
-        records.header(names.contentType, contentType)
-        records.header(names.traceparent, traceparent)
+        batch.append(key: key, value: stored.part(json))
+        batch.header(names.specVersion, specVersion)
+        batch.header(names.id, stored.part(id))
+        batch.header(names.type, type)
+        batch.header(names.source, source)
+        batch.header(names.time, stored.part(time))
+        batch.header(names.subject, key)
+        batch.header(names.contentType, contentType)
+        batch.header(names.traceparent, traceparent)
     }
 
     /// Appends an event encoded by ``EventCodec``, with every attribute it carries.
     public mutating func append(_ event: EncodedEvent) {
-        let key = records.store(event.key), value = records.store(event.value)
-        records.append(key: key, value: value)
+        let key = batch.store(event.key), value = batch.store(event.value)
+        batch.append(key: key, value: value)
         event.attributes.forEachHeader { name, value in
-            let name = records.store(name), value = records.store(value)
-            records.header(name, value)
+            let name = batch.store(name), value = batch.store(value)
+            batch.header(name, value)
         }
     }
 }
