@@ -168,6 +168,20 @@ struct TranscoderTests {
         #expect(taken > 100)
     }
 
+    @Test("the submissions that grow most when written (bare utterances, a long id) come out whole")
+    func growth() {
+        var transcoder = InteractionTranscoder(gatewayId: String(repeating: "\"g\u{1}", count: 40), receivedAt: Self.receivedAt)
+        let turns = Array(repeating: #"{"text":"x"}"#, count: 2_000).joined(separator: ",")
+        let bytes = Array(#"{"customerId":"c","channel":"chat","businessLine":"b","occurredAt":"2026-01-01T00:00:00Z","utterances":[\#(turns)]}"#.utf8)
+        let id = String(repeating: "\u{1}\"", count: 100)
+        let accepted = bytes.withUnsafeBufferPointer { transcoder.transcode($0, interactionId: { id }) }
+        #expect(accepted != nil)
+        let event = (try? InteractionSubmission.decode(from: bytes))
+            .flatMap { try? $0.validated(interactionId: id, gatewayId: String(repeating: "\"g\u{1}", count: 40), receivedAt: Self.receivedAt) }
+        #expect(transcoder.eventJSON == event?.jsonBytes)
+        #expect(transcoder.eventJSON.count > 2 * bytes.count)
+    }
+
     @Test("a submission with an externalId gets the id the decoding path derives")
     func externalID() {
         var transcoder = InteractionTranscoder(gatewayId: "gw-hotline", receivedAt: Self.receivedAt)

@@ -358,6 +358,7 @@ public struct InteractionTranscoder {
             }
         }
         outputCount = out.count
+        precondition(outputCount <= needed, "the single pass wrote past the room it reserved")
         return Accepted(interactionId: id, channel: channel, occurredAt: occurredAt, json: 0..<jsonCount,
                         interactionIdText: idText, customerIdText: customerText, occurredAtText: timeText)
     }
