@@ -44,7 +44,13 @@ public final class KafkaProducer: Sendable {
     /// - Throws: ``KafkaError`` `.queueFull` (retriable) when the local queue is full.
     public func enqueue(_ record: ProducerRecord) throws(KafkaError) -> DeliveryReceipt {
         let receipt = DeliveryReceipt()
-        try produce(record, to: .single(Unmanaged.passRetained(receipt)))
+        let target = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
+        target.initialize(to: .single(Unmanaged.passRetained(receipt)))
+        if let failure = produce(record, target: target) {
+            target.move().release()
+            target.deallocate()
+            throw failure
+        }
         return receipt
     }
 
@@ -54,48 +60,77 @@ public final class KafkaProducer: Sendable {
     /// A record the local queue refuses is reported in `failures` and the rest are still
     /// queued, so the caller can answer per record.
     public func enqueue(_ records: [ProducerRecord]) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
-        let batch = BatchReceipt()
+        let receipt = BatchReceipt(records: records.count)
         var failures: [Int: KafkaError] = [:]
         for (index, record) in records.enumerated() {
-            do {
-                try produce(record, to: .batch(Unmanaged.passRetained(batch), index))
-            } catch {
-                failures[index] = error
-            }
+            if let failure = produce(record, target: receipt.target(index)) { failures[index] = failure }
         }
-        batch.expect(records.count - failures.count)
-        return (batch, failures)
+        receipt.expect(records.count - failures.count)
+        return (receipt, failures)
     }
 
-    /// Hands the record to librdkafka; on failure the target's retain is given back.
-    private func produce(_ record: ProducerRecord, to target: DeliveryTarget) throws(KafkaError) {
+    /// Queues every record of `batch` under one receipt, as ``enqueue(_:)-([ProducerRecord])``
+    /// does for a list of records: failures by the record's index in the batch.
+    public func enqueue(_ batch: RecordBatch) -> (receipt: BatchReceipt, failures: [Int: KafkaError]) {
+        let receipt = BatchReceipt(records: batch.count)
+        var failures: [Int: KafkaError] = [:]
+        let topic: OpaquePointer
+        do {
+            topic = try topics.handle(batch.topic, client: client)
+        } catch {
+            for index in 0..<batch.count { failures[index] = error }
+            receipt.expect(0)
+            return (receipt, failures)
+        }
+        var index = 0
+        batch.forEach { key, value, headers, bytes in
+            let list = rd_kafka_headers_new(headers.count / 2)
+            for pair in stride(from: headers.startIndex, to: headers.endIndex, by: 2) {
+                let name = RecordBatch.slice(bytes, headers[pair]), content = RecordBatch.slice(bytes, headers[pair + 1])
+                _ = rd_kafka_header_add(list, name.baseAddress?.assumingMemoryBound(to: CChar.self), name.count,
+                                        content.baseAddress, content.count)
+            }
+            if let failure = produce(to: topic, name: batch.topic, value: value, key: key, headers: list, target: receipt.target(index)) {
+                failures[index] = failure
+            }
+            index += 1
+        }
+        receipt.expect(batch.count - failures.count)
+        return (receipt, failures)
+    }
+
+    /// Hands the record to librdkafka with `target` as its opaque.
+    private func produce(_ record: ProducerRecord, target: UnsafeMutablePointer<DeliveryTarget>) -> KafkaError? {
         let topic: OpaquePointer
         do {
             topic = try topics.handle(record.topic, client: client)
         } catch {
-            target.release()
-            throw error
+            return error
         }
-        let opaque = UnsafeMutablePointer<DeliveryTarget>.allocate(capacity: 1)
-        opaque.initialize(to: target)
         let headers = rd_kafka_headers_new(record.headers.count)
         for header in record.headers {
             header.withValueBytes { bytes in
                 _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count)
             }
         }
-        let result = record.value.withUnsafeBytes { value in
-            withKey(record.key) { keyPointer, keyLength in
-                voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
-                                     keyPointer, keyLength, headers, UnsafeMutableRawPointer(opaque))
+        return record.value.withUnsafeBytes { value in
+            withKey(record.key) { key in
+                produce(to: topic, name: record.topic, value: value, key: key, headers: headers, target: target)
             }
         }
+    }
+
+    /// Hands bytes to librdkafka, which copies them and owns `headers` from here on; on
+    /// failure (the error returned) `target` is the caller's again.
+    private func produce(to topic: OpaquePointer, name: String, value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?,
+                         headers: OpaquePointer?, target: UnsafeMutablePointer<DeliveryTarget>) -> KafkaError? {
+        let result = voc_rd_kafka_produce(client.handle, topic, value.baseAddress, value.count,
+                                          key?.baseAddress, key?.count ?? 0, headers, UnsafeMutableRawPointer(target))
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             rd_kafka_headers_destroy(headers)
-            opaque.move().release()
-            opaque.deallocate()
-            throw KafkaError.from(result, context: "producing to \(record.topic)")
+            return KafkaError.from(result, context: "producing to \(name)")
         }
+        return nil
     }
 
     /// Produces one record and waits for the broker's acknowledgement.
@@ -124,53 +159,57 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
-    guard let key else { return body(nil, 0) }
-    return key.withUnsafeBytes { body($0.baseAddress, $0.count) }
+private func withKey<R>(_ key: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let key else { return body(nil) }
+    return key.withUnsafeBytes { body($0) }
 }
 
 private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
     rk, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
-    let target = opaque.assumingMemoryBound(to: DeliveryTarget.self).move()
-    opaque.deallocate()
+    let target = opaque.assumingMemoryBound(to: DeliveryTarget.self)
     func topic() -> String { message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         RDKafkaClient.context(of: rk)?.allBrokersDown.store(false, ordering: .relaxed)
-        target.succeed(DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset))
+        DeliveryTarget.succeed(target, DeliveryReport(topic: topic(), partition: message.pointee.partition, offset: message.pointee.offset))
     } else {
-        target.fail(KafkaError.from(message.pointee.err, context: "delivering to \(topic())"))
+        DeliveryTarget.fail(target, KafkaError.from(message.pointee.err, context: "delivering to \(topic())"))
     }
 }
 
 /// Whom a record's delivery report goes to; librdkafka holds a pointer to it as the
 /// record's opaque, and the report callback takes it back.
 private enum DeliveryTarget {
+    /// Allocated for the record, holding a retain of the receipt.
     case single(Unmanaged<DeliveryReceipt>)
+    /// A slot of the batch receipt's, which holds one retain for all its records.
     case batch(Unmanaged<BatchReceipt>, Int)
 
-    /// A batch needs no report on success, so the report (a topic name copied per
-    /// record) is only built for a single receipt.
-    func succeed(_ report: @autoclosure () -> DeliveryReport) {
-        switch self {
-        case .single(let receipt): receipt.takeRetainedValue().complete(.success(report()))
-        case .batch(let batch, let index): batch.takeRetainedValue().complete(index, nil)
+    /// Completes the target's receipt. A batch needs no report on success, so the report
+    /// (a topic name copied per record) is only built for a single receipt.
+    static func succeed(_ target: UnsafeMutablePointer<DeliveryTarget>, _ report: @autoclosure () -> DeliveryReport) {
+        switch target.pointee {
+        case .single(let receipt):
+            target.deallocate()
+            receipt.takeRetainedValue().complete(.success(report()))
+        case .batch(let receipt, let index):
+            receipt.takeUnretainedValue().complete(index, nil)
         }
     }
 
-    func fail(_ error: KafkaError) {
-        switch self {
-        case .single(let receipt): receipt.takeRetainedValue().complete(.failure(error))
-        case .batch(let batch, let index): batch.takeRetainedValue().complete(index, error)
+    static func fail(_ target: UnsafeMutablePointer<DeliveryTarget>, _ error: KafkaError) {
+        switch target.pointee {
+        case .single(let receipt):
+            target.deallocate()
+            receipt.takeRetainedValue().complete(.failure(error))
+        case .batch(let receipt, let index):
+            receipt.takeUnretainedValue().complete(index, error)
         }
     }
 
     /// Gives back the retain of a record librdkafka refused.
     func release() {
-        switch self {
-        case .single(let receipt): receipt.release()
-        case .batch(let batch, _): batch.release()
-        }
+        if case .single(let receipt) = self { receipt.release() }
     }
 }
 
@@ -218,12 +257,34 @@ public final class BatchReceipt: Sendable {
         var completed = 0
         var failures: [Int: KafkaError] = [:]
         var waiter: CheckedContinuation<[Int: KafkaError], Never>?
+        /// The retain that keeps the receipt (and its targets) alive for the reports.
+        var retained: Unmanaged<BatchReceipt>?
         var done: Bool { expected.map { completed >= $0 } ?? false }
     }
 
     private let state = Mutex(State())
+    /// One delivery target per record, the opaque librdkafka hands back with its report.
+    private nonisolated(unsafe) let targets: UnsafeMutablePointer<DeliveryTarget>
+    private let capacity: Int
 
-    init() {}
+    /// - Parameter records: How many records the batch may hold.
+    init(records: Int) {
+        capacity = records
+        targets = .allocate(capacity: max(records, 1))
+        let retained = Unmanaged.passRetained(self)
+        for index in 0..<records { (targets + index).initialize(to: .batch(retained, index)) }
+        state.withLock { $0.retained = retained }
+    }
+
+    deinit {
+        targets.deallocate()
+    }
+
+    /// The opaque of record `index`.
+    fileprivate func target(_ index: Int) -> UnsafeMutablePointer<DeliveryTarget> {
+        precondition(index < capacity, "a record of the batch")
+        return targets + index
+    }
 
     /// Set once every record is handed over: reports may arrive before then.
     func expect(_ count: Int) {
@@ -238,15 +299,17 @@ public final class BatchReceipt: Sendable {
         }
     }
 
-    /// Applies `change` and wakes the waiter once every expected report is in.
+    /// Applies `change`, then, once every expected report is in, wakes the waiter and
+    /// gives back the reports' retain (last: it may free the receipt).
     private func update(_ change: (inout State) -> Void) {
-        let ready: (CheckedContinuation<[Int: KafkaError], Never>, [Int: KafkaError])? = state.withLock { state in
+        let (waiter, failures, retained) = state.withLock { state -> (CheckedContinuation<[Int: KafkaError], Never>?, [Int: KafkaError], Unmanaged<BatchReceipt>?) in
             change(&state)
-            guard state.done, let waiter = state.waiter else { return nil }
-            state.waiter = nil
-            return (waiter, state.failures)
+            guard state.done else { return (nil, [:], nil) }
+            defer { state.waiter = nil; state.retained = nil }
+            return (state.waiter, state.waiter == nil ? [:] : state.failures, state.retained)
         }
-        ready.map { $0.0.resume(returning: $0.1) }
+        waiter?.resume(returning: failures)
+        retained?.release()
     }
 
     /// Waits for every record and returns the ones that failed, by their index in the

@@ -57,27 +57,49 @@ public enum Timestamp {
     /// fraction directly truncates, so .412 would print as .411 and a round trip would
     /// change the value). Written by hand: it runs several times per event.
     public static func format(_ date: Date) -> String {
+        var common = true
+        let text = String(unsafeUninitializedCapacity: 24) { out in
+            guard let count = write(date, to: out.baseAddress!) else {
+                common = false
+                return 0
+            }
+            return count
+        }
+        return common ? text : date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+
+    /// Appends what ``format(_:)`` returns, as UTF-8, without making a `String`.
+    public static func format(_ date: Date, into bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 24))
+        let written = bytes.withUnsafeMutableBufferPointer { write(date, to: $0.baseAddress! + start) }
+        if written == nil {
+            bytes.removeLast(24)
+            bytes += format(date).utf8
+        }
+    }
+
+    /// The 24 bytes of the common form at `out`; `nil` (nothing written) for a year
+    /// outside 0–9999, which comes from a bug upstream and is printed by Foundation.
+    static func write(_ date: Date, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let secondsOfDay = dayMilliseconds / 1000
-        // Four-digit years only; any other comes from a bug upstream and is printed by Foundation.
-        guard (0...9999).contains(year) else { return date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)) }
-        return String(unsafeUninitializedCapacity: 24) { out in
-            func put(_ value: Int64, at position: Int, width: Int) {
-                var rest = value
-                for index in stride(from: position + width - 1, through: position, by: -1) {
-                    out[index] = UInt8(48 + rest % 10)
-                    rest /= 10
-                }
+        guard (0...9999).contains(year) else { return nil }
+        func put(_ value: Int64, at position: Int, width: Int) {
+            var rest = value
+            for index in stride(from: position + width - 1, through: position, by: -1) {
+                out[index] = UInt8(48 + rest % 10)
+                rest /= 10
             }
-            put(year, at: 0, width: 4); out[4] = 45; put(month, at: 5, width: 2); out[7] = 45; put(day, at: 8, width: 2)
-            out[10] = 84
-            put(secondsOfDay / 3600, at: 11, width: 2); out[13] = 58; put(secondsOfDay / 60 % 60, at: 14, width: 2)
-            out[16] = 58; put(secondsOfDay % 60, at: 17, width: 2)
-            out[19] = 46; put(dayMilliseconds % 1000, at: 20, width: 3); out[23] = 90
-            return 24
         }
+        put(year, at: 0, width: 4); out[4] = 45; put(month, at: 5, width: 2); out[7] = 45; put(day, at: 8, width: 2)
+        out[10] = 84
+        put(secondsOfDay / 3600, at: 11, width: 2); out[13] = 58; put(secondsOfDay / 60 % 60, at: 14, width: 2)
+        out[16] = 58; put(secondsOfDay % 60, at: 17, width: 2)
+        out[19] = 46; put(dayMilliseconds % 1000, at: 20, width: 3); out[23] = 90
+        return 24
     }
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -110,54 +132,57 @@ public enum Timestamp {
     /// nothing the general parser would refuse.
     static func parseCommonForm(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes -> Date? in
-            let count = bytes.count
-            guard count >= 20, count <= 35 else { return nil }
-            func number(_ start: Int, _ length: Int) -> Int64? {
-                var value: Int64 = 0
-                for index in start..<(start + length) {
-                    let digit = bytes[index] &- 48
-                    guard digit < 10 else { return nil }
-                    value = value * 10 + Int64(digit)
-                }
-                return value
+        return text.withUTF8(parseCommonForm)
+    }
+
+    /// ``parseCommonForm(_:)`` of UTF-8 bytes.
+    static func parseCommonForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        let count = bytes.count
+        guard count >= 20, count <= 35 else { return nil }
+        func number(_ start: Int, _ length: Int) -> Int64? {
+            var value: Int64 = 0
+            for index in start..<(start + length) {
+                let digit = bytes[index] &- 48
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
             }
-            guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
-                  let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                  (1970...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-                  hour <= 23, minute <= 59, second <= 59 else { return nil }
-            var index = 19
-            var fraction = 0.0
-            if bytes[index] == 46 {
-                index += 1
-                let start = index
-                var digits: Int64 = 0
-                var scale = 1.0
-                // Milliseconds at most: finer fractions round differently from Foundation at
-                // half a millisecond, so they take its path.
-                while index < count, bytes[index] &- 48 < 10, index - start < 3 {
-                    digits = digits * 10 + Int64(bytes[index] - 48)
-                    scale *= 10
-                    index += 1
-                }
-                guard index > start, index < count, bytes[index] &- 48 >= 10 else { return nil }
-                fraction = Double(digits) / scale
-            }
-            var offset: Int64 = 0
-            switch bytes[index] {
-            case 90:
-                guard index + 1 == count else { return nil }
-            case 43, 45:
-                guard index + 6 == count, bytes[index + 3] == 58,
-                      let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours <= 23, minutes <= 59 else { return nil }
-                offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
-            default:
-                return nil
-            }
-            let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
-            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+            return value
         }
+        guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              (1970...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 59 else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == 46 {
+            index += 1
+            let start = index
+            var digits: Int64 = 0
+            var scale = 1.0
+            // Milliseconds at most: finer fractions round differently from Foundation at
+            // half a millisecond, so they take its path.
+            while index < count, bytes[index] &- 48 < 10, index - start < 3 {
+                digits = digits * 10 + Int64(bytes[index] - 48)
+                scale *= 10
+                index += 1
+            }
+            guard index > start, index < count, bytes[index] &- 48 >= 10 else { return nil }
+            fraction = Double(digits) / scale
+        }
+        var offset: Int64 = 0
+        switch bytes[index] {
+        case 90:
+            guard index + 1 == count else { return nil }
+        case 43, 45:
+            guard index + 6 == count, bytes[index + 3] == 58,
+                  let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours <= 23, minutes <= 59 else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
+        default:
+            return nil
+        }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     private static func daysIn(month: Int64, year: Int64) -> Int64 {

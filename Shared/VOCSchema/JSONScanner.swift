@@ -57,19 +57,99 @@ struct JSONScanner {
 
     /// A string value, escapes decoded; `nil` for anything not a valid JSON string.
     mutating func string() -> String? {
+        guard let raw = rawString() else { return nil }
+        let content = UnsafeBufferPointer(rebasing: bytes[raw.content])
+        guard raw.escaped else { return String(validating: content, as: UTF8.self) }
+        var out: [UInt8] = []
+        guard Self.unescape(content, into: &out) else { return nil }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    /// Where a string value's content lies, between its quotes, and whether it holds
+    /// escapes; `nil` when no closing quote follows or a control character comes first.
+    /// Neither escapes nor UTF-8 are checked yet: ``unescape(_:into:)`` and
+    /// ``UTF8Check`` do that for the caller.
+    mutating func rawString() -> (content: Range<Int>, escaped: Bool)? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
+        var escaped = false
         while index < bytes.count {
+            // Eight bytes at a time while none is a quote, a backslash or a control.
+            if index + 8 <= bytes.count,
+               !JSONWriter.needsEscape(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+                return (start..<(index - 1), escaped)
             }
-            if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
-            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                index += 1
+            } else if byte < 0x20 {
+                return nil
+            }
             index += 1
         }
         return nil
+    }
+
+    /// Appends the bytes a string's content stands for, escapes decoded; `false` for a bad
+    /// escape or a lone surrogate. The result still needs a UTF-8 check.
+    static func unescape(_ content: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        var index = 0
+        func hex4() -> UInt32? {
+            guard index + 4 <= content.count else { return nil }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = content[index]
+                let digit: UInt8
+                switch byte {
+                case 48...57: digit = byte - 48
+                case 97...102: digit = byte - 87
+                case 65...70: digit = byte - 55
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+                index += 1
+            }
+            return value
+        }
+        while index < content.count {
+            let byte = content[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                continue
+            }
+            guard index < content.count else { return false }
+            let escape = content[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4() else { return false }
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard index + 2 <= content.count, content[index] == UInt8(ascii: "\\"),
+                          content[index + 1] == UInt8(ascii: "u") else { return false }
+                    index += 2
+                    guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return false }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { return false }
+                out.append(contentsOf: UTF8.encode(unicode)!)
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// A plain integer (`-?(0|[1-9][0-9]*)`, at most 18 digits).
@@ -102,64 +182,6 @@ struct JSONScanner {
             default: return
             }
         }
-    }
-
-    private mutating func escapedString(from start: Int) -> String? {
-        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                return String(validating: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return nil }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard var scalar = hex4() else { return nil }
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard take(UInt8(ascii: "\\")), index < bytes.count, bytes[index] == UInt8(ascii: "u") else { return nil }
-                        index += 1
-                        guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                    out.append(contentsOf: UTF8.encode(unicode)!)
-                default:
-                    return nil
-                }
-            default:
-                if byte < 0x20 { return nil }
-                out.append(byte)
-            }
-        }
-        return nil
-    }
-
-    private mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count else { return nil }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case 48...57: digit = byte - 48
-            case 97...102: digit = byte - 87
-            case 65...70: digit = byte - 55
-            default: return nil
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
     }
 }
 

@@ -57,30 +57,40 @@ public struct JSONWriter {
         needsComma = false
     }
 
+    /// Starts a member whose name is data, given as valid UTF-8 bytes.
+    public mutating func key(utf8 name: UnsafeBufferPointer<UInt8>) {
+        string(utf8: name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     public mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A string given as valid UTF-8 bytes, escaped as ``string(_:)`` escapes it.
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            var index = 0
-            while index < utf8.count {
-                // Eight bytes at a time while none needs escaping: most of a value is text.
-                if index + 8 <= utf8.count,
-                   !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
-                    index += 8
-                    continue
-                }
-                let byte = utf8[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                    Self.escape(byte, into: &bytes)
-                    runStart = index + 1
-                }
-                index += 1
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            // Eight bytes at a time while none needs escaping: most of a value is text.
+            if index + 8 <= utf8.count,
+               !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            let byte = utf8[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                Self.escape(byte, into: &bytes)
+                runStart = index + 1
+            }
+            index += 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -142,7 +152,24 @@ public struct JSONWriter {
     }
 
     public mutating func date(_ value: Date) {
-        string(Timestamp.format(value))
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.format(value, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Bytes already in JSON form (a value written before and kept), as the next value.
+    public mutating func raw(_ json: UnsafeBufferPointer<UInt8>) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
+    /// Empties the writer for the next document, keeping its storage.
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
     }
 
     /// Optional members are left out when nil, as the synthesized `Codable` does.
@@ -195,7 +222,7 @@ public struct JSONWriter {
     /// Some byte of `word` is below 0x20, a quote or a backslash (the "has a zero byte"
     /// and "has a byte less than" bit tricks).
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    static func needsEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         let below = (word &- ones &* 0x20) & ~word & highs != 0

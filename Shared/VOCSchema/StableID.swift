@@ -18,19 +18,42 @@ public enum StableID {
     }
 
     public static func make(_ namespace: String, parts: [String]) -> String {
+        var hasher = Hasher()
+        hasher.add(namespace)
+        for part in parts { hasher.add(part) }
+        return hasher.id
+    }
+
+    /// `make(namespace, part, last)` for a caller that holds `last` as UTF-8 bytes.
+    static func make(_ namespace: String, _ part: String, utf8 last: UnsafeBufferPointer<UInt8>) -> String {
+        var hasher = Hasher()
+        hasher.add(namespace)
+        hasher.add(part)
+        hasher.add(UnsafeRawBufferPointer(last))
+        return hasher.id
+    }
+
+    private struct Hasher {
         var high = FNV64(seed: 0xcbf2_9ce4_8422_2325)
         var low = FNV64(seed: 0x8422_2325_cbf2_9ce4)
-        func add(_ piece: String) {
-            let length = UInt32(piece.utf8.count).littleEndian
-            withUnsafeBytes(of: length) { high.add($0) }
+
+        mutating func add(_ piece: String) {
             var piece = piece
-            piece.withUTF8 { high.add(UnsafeRawBufferPointer($0)); low.add(UnsafeRawBufferPointer($0)) }
+            piece.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func add(_ piece: UnsafeRawBufferPointer) {
+            let length = UInt32(piece.count).littleEndian
+            withUnsafeBytes(of: length) { high.add($0) }
+            high.add(piece)
+            low.add(piece)
             withUnsafeBytes(of: length) { low.add($0) }
         }
-        add(namespace)
-        for part in parts { add(part) }
+
         // Version nibble 8 (custom, RFC 9562) and the RFC 4122 variant.
-        return UUIDText.render(high: (high.value & ~0xf000) | 0x8000, low: (low.value & ~(0xc << 60)) | (0x8 << 60))
+        var id: String {
+            UUIDText.render(high: (high.value & ~0xf000) | 0x8000, low: (low.value & ~(0xc << 60)) | (0x8 << 60))
+        }
     }
 
     private struct FNV64 {
@@ -82,18 +105,16 @@ public enum UUIDText {
         String(unsafeUninitializedCapacity: dashes ? 36 : 32) { buffer in
             let digits: StaticString = "0123456789abcdef"
             var position = 0
-            func put(_ word: UInt64) {
-                for nibble in (0..<16).reversed() {
-                    if dashes, position == 8 || position == 13 || position == 18 || position == 23 {
-                        buffer[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    buffer[position] = digits.utf8Start[Int((word >> (UInt64(nibble) * 4)) & 0xf)]
+            for index in 0..<16 {
+                if dashes, index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[position] = UInt8(ascii: "-")
                     position += 1
                 }
+                let byte = Int(truncatingIfNeeded: (index < 8 ? high : low) >> UInt64(56 - 8 * (index % 8))) & 0xff
+                buffer[position] = digits.utf8Start[byte >> 4]
+                buffer[position + 1] = digits.utf8Start[byte & 0xf]
+                position += 2
             }
-            put(high)
-            put(low)
             return position
         }
     }

@@ -85,9 +85,29 @@ struct GatewayTests {
 
     @Test("batch bodies split into numbered non-blank lines")
     func ndjsonLines() {
-        let lines = InteractionController.lines(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))
+        func split(_ text: String) -> [(Int, String)] {
+            let body = Array(text.utf8)
+            return InteractionController.lines(body).map { ($0.0, String(decoding: body[$0.1], as: UTF8.self)) }
+        }
+        let lines = split("{\"a\":1}\r\n\n  \n{\"b\":2}")
         #expect(lines.map(\.0) == [1, 4])
-        #expect(lines.map { String(decoding: $0.1, as: UTF8.self) } == ["{\"a\":1}", "{\"b\":2}"])
+        #expect(lines.map(\.1) == ["{\"a\":1}", "{\"b\":2}"])
+        // As splitting at every newline and trimming each line's end: compared on
+        // random bodies of the bytes that matter.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in "\n\r \tab".randomElement(using: &generator)! })
+            var expected: [(Int, String)] = []
+            for (index, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+                var slice = line
+                while let last = slice.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+                    slice = slice.dropLast()
+                }
+                if !slice.isEmpty { expected.append((index + 1, String(decoding: slice, as: UTF8.self))) }
+            }
+            let got = split(text)
+            #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1), "\(Array(text.utf8))")
+        }
     }
 
     @Test("a batch answer is written byte for byte as JSONEncoder writes it")

@@ -99,6 +99,67 @@ struct EmbeddedBrokerTests {
         await consumer.close()
     }
 
+    @Test("a record batch arrives as the records it lays out: keys, values, shared and own headers, order per key")
+    func recordBatch() async throws {
+        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
+        try broker.createTopic("record-batch", partitions: 4)
+        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        var batch = RecordBatch(topic: "record-batch", records: 300)
+        let idName = batch.store("ce_id"), typeName = batch.store("ce_type"), typeValue = batch.store("t.v1")
+        for index in 0..<300 {
+            let value = batch.store(Array("\(index)".utf8))
+            let key = index % 10 == 9 ? nil : batch.store("customer-\(index % 7)")
+            batch.append(key: key, value: value)
+            let id = batch.store("evt-\(index)")
+            batch.header(idName, id)
+            batch.header(typeName, typeValue)
+            if index % 2 == 0 {
+                let name = batch.store("bin"), bytes = batch.store([0, 255, UInt8(index % 256)])
+                batch.header(name, bytes)
+            }
+        }
+        let (receipt, refused) = producer.enqueue(batch)
+        #expect(refused.isEmpty)
+        #expect(await receipt.delivered().isEmpty)
+
+        let consumer = try KafkaConsumer(config: .consumer(bootstrap: broker.bootstrap, group: "g-record-batch"),
+                                         topics: ["record-batch"], logger: logger)
+        let consumed = try await pollUntil(consumer, count: 300)
+        #expect(consumed.count == 300)
+        let expected = batch.records
+        for record in consumed {
+            let index = try #require(Int(String(decoding: record.value, as: UTF8.self)))
+            #expect(record.key == expected[index].key)
+            #expect(record.headers == expected[index].headers)
+            #expect(record.headers.map(\.name) == (index % 2 == 0 ? ["ce_id", "ce_type", "bin"] : ["ce_id", "ce_type"]))
+        }
+        for key in 0..<7 {
+            let values = consumed.filter { $0.key == Array("customer-\(key)".utf8) }.map { Int(String(decoding: $0.value, as: UTF8.self))! }
+            #expect(values == Array(stride(from: key, to: 300, by: 7)).filter { $0 % 10 != 9 })
+        }
+        await consumer.close()
+    }
+
+    @Test("a record batch the broker never acknowledged is reported record by record")
+    func recordBatchFailures() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: logger)
+        try broker.createTopic("record-batch-outage", partitions: 1)
+        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
+        let producer = try KafkaProducer(config: config, logger: logger)
+        _ = try await producer.send(ProducerRecord(topic: "record-batch-outage", key: nil, value: [0]))
+        broker.setAllBrokers(up: false)
+        var batch = RecordBatch(topic: "record-batch-outage")
+        for index in 0..<4 {
+            let value = batch.store([UInt8(index)])
+            batch.append(key: nil, value: value)
+        }
+        let (receipt, refused) = producer.enqueue(batch)
+        let failures = await receipt.delivered()
+        #expect(refused.isEmpty)
+        #expect(failures.keys.sorted() == [0, 1, 2, 3])
+        broker.setAllBrokers(up: true)
+    }
+
     @Test("a batch receipt names each record the broker never acknowledged, by its index")
     func batchReceiptFailures() async throws {
         let broker = try EmbeddedBroker(brokers: 1, logger: logger)

@@ -47,7 +47,39 @@ struct CodecBench: AsyncParsableCommand {
         let records = try measure { index in
             encoded.append(try EventCodec.encode(events[index], source: "/voc/ingest", traceparent: traceparent).record)
         }
+        // What a batch line costs on ingest's single pass: from the line's bytes to the
+        // event's JSON, and on into a batch of records, a thousand per batch as a request.
+        var transcoder = InteractionTranscoder(gatewayId: "bench", receivedAt: now)
+        let transcode = try measure { index in
+            let accepted = lines[index % lines.count].withUnsafeBufferPointer { transcoder.transcode($0, interactionId: UUIDText.random) }
+            guard accepted != nil else { throw ValidationError("line \(index % lines.count) left the single pass") }
+        }
+        func newBatch() -> CloudEventBatch {
+            CloudEventBatch(InteractionReceived.self, source: "/voc/ingest", traceparent: TraceContext.newTraceparent(),
+                            events: batchSize, bytes: batchSize * 600)
+        }
+        // A request's batch lives until its records are handed over; the batches are
+        // kept here only when they are to be produced next.
+        var batches: [CloudEventBatch] = []
+        func singlePass(keeping: Bool) throws -> Double {
+            var batch = newBatch()
+            return try measure { index in
+                guard let accepted = lines[index % lines.count].withUnsafeBufferPointer({ transcoder.transcode($0, interactionId: UUIDText.random) })
+                else { throw ValidationError("line \(index % lines.count) left the single pass") }
+                transcoder.withOutput { output in
+                    batch.append(from: output, json: accepted.json, subject: accepted.customerIdText, id: accepted.interactionIdText,
+                                 time: accepted.occurredAtText)
+                }
+                if batch.count == batchSize || index == count - 1 {
+                    if keeping { batches.append(batch) }
+                    batch = newBatch()
+                }
+            }
+        }
+        let single = try singlePass(keeping: false)
+        if produce { _ = try singlePass(keeping: true) }
         let produced = produce ? try await measureProduce(encoded) : nil
+        let producedBatches = produce ? try await measureProduce(batches: batches) : nil
         print("""
             Codec cost per interaction (\(count) each, one core, release build):
               decode the gateway's JSON   \(format(decode))
@@ -55,6 +87,9 @@ struct CodecBench: AsyncParsableCommand {
               encode as a CloudEvent      \(format(encode))   (\(bytes / count) bytes of payload)
               sum                         \(format(decode + validate + encode))  → \(Int(Double(count) / (decode + validate + encode))) interactions/s
               encode into a Kafka record  \(format(records))   (all \(count) kept, as a batch keeps its records until acknowledged)
+            Single pass, as ingest takes a common batch line:
+              line → event JSON           \(format(transcode))
+              line → record in a batch    \(format(single))   (\(batchSize) per batch)  → \(Int(Double(count) / single)) interactions/s
             """)
         if let produced {
             print("""
@@ -63,9 +98,42 @@ struct CodecBench: AsyncParsableCommand {
                     CPU                       \(format(produced.cpu))
                 """)
         }
+        if let producedBatches {
+            print("""
+                  produce the single pass's record batches, \(batchSize) per batch and receipt
+                    wall                      \(format(producedBatches.wall))
+                    CPU                       \(format(producedBatches.cpu))
+                    of which handing over     \(format(producedBatches.enqueue))   (wall time in enqueue, on the caller's thread)
+                """)
+        }
     }
 
-    private func measureProduce(_ events: [ProducerRecord]) async throws -> (wall: Double, cpu: Double) {
+    private func measureProduce(batches: [CloudEventBatch]) async throws -> (wall: Double, cpu: Double, enqueue: Double) {
+        let (producer, broker) = try startProducer()
+        let publisher = EventPublisher(producer: producer, source: "/voc/ingest")
+        _ = await publisher.enqueue(batches[0]).receipt.delivered()  // metadata and producer id
+        let cpu = CPUTime.now()
+        let start = ContinuousClock.now
+        var failed = 0
+        var enqueueing = Duration.zero
+        for batch in batches {
+            let handing = ContinuousClock.now
+            let (receipt, refused) = publisher.enqueue(batch)
+            enqueueing += ContinuousClock.now - handing
+            failed += refused.count + (await receipt.delivered()).count
+        }
+        let elapsed = ContinuousClock.now - start
+        let spent = CPUTime.now() - cpu
+        withExtendedLifetime(broker) {}
+        if failed > 0 { throw ValidationError("\(failed) events were not delivered") }
+        return (seconds(elapsed), spent.process, seconds(enqueueing))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func startProducer() throws -> (KafkaProducer, EmbeddedBroker) {
         let logger = Logger(label: "voc-bench")
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
         try broker.createPipelineTopics()
@@ -74,7 +142,12 @@ struct CodecBench: AsyncParsableCommand {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { properties[parts[0]] = parts[1] }
         }
-        let producer = try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger)
+        return (try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger), broker)
+    }
+
+    private func measureProduce(_ events: [ProducerRecord]) async throws -> (wall: Double, cpu: Double) {
+        let (producer, broker) = try startProducer()
+        defer { withExtendedLifetime(broker) {} }
         let publisher = EventPublisher(producer: producer, source: "/voc/ingest")
         _ = try await producer.enqueue(events[0]).delivered()  // metadata and producer id
         let cpu = CPUTime.now()

@@ -147,26 +147,47 @@ struct InteractionController: Sendable {
         var results: [LineResult] = []
         results.reserveCapacity(lines.count)
         // The records to produce, and for each the index of its line in `results`.
-        var records: [ProducerRecord] = []
-        records.reserveCapacity(lines.count)
+        var records = CloudEventBatch(InteractionReceived.self, source: intake.publisher.source, traceparent: traceparent,
+                                      events: lines.count, bytes: body.count * 2)
         var resultIndex: [Int] = []
-        for (offset, (number, bytes)) in lines.enumerated() {
-            do {
-                let (_, event) = try intake.event(from: bytes, form: .batchLine(offset), gateway: gateway,
-                                                  idempotencyKey: idempotencyKey, receivedAt: now)
-                if !gateway.channels.contains(event.channel) {
-                    results.append(LineResult(line: number, status: 403, title: "Forbidden", errors: [FieldProblem(
-                        field: "channel", problem: "gateway \(gateway.id) may not submit channel \(event.channel.rawValue)")]))
+        resultIndex.reserveCapacity(lines.count)
+        var transcoder = InteractionTranscoder(gatewayId: gateway.id, receivedAt: now, limits: intake.configuration.limits)
+        body.withUnsafeBufferPointer { body in
+            for (offset, (number, range)) in lines.enumerated() {
+                let bytes = UnsafeBufferPointer(rebasing: body[range])
+                // Common, valid lines go straight from their bytes to the event's; the rest
+                // are decoded, which also words their errors.
+                if let accepted = transcoder.transcode(bytes, interactionId: {
+                    intake.interactionID(gateway: gateway.id, idempotencyKey: idempotencyKey, line: offset)
+                }) {
+                    guard gateway.channels.contains(accepted.channel) else {
+                        results.append(Self.forbidden(line: number, gateway: gateway, channel: accepted.channel))
+                        continue
+                    }
+                    transcoder.withOutput { output in
+                        records.append(from: output, json: accepted.json, subject: accepted.customerIdText,
+                                       id: accepted.interactionIdText, time: accepted.occurredAtText)
+                    }
+                    results.append(LineResult(line: number, status: 202, interactionId: accepted.interactionId))
+                    resultIndex.append(results.count - 1)
                     continue
                 }
-                records.append(try intake.publisher.encode(event, traceparent: traceparent).record)
-                results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
-                resultIndex.append(results.count - 1)
-            } catch let error as ValidationError {
-                let problem = Problem(validation: error, subject: "interaction")
-                results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
-            } catch {
-                results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
+                do {
+                    let (_, event) = try intake.event(from: bytes, form: .batchLine(offset), gateway: gateway,
+                                                      idempotencyKey: idempotencyKey, receivedAt: now)
+                    guard gateway.channels.contains(event.channel) else {
+                        results.append(Self.forbidden(line: number, gateway: gateway, channel: event.channel))
+                        continue
+                    }
+                    records.append(try intake.publisher.encode(event, traceparent: traceparent))
+                    results.append(LineResult(line: number, status: 202, interactionId: event.interactionId))
+                    resultIndex.append(results.count - 1)
+                } catch let error as ValidationError {
+                    let problem = Problem(validation: error, subject: "interaction")
+                    results.append(LineResult(line: number, status: problem.status, title: problem.title, errors: problem.errors))
+                } catch {
+                    results.append(LineResult(line: number, status: 500, title: "the event could not be encoded"))
+                }
             }
         }
         let (receipt, refused) = intake.publisher.enqueue(records)
@@ -182,7 +203,7 @@ struct InteractionController: Sendable {
             return Answer.problem(status: 400, type: "malformed-json", title: "Malformed batch",
                                   detail: "the body is not NDJSON: no line is a JSON object", field: "body")
         }
-        let accepted = results.filter { $0.status == 202 }.count
+        let accepted = results.reduce(0) { $0 + ($1.status == 202 ? 1 : 0) }
         intake.count("accepted", accepted)
         intake.count("rejected", results.count - accepted)
         if accepted == 0 && retriable {
@@ -193,20 +214,34 @@ struct InteractionController: Sendable {
         return Answer.json(BatchResult(accepted: accepted, rejected: results.count - accepted, results: results), status: 200)
     }
 
+    private static func forbidden(line: Int, gateway: GatewayIdentity, channel: Channel) -> LineResult {
+        LineResult(line: line, status: 403, title: "Forbidden", errors: [FieldProblem(
+            field: "channel", problem: "gateway \(gateway.id) may not submit channel \(channel.rawValue)")])
+    }
+
     private static let malformedTitle = Problem(validation: ValidationError(kind: .malformed, problems: []), subject: "").title
 
-    /// Non-blank lines with their 1-based numbers.
-    static func lines(_ body: [UInt8]) -> [(Int, ArraySlice<UInt8>)] {
-        var result: [(Int, ArraySlice<UInt8>)] = []
-        var number = 0
-        for line in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            var slice = line
-            while let last = slice.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-                slice = slice.dropLast()
+    /// Non-blank lines with their 1-based numbers, as ranges of `body` without trailing
+    /// `\r`, spaces or tabs.
+    static func lines(_ body: [UInt8]) -> [(Int, Range<Int>)] {
+        body.withUnsafeBufferPointer { bytes in
+            var result: [(Int, Range<Int>)] = []
+            var number = 0
+            var start = 0
+            while start <= bytes.count {
+                number += 1
+                var end = bytes.count
+                if start < bytes.count, let newline = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\n")), bytes.count - start) {
+                    end = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                }
+                var last = end
+                while last > start, bytes[last - 1] == UInt8(ascii: "\r") || bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") {
+                    last -= 1
+                }
+                if last > start { result.append((number, start..<last)) }
+                start = end + 1
             }
-            if !slice.isEmpty { result.append((number, slice)) }
+            return result
         }
-        return result
     }
 }

@@ -19,10 +19,10 @@ extension InteractionSubmission {
         return scanner.atEnd ? submission : nil
     }
 
-    private enum Member: Int {
+    enum Member: Int {
         case customerId, channel, businessLine, occurredAt, language, text, externalId, agentId, utterances, metadata
 
-        private static let names: [(StaticString, Member)] = [
+        static let names: [(StaticString, Member)] = [
             ("customerId", .customerId), ("channel", .channel), ("businessLine", .businessLine), ("occurredAt", .occurredAt),
             ("language", .language), ("text", .text), ("externalId", .externalId), ("agentId", .agentId),
             ("utterances", .utterances), ("metadata", .metadata),

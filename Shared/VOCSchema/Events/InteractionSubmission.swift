@@ -206,10 +206,8 @@ public struct InteractionSubmission: Sendable, Equatable {
 
     /// `xx` or `xxx` in ASCII letters, then `-` subtags of 1–8 ASCII letters or digits.
     static func isLanguageTag(_ value: String) -> Bool {
-        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
-        let parts = value.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(isLetter) else { return false }
-        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) } }
+        var value = value
+        return value.withUTF8(UTF8Text.isLanguageTag)
     }
 }
 

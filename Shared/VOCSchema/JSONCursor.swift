@@ -1,0 +1,145 @@
+import Foundation
+
+/// Storage written through a pointer; it only grows, to the most a line has needed.
+final class JSONOutput {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init() {
+        capacity = 4096
+        base = .allocate(capacity: capacity)
+    }
+
+    /// Room for `count` bytes at the start; what was there is not kept.
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            base.deallocate()
+            capacity = max(count, 2 * capacity)
+            base = .allocate(capacity: capacity)
+        }
+        return base
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// Writes JSON through a pointer into storage known to be large enough: the
+/// single pass's output, byte for byte what ``JSONWriter`` writes for the same values.
+struct JSONCursor {
+    private let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutablePointer<UInt8>) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func literal(_ text: StaticString) {
+        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    /// A string of valid UTF-8, escaped as ``JSONWriter/string(utf8:)`` escapes it;
+    /// `true` when nothing needed escaping.
+    @discardableResult
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        byte(UInt8(ascii: "\""))
+        var verbatim = true
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            if index + 8 <= utf8.count,
+               !JSONWriter.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let next = utf8[index]
+            if next < 0x20 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") {
+                bytes(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                escape(next)
+                verbatim = false
+                runStart = index + 1
+            }
+            index += 1
+        }
+        bytes(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        byte(UInt8(ascii: "\""))
+        return verbatim
+    }
+
+    mutating func integer(_ value: Int) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt = 1
+        while magnitude / scale >= 10 {
+            scale *= 10
+            digits += 1
+        }
+        for _ in 0..<digits {
+            byte(UInt8(48 + magnitude / scale))
+            magnitude %= scale
+            scale /= 10
+        }
+    }
+
+    /// A time as ``Timestamp/format(_:)`` prints it, without the quotes; `false` (and
+    /// nothing written) for a year that form cannot hold.
+    mutating func date(_ date: Date) -> Bool {
+        guard let written = Timestamp.write(date, to: base + count) else { return false }
+        count += written
+        return true
+    }
+
+    private mutating func escape(_ value: UInt8) {
+        byte(UInt8(ascii: "\\"))
+        switch value {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(value)
+        case 0x08: byte(UInt8(ascii: "b"))
+        case 0x0C: byte(UInt8(ascii: "f"))
+        case 0x0A: byte(UInt8(ascii: "n"))
+        case 0x0D: byte(UInt8(ascii: "r"))
+        case 0x09: byte(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            literal("u00")
+            byte(hex.utf8Start[Int(value >> 4)])
+            byte(hex.utf8Start[Int(value & 0x0F)])
+        }
+    }
+}
+
+extension Channel {
+    /// The raw value as static text, which needs no escaping.
+    var rawValueText: StaticString {
+        switch self {
+        case .hotlineCall: "hotline_call"
+        case .advisorCall: "advisor_call"
+        case .chat: "chat"
+        case .appFeedback: "app_feedback"
+        case .email: "email"
+        case .video: "video"
+        }
+    }
+}
+
+extension SpeakerRole {
+    var rawValueText: StaticString {
+        switch self {
+        case .agent: "agent"
+        case .customer: "customer"
+        case .unknown: "unknown"
+        }
+    }
+}
