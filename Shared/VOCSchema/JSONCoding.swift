@@ -5,8 +5,8 @@ import Foundation
 public enum JSONCoding {
     // Configured once and only read afterwards, which JSONEncoder and JSONDecoder allow
     // from any thread; building them per call was a measurable share of ingest's cost.
-    private nonisolated(unsafe) static let sharedEncoder = makeEncoder()
-    private nonisolated(unsafe) static let sharedDecoder = makeDecoder()
+    private static let sharedEncoder = makeEncoder()
+    private static let sharedDecoder = makeDecoder()
 
     public static func encoder() -> JSONEncoder { sharedEncoder }
     public static func decoder() -> JSONDecoder { sharedDecoder }

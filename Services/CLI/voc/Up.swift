@@ -170,7 +170,10 @@ enum DevelopmentKey {
         try? FileManager.default.removeItem(atPath: file)
         let key = try GatewayKeyFile.addGateway("dev", channels: Channel.allCases.map(\.rawValue), customers: true,
                                                 ratePerSecond: 100_000, to: file)
-        FileManager.default.createFile(atPath: keyFile, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        // Without the saved key the next `voc up` would issue a new one and gateways set up with this one would get 401.
+        guard FileManager.default.createFile(atPath: keyFile, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write the dev gateway key to \(keyFile)")
+        }
         return (file, key)
     }
 }
