@@ -55,25 +55,7 @@ struct JSONCursor {
     @discardableResult
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         byte(UInt8(ascii: "\""))
-        var verbatim = true
-        var runStart = 0
-        var index = 0
-        while index < utf8.count {
-            if index + 8 <= utf8.count,
-               !JSONWriter.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
-                index += 8
-                continue
-            }
-            let next = utf8[index]
-            if next < 0x20 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") {
-                bytes(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                escape(next)
-                verbatim = false
-                runStart = index + 1
-            }
-            index += 1
-        }
-        bytes(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        let verbatim = JSONWriter.escaped(utf8) { bytes($0) }
         byte(UInt8(ascii: "\""))
         return verbatim
     }
@@ -100,23 +82,6 @@ struct JSONCursor {
         guard let written = Timestamp.write(date, to: base + count) else { return false }
         count += written
         return true
-    }
-
-    private mutating func escape(_ value: UInt8) {
-        byte(UInt8(ascii: "\\"))
-        switch value {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(value)
-        case 0x08: byte(UInt8(ascii: "b"))
-        case 0x0C: byte(UInt8(ascii: "f"))
-        case 0x0A: byte(UInt8(ascii: "n"))
-        case 0x0D: byte(UInt8(ascii: "r"))
-        case 0x09: byte(UInt8(ascii: "t"))
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            literal("u00")
-            byte(hex.utf8Start[Int(value >> 4)])
-            byte(hex.utf8Start[Int(value & 0x0F)])
-        }
     }
 }
 

@@ -73,26 +73,37 @@ public struct JSONWriter {
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         bytes.append(UInt8(ascii: "\""))
+        Self.escaped(utf8) { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Valid UTF-8 as the inside of a JSON string, escaped as JSONEncoder escapes (quote,
+    /// backslash, control characters; nothing else), handed to `write` piece by piece: runs
+    /// that need nothing whole, each escape as its own bytes. `true` when nothing needed escaping.
+    @inline(__always) @discardableResult
+    static func escaped(_ utf8: UnsafeBufferPointer<UInt8>, _ write: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        var verbatim = true
         var runStart = 0
         var index = 0
         while index < utf8.count {
             // Eight bytes at a time while none needs escaping: most of a value is text.
             if index + 8 <= utf8.count,
-               !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+               !needsEscape(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
                 index += 8
                 continue
             }
             let byte = utf8[index]
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                Self.escape(byte, into: &bytes)
+                write(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                escape(byte, write)
+                verbatim = false
                 runStart = index + 1
             }
             index += 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        bytes.append(UInt8(ascii: "\""))
-        needsComma = true
+        write(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        return verbatim
     }
 
     /// A string, or `null` when there is none.
@@ -229,19 +240,22 @@ public struct JSONWriter {
         return below || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
     }
 
-    private static func escape(_ byte: UInt8, into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\\"))
+    private static func escape(_ byte: UInt8, _ write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let hex: StaticString = "0123456789abcdef"
+        let short: UInt8
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): short = byte
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
         default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            let sequence = [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]]
+            sequence.withUnsafeBufferPointer(write)
+            return
         }
+        [UInt8(ascii: "\\"), short].withUnsafeBufferPointer(write)
     }
 }
 
