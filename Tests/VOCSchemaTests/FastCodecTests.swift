@@ -136,16 +136,7 @@ struct FastCodecTests {
         let alphabet = Array(#"{}[]",:\ 0123456789-.eEnultrfu"abc"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xE5]
         var scanned = 0
         for _ in 0..<4_000 {
-            var bytes = Array(Self.documents.prefix(4).randomElement(using: &generator)!.utf8)
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let position = Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes.remove(at: position)
-                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
-                default: bytes[position] = alphabet.randomElement(using: &generator)!
-                }
-                if bytes.isEmpty { break }
-            }
+            let bytes = generator.corrupt(Array(Self.documents.prefix(4).randomElement(using: &generator)!.utf8), from: alphabet)
             guard let fast = scan(bytes) else { continue }
             scanned += 1
             #expect(fast == foundationDecode(bytes), "\(String(decoding: bytes, as: UTF8.self))")
@@ -226,5 +217,22 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension SeededGenerator {
+    /// `document` with one to three bytes removed, inserted or replaced (from `alphabet`).
+    mutating func corrupt(_ document: [UInt8], from alphabet: [UInt8]) -> [UInt8] {
+        var bytes = document
+        for _ in 0..<Int.random(in: 1...3, using: &self) {
+            let position = Int.random(in: 0..<bytes.count, using: &self)
+            switch Int.random(in: 0..<3, using: &self) {
+            case 0: bytes.remove(at: position)
+            case 1: bytes.insert(alphabet.randomElement(using: &self)!, at: position)
+            default: bytes[position] = alphabet.randomElement(using: &self)!
+            }
+            if bytes.isEmpty { break }
+        }
+        return bytes
     }
 }

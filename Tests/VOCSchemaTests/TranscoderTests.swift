@@ -153,16 +153,7 @@ struct TranscoderTests {
         let alphabet = Array(#"{}[]",:\ 0123456789-.eEnultrfu"abcZT+"#.utf8) + [0x00, 0x0A, 0x7F, 0xC2, 0x85, 0xC3, 0xA9, 0xE5, 0xED, 0xA0, 0xF4, 0x90]
         var taken = 0
         for _ in 0..<6_000 {
-            var bytes = Array(Self.common.randomElement(using: &generator)!.utf8)
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let position = Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes.remove(at: position)
-                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
-                default: bytes[position] = alphabet.randomElement(using: &generator)!
-                }
-                if bytes.isEmpty { break }
-            }
+            let bytes = generator.corrupt(Array(Self.common.randomElement(using: &generator)!.utf8), from: alphabet)
             if check(&transcoder, bytes) { taken += 1 }
         }
         #expect(taken > 100)
