@@ -171,19 +171,16 @@ class DictTrie {
     return scratch;
   }
 
-  static const DictUnit* Unit(Scratch& scratch, uint32_t node, RuneStrArray::const_iterator start, size_t length,
-                              const vector<double>& weights) {
-    if (weights[node] > 0.0) return NULL;
+  // The word ending at `node`, `length` characters from `start`, as a DictUnit of the
+  // thread's scratch; NULL when the node only continues longer words.
+  const DictUnit* Unit(Scratch& scratch, uint32_t node, RuneStrArray::const_iterator start, size_t length) const {
+    if (weight_[node] > 0.0) return NULL;
     if (scratch.used == scratch.units.size()) scratch.units.emplace_back();
     DictUnit& unit = scratch.units[scratch.used++];
     unit.word.clear();
     for (size_t k = 0; k < length; k++) unit.word.push_back((start + k)->rune);
-    unit.weight = weights[node];
+    unit.weight = weight_[node];
     return &unit;
-  }
-
-  const DictUnit* Unit(Scratch& scratch, uint32_t node, RuneStrArray::const_iterator start, size_t length) const {
-    return Unit(scratch, node, start, length, weight_);
   }
 
   static uint64_t Key(uint32_t parent, Rune rune) { return ((uint64_t(parent) << 21) | uint64_t(rune & 0x1FFFFF)) + 1; }
