@@ -190,3 +190,40 @@ extension UnsafeBufferPointer<UInt8> {
         count == name.utf8CodeUnitCount && elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: count))
     }
 }
+
+/// The members of one submitted utterance, as both readers of submissions know them; the
+/// raw value is the member's bit in the set of members already seen.
+enum UtteranceMember: UInt8 {
+    case speaker = 1, text = 2, startMs = 4, endMs = 8
+}
+
+extension JSONScanner {
+    /// Walks a submission's `utterances` array: `[{"speaker", "text", "startMs", "endMs"}, …]`,
+    /// each member at most once, `null` members skipped. `member` reads the value of a member
+    /// (`false`: not readable), `ended` closes an utterance. `false` on anything else, so the
+    /// caller leaves the document to Foundation's decoder.
+    mutating func utterances(member: (inout JSONScanner, UtteranceMember) -> Bool, ended: () -> Void) -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        if take(UInt8(ascii: "]")) { return true }
+        repeat {
+            guard take(UInt8(ascii: "{")) else { return false }
+            if !take(UInt8(ascii: "}")) {
+                var seen: UInt8 = 0
+                repeat {
+                    guard let key = key() else { return false }
+                    let which: UtteranceMember
+                    if key.equals("speaker") { which = .speaker } else if key.equals("text") { which = .text }
+                    else if key.equals("startMs") { which = .startMs } else if key.equals("endMs") { which = .endMs } else { return false }
+                    guard seen & which.rawValue == 0 else { return false }
+                    seen |= which.rawValue
+                    if takeNull() { continue }
+                    guard member(&self, which) else { return false }
+                } while take(UInt8(ascii: ","))
+                guard take(UInt8(ascii: "}")) else { return false }
+            }
+            ended()
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]"))
+    }
+
+}

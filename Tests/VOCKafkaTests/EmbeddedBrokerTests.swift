@@ -55,13 +55,7 @@ struct EmbeddedBrokerTests {
 
     @Test("with every broker down a send fails within message.timeout.ms, and succeeds once they are back")
     func brokersDownAndBack() async throws {
-        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
-        try broker.createTopic("outage", partitions: 1)
-        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
-        let producer = try KafkaProducer(config: config, logger: logger)
-        _ = try await producer.send(ProducerRecord(topic: "outage", key: nil, value: [1]))
-
-        broker.setAllBrokers(up: false)
+        let (broker, producer) = try await outage("outage", brokers: 3)
         await #expect(throws: KafkaError.self) {
             _ = try await producer.send(ProducerRecord(topic: "outage", key: nil, value: [2]))
         }
@@ -142,12 +136,7 @@ struct EmbeddedBrokerTests {
 
     @Test("a record batch the broker never acknowledged is reported record by record")
     func recordBatchFailures() async throws {
-        let broker = try EmbeddedBroker(brokers: 1, logger: logger)
-        try broker.createTopic("record-batch-outage", partitions: 1)
-        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
-        let producer = try KafkaProducer(config: config, logger: logger)
-        _ = try await producer.send(ProducerRecord(topic: "record-batch-outage", key: nil, value: [0]))
-        broker.setAllBrokers(up: false)
+        let (broker, producer) = try await outage("record-batch-outage")
         var batch = RecordBatch(topic: "record-batch-outage")
         for index in 0..<4 {
             let value = batch.store([UInt8(index)])
@@ -162,12 +151,7 @@ struct EmbeddedBrokerTests {
 
     @Test("a batch receipt names each record the broker never acknowledged, by its index")
     func batchReceiptFailures() async throws {
-        let broker = try EmbeddedBroker(brokers: 1, logger: logger)
-        try broker.createTopic("batch-outage", partitions: 1)
-        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
-        let producer = try KafkaProducer(config: config, logger: logger)
-        _ = try await producer.send(ProducerRecord(topic: "batch-outage", key: nil, value: [0]))
-        broker.setAllBrokers(up: false)
+        let (broker, producer) = try await outage("batch-outage")
         let (receipt, refused) = producer.enqueue((0..<5).map { ProducerRecord(topic: "batch-outage", key: nil, value: [UInt8($0)]) })
         let failures = await receipt.delivered()
         #expect(refused.isEmpty)
@@ -205,6 +189,18 @@ struct EmbeddedBrokerTests {
         let admin = try KafkaAdmin(bootstrap: broker.bootstrap, logger: logger)
         let topics = try await admin.listTopics()
         #expect(topics.contains(KafkaAdmin.TopicInfo(name: "listed", partitions: 4)))
+    }
+
+    /// A producer that has delivered one record to `topic` (so it knows the cluster), with
+    /// every broker then taken down; sends time out after 1.5 s.
+    private func outage(_ topic: String, brokers: Int = 1) async throws -> (EmbeddedBroker, KafkaProducer) {
+        let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
+        try broker.createTopic(topic, partitions: 1)
+        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
+        let producer = try KafkaProducer(config: config, logger: logger)
+        _ = try await producer.send(ProducerRecord(topic: topic, key: nil, value: [0]))
+        broker.setAllBrokers(up: false)
+        return (broker, producer)
     }
 
     private func pollUntil(_ consumer: KafkaConsumer, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {

@@ -52,34 +52,21 @@ extension InteractionSubmission {
     }
 
     private static func scanUtterances(_ scanner: inout JSONScanner) -> [SubmittedUtterance]? {
-        guard scanner.take(UInt8(ascii: "[")) else { return nil }
         var list: [SubmittedUtterance] = []
-        if scanner.take(UInt8(ascii: "]")) { return list }
-        repeat {
-            guard scanner.take(UInt8(ascii: "{")) else { return nil }
-            var turn = SubmittedUtterance()
-            if !scanner.take(UInt8(ascii: "}")) {
-                var seen: UInt8 = 0
-                repeat {
-                    guard let key = scanner.key() else { return nil }
-                    let bit: UInt8
-                    if key.equals("speaker") { bit = 1 } else if key.equals("text") { bit = 2 }
-                    else if key.equals("startMs") { bit = 4 } else if key.equals("endMs") { bit = 8 } else { return nil }
-                    guard seen & bit == 0 else { return nil }
-                    seen |= bit
-                    if scanner.takeNull() { continue }
-                    switch bit {
-                    case 1: guard let value = scanner.string() else { return nil }; turn.speaker = value
-                    case 2: guard let value = scanner.string() else { return nil }; turn.text = value
-                    case 4: guard let value = scanner.integer() else { return nil }; turn.startMs = value
-                    default: guard let value = scanner.integer() else { return nil }; turn.endMs = value
-                    }
-                } while scanner.take(UInt8(ascii: ","))
-                guard scanner.take(UInt8(ascii: "}")) else { return nil }
+        var turn = SubmittedUtterance()
+        let read = scanner.utterances(member: { scanner, member in
+            switch member {
+            case .speaker: guard let value = scanner.string() else { return false }; turn.speaker = value
+            case .text: guard let value = scanner.string() else { return false }; turn.text = value
+            case .startMs: guard let value = scanner.integer() else { return false }; turn.startMs = value
+            case .endMs: guard let value = scanner.integer() else { return false }; turn.endMs = value
             }
+            return true
+        }, ended: {
             list.append(turn)
-        } while scanner.take(UInt8(ascii: ","))
-        return scanner.take(UInt8(ascii: "]")) ? list : nil
+            turn = SubmittedUtterance()
+        })
+        return read ? list : nil
     }
 
     private static func scanMetadata(_ scanner: inout JSONScanner) -> [String: String]? {

@@ -154,33 +154,19 @@ public struct InteractionTranscoder {
     }
 
     private mutating func scanUtterances(_ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard scanner.take(UInt8(ascii: "[")) else { return false }
-        if scanner.take(UInt8(ascii: "]")) { return true }
-        repeat {
-            guard scanner.take(UInt8(ascii: "{")) else { return false }
-            var turn = Turn()
-            if !scanner.take(UInt8(ascii: "}")) {
-                var seen: UInt8 = 0
-                repeat {
-                    guard let key = scanner.key() else { return false }
-                    let bit: UInt8
-                    if key.equals("speaker") { bit = 1 } else if key.equals("text") { bit = 2 }
-                    else if key.equals("startMs") { bit = 4 } else if key.equals("endMs") { bit = 8 } else { return false }
-                    guard seen & bit == 0 else { return false }
-                    seen |= bit
-                    if scanner.takeNull() { continue }
-                    switch bit {
-                    case 1: guard let value = string(&scanner, bytes) else { return false }; turn.speaker = value
-                    case 2: guard let value = string(&scanner, bytes) else { return false }; turn.text = value
-                    case 4: guard let value = scanner.integer() else { return false }; turn.startMs = value
-                    default: guard let value = scanner.integer() else { return false }; turn.endMs = value
-                    }
-                } while scanner.take(UInt8(ascii: ","))
-                guard scanner.take(UInt8(ascii: "}")) else { return false }
+        var turn = Turn()
+        return scanner.utterances(member: { scanner, member in
+            switch member {
+            case .speaker: guard let value = string(&scanner, bytes) else { return false }; turn.speaker = value
+            case .text: guard let value = string(&scanner, bytes) else { return false }; turn.text = value
+            case .startMs: guard let value = scanner.integer() else { return false }; turn.startMs = value
+            case .endMs: guard let value = scanner.integer() else { return false }; turn.endMs = value
             }
+            return true
+        }, ended: {
             turns.append(turn)
-        } while scanner.take(UInt8(ascii: ","))
-        return scanner.take(UInt8(ascii: "]"))
+            turn = Turn()
+        })
     }
 
     private mutating func scanMetadata(_ scanner: inout JSONScanner, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
