@@ -3,6 +3,13 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+// Products several targets import, each declared where it is imported.
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+
 let package = Package(
     name: "voc-platform",
     platforms: [.macOS(.v15)],
@@ -69,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "VOCRuntime",
-            dependencies: [
+            dependencies: ["VOCStore", 
                 "VOCSchema", "VOCKafka",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -95,7 +102,7 @@ let package = Package(
         // Services: a library with the logic, a thin executable that runs it.
         .target(
             name: "Ingest",
-            dependencies: [
+            dependencies: [configuration, logging, metrics, lifecycle, 
                 "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -108,13 +115,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-ingest",
-            dependencies: ["Ingest", "VOCRuntime"],
+            dependencies: [hummingbird, logging, "Ingest", "VOCRuntime"],
             path: "Services/Ingest/voc-ingest",
             swiftSettings: strict
         ),
         .target(
             name: "Projector",
-            dependencies: [
+            dependencies: [configuration, logging, 
                 "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -124,14 +131,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-projector",
-            dependencies: ["Projector", "VOCRuntime"],
+            dependencies: [hummingbird, logging, "Projector", "VOCRuntime"],
             path: "Services/Projector/voc-projector",
             swiftSettings: strict
         ),
 
         .target(
             name: "Analyze",
-            dependencies: [
+            dependencies: [configuration, logging, 
                 "CJieba", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -141,7 +148,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-analyze",
-            dependencies: ["Analyze", "VOCRuntime"],
+            dependencies: [hummingbird, logging, "Analyze", "VOCRuntime"],
             path: "Services/Analyze/voc-analyze",
             swiftSettings: strict
         ),
@@ -163,7 +170,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-transcribe",
-            dependencies: ["Transcribe", "VOCRuntime"],
+            dependencies: [hummingbird, logging, "Transcribe", "VOCRuntime"],
             path: "Services/Transcribe/voc-transcribe",
             swiftSettings: strict
         ),
@@ -171,7 +178,7 @@ let package = Package(
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
-            dependencies: [
+            dependencies: [hummingbird, logging, lifecycle, 
                 "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -185,12 +192,12 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "VOCBlob", "VOCSchema", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["VOCKafka", "VOCRuntime", logging, "Ingest", "VOCBlob", "VOCSchema", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
-        .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
-        .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
+        .testTarget(name: "VOCKafkaTests", dependencies: [logging, "VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(name: "AnalyzeTests", dependencies: [logging, "Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
         // cppjieba as published, to hold the compact dictionary of CJieba to it.
         .target(
@@ -203,12 +210,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TranscribeTests",
-            dependencies: ["Transcribe", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [logging, "Transcribe", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TranscribeTests"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [
+            dependencies: [configuration, hummingbird, logging, lifecycle, 
                 "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -43,6 +43,16 @@ public struct Migration: Sendable, Equatable {
         return migrations
     }
 
+    /// Loads a component's migrations shipped as the `Migrations` folder of a bundle
+    /// (a target's resources: pass `Bundle.module`).
+    /// - Throws: ``StoreError`` when the folder is missing or a file is misnamed.
+    public static func bundled(in bundle: Bundle, component: String) throws(StoreError) -> [Migration] {
+        guard let folder = bundle.url(forResource: "Migrations", withExtension: nil) else {
+            throw StoreError(code: .migration, message: "\(component) migrations are missing from the bundle")
+        }
+        return try load(from: folder)
+    }
+
     /// The statements of the file, split at lines ending in `;` (comment lines dropped).
     var statements: [String] {
         var statements: [String] = []

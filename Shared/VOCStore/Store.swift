@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// The PostgreSQL client every service shares: a connection pool that runs as a
 /// `Service`, versioned migrations, and apply-once transactions.
 public final class Store: Service, Sendable {
-    public let client: PostgresClient
+    let client: PostgresClient
     public let configuration: StoreConfiguration
     public let logger: Logger
 
@@ -35,18 +35,16 @@ public final class Store: Service, Sendable {
     @discardableResult
     public func applyOnce(
         consumer: String, eventId: String,
-        _ body: (PostgresConnection) async throws -> Void
+        _ body: (StoreTransaction) async throws -> Void
     ) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
+        try await transaction { transaction in
+            let inserted = try await transaction.execute(
                 """
                 INSERT INTO applied_events (consumer, event_id) VALUES (\(consumer), \(eventId))
                 ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: logger)
-            var inserted = false
-            for try await _ in rows { inserted = true }
-            guard inserted else { return false }
-            try await body(connection)
+                """)
+            guard inserted > 0 else { return false }
+            try await body(transaction)
             return true
         }
     }

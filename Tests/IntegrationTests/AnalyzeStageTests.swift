@@ -2,7 +2,6 @@ import Analyze
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import PostgresNIO
 import Testing
 import VOCKafka
 import VOCRuntime
@@ -61,13 +60,9 @@ struct AnalyzeStageTests {
         let store = Store(configuration: storeConfiguration, logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await store.run() }
-            let documents = try await store.client.query("SELECT documents FROM analyze_corpus WHERE id = 1").decode(Int.self)
-            var counted: [Int] = []
-            for try await value in documents { counted.append(value) }
-            #expect(counted == [1])
-            let clusters = try await store.client.query("SELECT size FROM analyze_clusters").decode(Int.self)
-            var sizes: [Int] = []
-            for try await size in clusters { sizes.append(size) }
+            let documents = try await store.rows("SELECT documents FROM analyze_corpus WHERE id = 1", as: Int.self)
+            let sizes = try await store.rows("SELECT size FROM analyze_clusters", as: Int.self)
+            #expect(documents == [1])
             #expect(sizes == [1])
             tasks.cancelAll()
         }

@@ -420,7 +420,7 @@ struct GatewayIntakeTests {
             // Crashed after recording it as stored, before (or while) publishing.
             let (stored, storedURI) = try await recording("crash-stored")
             try await ledger.markStored(stored)
-            try await store.client.query("UPDATE ingest_recordings SET updated_at = now() - interval '1 hour'")
+            try await store.execute("UPDATE ingest_recordings SET updated_at = now() - interval '1 hour'")
 
             let sweeper = RecordingSweeper(ledger: ledger, idempotency: IdempotencyStore(store: store, ttlSeconds: 60), blobs: blobs,
                                            publisher: publisher, configuration: configuration, logger: testLogger)

@@ -114,10 +114,8 @@ struct PipelineTests {
         let store = Store(configuration: harness.store, logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
-            let rows = try await store.client.query("SELECT count(*) FROM timeline_entries WHERE entry_id = 'dup-1'")
-            var count = -1
-            for try await value in rows.decode(Int.self) { count = value }
-            #expect(count == 1)
+            let counts = try await store.rows("SELECT count(*)::int8 FROM timeline_entries WHERE entry_id = 'dup-1'", as: Int.self)
+            #expect(counts == [1])
             group.cancelAll()
         }
     }

@@ -40,23 +40,18 @@ struct IngestBench: AsyncParsableCommand {
         for tool in ["/usr/bin/wrk", "/usr/bin/kcat"] where !FileManager.default.isExecutableFile(atPath: tool) {
             throw ValidationError("\(tool) is missing: apt-get install wrk kcat")
         }
-        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
-        try broker.createPipelineTopics()
-        try broker.createTopic("bench.kcat", partitions: Topic.interactionReceived.defaultPartitions)
 
         let port = 18_000 + Int.random(in: 0..<2000)
-        // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
-        var common = CommonSettings(config: try await Settings.reader())
-        common.kafkaBrokers = broker.bootstrap
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let postgres = try LocalPostgres(dataDirectory: work.appendingPathComponent("pg"), port: port + 1, logger: logger)
-        try postgres.start()
-        defer { try? postgres.stop() }
-        try postgres.createDatabase("voc")
-        var store = postgres.configuration
-        store.database = "voc"
+        let stack = try DevStack.start(in: work, postgresPort: port + 1, brokers: 3, logger: logger)
+        defer { stack.stop() }
+        let (broker, store) = (stack.broker, stack.store)
+        try broker.createTopic("bench.kcat", partitions: Topic.interactionReceived.defaultPartitions)
+        // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
+        var common = CommonSettings(config: try await Settings.reader())
+        common.kafkaBrokers = broker.bootstrap
         var configuration = IngestConfiguration(common: common, store: store,
                                                 blob: BlobSettings(localDirectory: work.appendingPathComponent("blobs").path),
                                                 http: HTTPSettings(port: port))

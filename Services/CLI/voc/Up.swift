@@ -55,15 +55,9 @@ struct Up: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: dir).standardizedFileURL
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
-        let postgres = try LocalPostgres(dataDirectory: folder.appendingPathComponent("pg"), port: postgresPort, logger: logger)
-        try postgres.start()
-        defer { try? postgres.stop() }
-        try postgres.createDatabase("voc")
-        var store = postgres.configuration
-        store.database = "voc"
-
-        let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
-        try broker.createPipelineTopics()
+        let stack = try DevStack.start(in: folder, postgresPort: postgresPort, brokers: brokers, logger: logger)
+        defer { stack.stop() }
+        let (postgres, broker, store) = (stack.postgres, stack.broker, stack.store)
         let brokerFile = folder.appendingPathComponent("broker")
         try Data((broker.bootstrap + "\n").utf8).write(to: brokerFile)
         defer { try? FileManager.default.removeItem(at: brokerFile) }

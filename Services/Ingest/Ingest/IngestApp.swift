@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import VOCBlob
 import VOCKafka
 import VOCRuntime
@@ -16,10 +15,7 @@ public enum IngestApp {
 
     /// The ingest schema (idempotency answers, recordings ledger), shipped as resources.
     public static func migrations() throws -> [Migration] {
-        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw StoreError(code: .migration, message: "ingest migrations are missing from the bundle")
-        }
-        return try Migration.load(from: folder)
+        try Migration.bundled(in: .module, component: component)
     }
 
     /// The OpenAPI 3.1 description of this API (also `docs/openapi.yaml`).
@@ -36,7 +32,6 @@ public enum IngestApp {
         let publisher = try EventPublisher(
             common: configuration.common, clientID: "voc-ingest", source: source,
             properties: ["message.timeout.ms": "\(configuration.deliveryTimeoutMs)"], logger: logger)
-        let producer = publisher.producer
         let store = Store(configuration: configuration.store, logger: logger)
         let blobs = try BlobStores.make(configuration.blob)
         let keyring = try configuration.keysFile.map {
@@ -51,13 +46,12 @@ public enum IngestApp {
                             idempotency: IdempotentRequests(store: idempotencyStore, retryAfterSeconds: configuration.retryAfterSeconds),
                             limiter: RateLimiter())
 
-        let readiness = Readiness()
-        readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }
-        readiness.add("postgres") { (try? await store.client.query("SELECT 1")) != nil }
-
-        let router = Router(context: IngestRequestContext.self)
+        var app = ServiceApp(name: "voc-ingest", http: configuration.http, router: Router(context: IngestRequestContext.self),
+                             logger: logger)
+        app.use(store: store, component: component, migrations: try migrations())
+        app.use(publisher: publisher)
+        let router = app.router
         router.add(middleware: LogRequestsMiddleware(.debug))
-        OperationalRoutes.add(to: router, readiness: readiness)
         let document = try openAPIDocument()
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
@@ -69,28 +63,15 @@ public enum IngestApp {
         recordings.addRoutes(to: api)
         CustomerController(intake: intake).addRoutes(to: api)
 
-        let migrated = StartupGate()
-        var services: [any Service] = [
-            store, ProducerService(producer: producer),
-            GatedService(after: migrated, run: RecordingSweeper(ledger: ledger, idempotency: idempotencyStore, blobs: blobs,
-                                                                publisher: publisher, configuration: configuration, logger: logger)),
-        ]
+        app.run(RecordingSweeper(ledger: ledger, idempotency: idempotencyStore, blobs: blobs, publisher: publisher,
+                                 configuration: configuration, logger: logger))
         if configuration.consumeRawTopic {
             let settings = StageSettings(name: "ingest-gateway-raw", topics: [Topic.gatewayRaw.rawValue], group: configuration.group,
                                          tuning: configuration.common.stage)
             let handler = GatewayRawHandler(publisher: publisher, limits: configuration.limits)
-            services.append(try StageLoop(settings: settings, common: configuration.common, publisher: publisher,
-                                          handler: handler, logger: logger))
+            app.run(try StageLoop(settings: settings, common: configuration.common, publisher: publisher,
+                                  handler: handler, logger: logger))
         }
-        var app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-ingest"),
-            services: services,
-            logger: logger)
-        app.beforeServerStarts {
-            try await store.migrate(component: component, try migrations())
-            migrated.open()
-        }
-        return app
+        return app.build()
     }
 }

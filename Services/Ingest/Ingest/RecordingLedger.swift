@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import PostgresNIO
 import VOCSchema
 import VOCStore
 
@@ -28,37 +26,36 @@ struct RecordingLedger: Sendable {
 
     private func insert(_ event: InteractionReceived, state: State, blobURI: String?, ttlSeconds: Int) async throws -> Bool {
         let json = try Self.json(event)
-        let rows = try await store.client.query(
+        let rows = try await store.execute(
             """
             INSERT INTO ingest_recordings (interaction_id, gateway_id, state, event, blob_uri, expires_at)
             VALUES (\(event.interactionId), \(event.gatewayId), \(state.rawValue), \(json)::jsonb, \(blobURI),
                     now() + make_interval(secs => \(ttlSeconds)))
             ON CONFLICT (interaction_id) DO NOTHING RETURNING 1
-            """, logger: store.logger)
-        for try await _ in rows { return true }
-        return false
+            """)
+        return rows > 0
     }
 
     /// Takes an announced interaction for its upload: only one `PUT` wins.
     /// - Returns: the announced event and its state before the claim, or `nil` when the
     ///   interaction was never announced (or expired).
     func claimUpload(interactionId: String, gatewayId: String?, blobURI: String) async throws -> (InteractionReceived, claimed: Bool, state: State)? {
-        let rows = try await store.client.query(
+        let rows = try await store.rows(
             """
             UPDATE ingest_recordings SET state = 'storing', blob_uri = \(blobURI), updated_at = now()
              WHERE interaction_id = \(interactionId) AND state = 'awaiting_audio' AND expires_at > now()
                AND gateway_id IS NOT DISTINCT FROM \(gatewayId)
             RETURNING event::text
-            """, logger: store.logger)
-        for try await json in rows.decode(String.self) {
+            """, as: String.self)
+        for json in rows {
             return (try Self.event(json), true, .awaitingAudio)
         }
-        let existing = try await store.client.query(
+        let existing = try await store.rows(
             """
             SELECT event::text, state FROM ingest_recordings
              WHERE interaction_id = \(interactionId) AND gateway_id IS NOT DISTINCT FROM \(gatewayId)
-            """, logger: store.logger)
-        for try await (json, state) in existing.decode((String, String).self) {
+            """, as: String.self, String.self)
+        for (json, state) in existing {
             return (try Self.event(json), false, State(rawValue: state) ?? .stored)
         }
         return nil
@@ -67,31 +64,30 @@ struct RecordingLedger: Sendable {
     /// The blob is complete: from here the event must reach the broker, now or by the sweeper.
     func markStored(_ event: InteractionReceived) async throws {
         let json = try Self.json(event)
-        try await store.client.query(
+        try await store.execute(
             """
             UPDATE ingest_recordings SET state = 'stored', event = \(json)::jsonb, updated_at = now()
              WHERE interaction_id = \(event.interactionId)
-            """, logger: store.logger)
+            """)
     }
 
     func markPublished(interactionId: String) async throws {
-        try await store.client.query(
-            "UPDATE ingest_recordings SET state = 'published', updated_at = now() WHERE interaction_id = \(interactionId)",
-            logger: store.logger)
+        try await store.execute(
+            "UPDATE ingest_recordings SET state = 'published', updated_at = now() WHERE interaction_id = \(interactionId)")
     }
 
     /// Puts a claimed upload back (the bytes were refused), or forgets a one-step
     /// reservation, after its blob (if any) was deleted.
     func abandon(interactionId: String, backTo state: State?) async throws {
         if let state {
-            try await store.client.query(
+            try await store.execute(
                 """
                 UPDATE ingest_recordings SET state = \(state.rawValue), blob_uri = NULL, updated_at = now()
                  WHERE interaction_id = \(interactionId)
-                """, logger: store.logger)
+                """)
         } else {
-            try await store.client.query(
-                "DELETE FROM ingest_recordings WHERE interaction_id = \(interactionId)", logger: store.logger)
+            try await store.execute(
+                "DELETE FROM ingest_recordings WHERE interaction_id = \(interactionId)")
         }
     }
 
@@ -105,16 +101,16 @@ struct RecordingLedger: Sendable {
     /// Rows the sweeper must finish: `storing` rows older than any upload takes, `stored`
     /// rows whose request is surely over, and announcements past their expiry.
     func stale(storingGraceSeconds: Int, storedGraceSeconds: Int, limit: Int = 100) async throws -> [Stale] {
-        let rows = try await store.client.query(
+        let rows = try await store.rows(
             """
             SELECT interaction_id, state, blob_uri, event::text FROM ingest_recordings
              WHERE (state = 'storing' AND updated_at < now() - make_interval(secs => \(storingGraceSeconds)))
                 OR (state = 'stored' AND updated_at < now() - make_interval(secs => \(storedGraceSeconds)))
                 OR (state = 'awaiting_audio' AND expires_at < now())
              ORDER BY updated_at LIMIT \(limit)
-            """, logger: store.logger)
+            """, as: String.self, String.self, String?.self, String.self)
         var result: [Stale] = []
-        for try await (id, state, uri, json) in rows.decode((String, String, String?, String).self) {
+        for (id, state, uri, json) in rows {
             result.append(Stale(interactionId: id, state: State(rawValue: state) ?? .storing, blobURI: uri, event: try Self.event(json)))
         }
         return result
@@ -122,11 +118,11 @@ struct RecordingLedger: Sendable {
 
     /// Published rows are only history; keep them for a while for support, then drop them.
     func forgetPublished(olderThanSeconds seconds: Int) async throws {
-        try await store.client.query(
+        try await store.execute(
             """
             DELETE FROM ingest_recordings
              WHERE state = 'published' AND updated_at < now() - make_interval(secs => \(seconds))
-            """, logger: store.logger)
+            """)
     }
 
     static func json(_ event: InteractionReceived) throws -> String {

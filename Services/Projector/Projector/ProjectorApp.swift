@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -14,40 +13,22 @@ public enum ProjectorApp {
 
     /// The projector's schema changes, shipped as resources of this module.
     public static func migrations() throws -> [Migration] {
-        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw StoreError(code: .migration, message: "projector migrations are missing from the bundle")
-        }
-        return try Migration.load(from: folder)
+        try Migration.bundled(in: .module, component: component)
     }
 
     /// - Throws: ``KafkaError`` when a Kafka client cannot be configured.
     public static func build(configuration: ProjectorConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let store = Store(configuration: configuration.store, logger: logger)
-        let migrated = StartupGate()
         // Projections publish only dead letters; the producer is theirs alone.
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-projector", source: source, logger: logger)
-        let stage = try StageLoop(
+        var app = ServiceApp(name: "voc-projector", http: configuration.http, logger: logger)
+        app.use(store: store, component: component, migrations: try migrations())
+        app.use(publisher: publisher)
+        TimelineController<BasicRequestContext>(repository: TimelineRepository(store: store)).addRoutes(to: app.router)
+        app.run(try StageLoop(
             settings: StageSettings(name: "projector-timeline", topics: [Topic.interactionReceived.rawValue], group: configuration.group,
                                     tuning: configuration.common.stage),
-            common: configuration.common, publisher: publisher, handler: TimelineProjection(store: store), logger: logger)
-
-        let readiness = Readiness()
-        readiness.add("postgres") {
-            (try? await store.client.query("SELECT 1")) != nil
-        }
-        let router = Router()
-        OperationalRoutes.add(to: router, readiness: readiness)
-        TimelineController<BasicRequestContext>(repository: TimelineRepository(store: store)).addRoutes(to: router)
-
-        var app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-projector"),
-            services: [store, ProducerService(producer: publisher.producer), GatedService(after: migrated, run: stage)],
-            logger: logger)
-        app.beforeServerStarts {
-            try await store.migrate(component: component, try migrations())
-            migrated.open()
-        }
-        return app
+            common: configuration.common, publisher: publisher, handler: TimelineProjection(store: store), logger: logger))
+        return app.build()
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -17,8 +16,8 @@ struct TimelineProjection: StageHandler {
         let hasAudio = event.audio != nil
         let kind = "interaction"
         let channel = event.channel.rawValue
-        try await store.applyOnce(consumer: Self.consumer, eventId: attributes.id) { connection in
-            try await connection.query(
+        try await store.applyOnce(consumer: Self.consumer, eventId: attributes.id) { transaction in
+            try await transaction.execute(
                 """
                 INSERT INTO timeline_entries (entry_id, customer_id, kind, channel, business_line, occurred_at,
                     received_at, language, agent_id, gateway_id, content_chars, utterance_count, has_audio, event_id)
@@ -26,7 +25,7 @@ struct TimelineProjection: StageHandler {
                     \(event.occurredAt), \(event.receivedAt), \(event.language), \(event.agentId), \(event.gatewayId),
                     \(contentChars), \(utteranceCount), \(hasAudio), \(attributes.id))
                 ON CONFLICT (entry_id) DO NOTHING
-                """, logger: store.logger)
+                """)
         }
         return []
     }

@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import VOCStore
 
 /// One contact on a customer's timeline, as the read API shows it.
@@ -58,7 +57,7 @@ struct TimelineRepository: Sendable {
         let farFuture = Date(timeIntervalSince1970: 32_503_680_000)
         let beforeTime = cursor?.occurredAt ?? farFuture
         let beforeID = cursor?.entryId ?? ""
-        let rows = try await store.client.query(
+        let rows = try await store.rows(
             """
             SELECT entry_id, kind, channel, business_line, occurred_at, received_at, language, agent_id, gateway_id,
                    content_chars, utterance_count, has_audio, summary
@@ -67,10 +66,10 @@ struct TimelineRepository: Sendable {
               AND (occurred_at < \(beforeTime) OR (occurred_at = \(beforeTime) AND entry_id < \(beforeID)))
             ORDER BY occurred_at DESC, entry_id DESC
             LIMIT \(limit + 1)
-            """)
+            """, as: String.self, String.self, String.self, String.self, Date.self, Date.self, String?.self, String?.self,
+            String?.self, Int.self, Int.self, Bool.self, String?.self)
         var entries: [TimelineEntry] = []
-        for try await (id, kind, channel, line, occurred, received, language, agent, gateway, chars, turns, audio, summary)
-            in rows.decode((String, String, String, String, Date, Date, String?, String?, String?, Int, Int, Bool, String?).self) {
+        for (id, kind, channel, line, occurred, received, language, agent, gateway, chars, turns, audio, summary) in rows {
             entries.append(TimelineEntry(
                 entryId: id, kind: kind, channel: channel, businessLine: line, occurredAt: occurred, receivedAt: received,
                 language: language, agentId: agent, gatewayId: gateway, contentChars: chars, utteranceCount: turns,

@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -27,26 +26,18 @@ public enum TranscribeApp {
                                     tuning: configuration.common.stage),
             common: configuration.common, publisher: publisher, handler: handler, logger: logger)
 
-        let readiness = Readiness()
-        let producer = publisher.producer
-        readiness.add("kafka") { producer.brokersReachable && !producer.hasFatalError }
+        var app = ServiceApp(name: "voc-transcribe", http: configuration.http, logger: logger)
+        app.use(publisher: publisher)
         if let engine = transcriber.engine as? OpenAICompatibleEngine {
-            readiness.add("engine") { !engine.circuit.snapshot.isOpen }
+            app.readiness.add("engine") { !engine.circuit.snapshot.isOpen }
         }
-        let router = Router()
-        OperationalRoutes.add(to: router, readiness: readiness)
-
-        var services: [any Service] = [ProducerService(producer: producer)]
         if configuration.engine == "local" && configuration.local.supervise {
             let server = LocalWhisperServer(settings: configuration.local, logger: logger)
-            services += [server, GatedService(after: server.ready, run: stage)]
+            app.runAtOnce(server)
+            app.run(GatedService(after: server.ready, run: stage))
         } else {
-            services.append(stage)
+            app.run(stage)
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-transcribe"),
-            services: services,
-            logger: logger)
+        return app.build()
     }
 }

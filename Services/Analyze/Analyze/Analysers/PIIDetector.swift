@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds personal data in one utterance and redacts it.
 ///
 /// Numbers are read as digit runs that may contain single spaces or dashes ("138 1234
@@ -28,7 +30,7 @@ public struct PIIDetector: Sendable {
     /// Latest plausible birth year of an id card (this year).
     public var latestYear: Int
 
-    public init(placeholders: [String: String] = PIIDetector.defaultPlaceholders, latestYear: Int = 2026) {
+    public init(placeholders: [String: String] = PIIDetector.defaultPlaceholders, latestYear: Int = PIIDetector.currentYear()) {
         self.placeholders = placeholders
         self.latestYear = latestYear
     }
@@ -233,6 +235,13 @@ public struct PIIDetector: Sendable {
     }
 
     /// GB 11643-1999: province, birth date, MOD 11-2 check character.
+    /// The calendar year now in China (UTC+8), where id cards are issued.
+    public static func currentYear(now: Date = Date()) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        return calendar.component(.year, from: now)
+    }
+
     static func validIDCard(_ c: [Unicode.Scalar], latestYear: Int) -> Bool {
         guard c.count == 18, c[..<17].allSatisfy(isDigit), isDigit(c[17]) || c[17] == "X" else { return false }
         let d = c.map { Int($0.value) - 48 }
