@@ -115,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-ingest",
-            dependencies: [hummingbird, logging, "Ingest", "VOCRuntime"],
+            dependencies: ["Ingest", "VOCRuntime"],
             path: "Services/Ingest/voc-ingest",
             swiftSettings: strict
         ),
@@ -131,7 +131,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-projector",
-            dependencies: [hummingbird, logging, "Projector", "VOCRuntime"],
+            dependencies: ["Projector", "VOCRuntime"],
             path: "Services/Projector/voc-projector",
             swiftSettings: strict
         ),
@@ -148,7 +148,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-analyze",
-            dependencies: [hummingbird, logging, "Analyze", "VOCRuntime"],
+            dependencies: ["Analyze", "VOCRuntime"],
             path: "Services/Analyze/voc-analyze",
             swiftSettings: strict
         ),
@@ -170,7 +170,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "voc-transcribe",
-            dependencies: [hummingbird, logging, "Transcribe", "VOCRuntime"],
+            dependencies: ["Transcribe", "VOCRuntime"],
             path: "Services/Transcribe/voc-transcribe",
             swiftSettings: strict
         ),

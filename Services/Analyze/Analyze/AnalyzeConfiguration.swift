@@ -69,3 +69,5 @@ public struct AnalyzeConfiguration: Sendable {
         return url
     }
 }
+
+extension AnalyzeConfiguration: ServiceConfiguration {}

@@ -95,3 +95,5 @@ public struct IngestConfiguration: Sendable {
         limits = InteractionSubmission.Limits()
     }
 }
+
+extension IngestConfiguration: ServiceConfiguration {}

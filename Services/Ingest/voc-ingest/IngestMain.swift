@@ -1,16 +1,10 @@
-import Hummingbird
 import Ingest
-import Logging
 import VOCRuntime
 
-/// `voc-ingest`: reads configuration and runs the ingest service until SIGTERM/SIGINT.
+/// `voc-ingest`: runs the ingest service until SIGTERM/SIGINT.
 @main
 struct IngestMain {
     static func main() async throws {
-        let config = try await Settings.reader()
-        let configuration = try IngestConfiguration(config: config)
-        Observability.bootstrap(logLevel: configuration.common.logLevel)
-        let app = try IngestApp.build(configuration: configuration, logger: Logger(label: "voc-ingest"))
-        try await app.runService()
+        try await ServiceMain.run("voc-ingest", IngestApp.build(configuration:logger:))
     }
 }

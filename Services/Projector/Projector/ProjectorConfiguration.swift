@@ -27,3 +27,5 @@ public struct ProjectorConfiguration: Sendable {
         self.group = group
     }
 }
+
+extension ProjectorConfiguration: ServiceConfiguration {}

@@ -201,3 +201,5 @@ public struct EngineClientSettings: Sendable, Equatable {
         self.circuitOpenMs = circuitOpenMs
     }
 }
+
+extension TranscribeConfiguration: ServiceConfiguration {}

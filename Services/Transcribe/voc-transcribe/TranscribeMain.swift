@@ -1,16 +1,12 @@
-import Hummingbird
-import Logging
 import Transcribe
 import VOCRuntime
 
-/// `voc-transcribe`: reads configuration and runs the transcribe-adapter until SIGTERM/SIGINT.
+/// `voc-transcribe`: runs the transcribe-adapter until SIGTERM/SIGINT.
 @main
 struct TranscribeMain {
     static func main() async throws {
-        let config = try await Settings.reader()
-        let configuration = try TranscribeConfiguration(config: config)
-        Observability.bootstrap(logLevel: configuration.common.logLevel)
-        let app = try TranscribeApp.build(configuration: configuration, logger: Logger(label: "voc-transcribe"))
-        try await app.runService()
+        try await ServiceMain.run("voc-transcribe", { (configuration: TranscribeConfiguration, logger) in
+            try TranscribeApp.build(configuration: configuration, logger: logger)
+        })
     }
 }
