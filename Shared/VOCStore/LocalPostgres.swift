@@ -24,10 +24,34 @@ public struct LocalPostgres: Sendable {
             throw StoreError(code: .localCluster, message: "no PostgreSQL server under /usr/lib/postgresql: apt-get install postgresql")
         }
         self.binDirectory = root.appendingPathComponent("\(newest)/bin")
-        self.dataDirectory = dataDirectory.standardizedFileURL
+        self.dataDirectory = Self.reachable(dataDirectory.standardizedFileURL, logger: logger)
         self.port = port
         self.username = username
         self.logger = logger
+    }
+
+    /// Where the cluster lives that was asked to live at `requested`. As root the server
+    /// runs as `postgres`, which cannot enter a folder such as `/root` (mode 700); a
+    /// cluster asked for under one lives in `/var/lib/voc/clusters/` instead, one folder
+    /// per requested path, so the checkout can sit anywhere.
+    static func reachable(_ requested: URL, logger: Logger) -> URL {
+        guard getuid() == 0 else { return requested }
+        let parent = requested.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        if ChildProcess.run(["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/test", "-x", parent.path])?.status == 0 {
+            return requested
+        }
+        // FNV-1a of the requested path: stable across runs, distinct per checkout.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in requested.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let relocated = URL(fileURLWithPath: "/var/lib/voc/clusters")
+            .appendingPathComponent(String(hash, radix: 16) + "-" + requested.lastPathComponent)
+        try? FileManager.default.createDirectory(at: relocated.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        logger.notice("the postgres user cannot enter the requested folder; the cluster lives elsewhere", metadata: [
+            "requested": "\(requested.path)", "dir": "\(relocated.path)",
+        ])
+        return relocated
     }
 
     public var configuration: StoreConfiguration {
