@@ -46,6 +46,9 @@ let package = Package(
             cxxSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-w"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
+        // Byte-level JSON for the hot paths: ingest's single pass from submission to event,
+        // the writer of events, answers and insight lines.
+        .target(name: "VOCFastJSON", dependencies: ["VOCSchema"], path: "Shared/VOCFastJSON", swiftSettings: strict),
         .target(
             name: "VOCKafka",
             dependencies: [
@@ -70,7 +73,7 @@ let package = Package(
         .target(
             name: "VOCRuntime",
             dependencies: [
-                "VOCSchema", "VOCKafka",
+                "VOCSchema", "VOCFastJSON", "VOCKafka",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +99,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+                "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,7 +135,7 @@ let package = Package(
         .target(
             name: "Analyze",
             dependencies: [
-                "CJieba", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "CJieba", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Analyze/Analyze",
@@ -172,7 +175,7 @@ let package = Package(
         .executableTarget(
             name: "voc",
             dependencies: [
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -181,11 +184,12 @@ let package = Package(
         ),
 
         // Tests
-        .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
+        .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema", "VOCTestSupport"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
+        .testTarget(name: "VOCFastJSONTests", dependencies: ["VOCFastJSON", "VOCSchema", "VOCTestSupport"], path: "Tests/VOCFastJSONTests"),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "VOCBlob", "VOCSchema", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Ingest", "VOCBlob", "VOCSchema", "VOCFastJSON", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
