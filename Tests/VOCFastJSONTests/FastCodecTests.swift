@@ -43,6 +43,13 @@ struct FastCodecTests {
         events.append(InteractionReceived(
             interactionId: "r2", customerId: "c", channel: .video, businessLine: "x", occurredAt: Self.time, receivedAt: Self.time,
             audio: AudioReference(uri: "file:///x", sizeBytes: 0, mediaType: "video/mp4", sha256: "")))
+        // Values a later producer may send are written back as they came.
+        events.append(InteractionReceived(
+            interactionId: "f", customerId: "c", channel: .unknown("whats\"app"), businessLine: "x", occurredAt: Self.time,
+            receivedAt: Self.time, utterances: [Utterance(speaker: .unrecognized("bot/1"), text: "hi")]))
+        events.append(InteractionReceived(
+            interactionId: "f2", customerId: "c", channel: .unknown(""), businessLine: "x", occurredAt: Self.time, receivedAt: Self.time,
+            audio: AudioReference(uri: "file:///y", sizeBytes: 1, mediaType: "audio/ogg", sha256: "", layout: .unknown("quad\n"))))
         for event in events {
             let fast = event.jsonBytes
             let expected = try foundationBytes(event)
