@@ -38,7 +38,7 @@ public struct DeadLetter: VOCEvent {
 
     public enum Reason: OpenEnum {
         case invalid, failed
-        /// A reason added after this build, carried as sent (replayed like `failed`).
+        /// A reason added after this build, carried as sent.
         case unknown(String)
 
         public static let known: [Reason] = [.invalid, .failed]
