@@ -57,10 +57,12 @@ public enum Timestamp {
     /// fraction directly truncates, so .412 would print as .411 and a round trip would
     /// change the value). Written by hand: it runs several times per event.
     public static func format(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        format(date, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var common = true
+        let text = String(unsafeUninitializedCapacity: 24) { out in
+            common = writeCommonForm(date) { out[$0] = $1 }
+            return common ? 24 : 0
+        }
+        return common ? text : date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true))
     }
 
     /// Appends what ``format(_:)`` returns, as UTF-8, without making a `String`.
