@@ -53,6 +53,9 @@ let package = Package(
             cxxSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-w"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
+        // Byte-level JSON for the hot paths: ingest's single pass from submission to event,
+        // the writer of events, answers and insight lines.
+        .target(name: "VOCFastJSON", dependencies: ["VOCSchema"], path: "Shared/VOCFastJSON", swiftSettings: strict),
         .target(
             name: "VOCKafka",
             dependencies: [
@@ -76,8 +79,8 @@ let package = Package(
         ),
         .target(
             name: "VOCRuntime",
-            dependencies: ["VOCStore", 
-                "VOCSchema", "VOCKafka",
+            dependencies: [
+                "VOCStore", "VOCSchema", "VOCFastJSON", "VOCKafka",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,8 +105,9 @@ let package = Package(
         // Services: a library with the logic, a thin executable that runs it.
         .target(
             name: "Ingest",
-            dependencies: [configuration, logging, metrics, lifecycle, 
-                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+            dependencies: [
+                configuration, logging, metrics, lifecycle,
+                "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "Projector",
-            dependencies: [configuration, logging, 
+            dependencies: [configuration, logging,
                 "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -138,8 +142,9 @@ let package = Package(
 
         .target(
             name: "Analyze",
-            dependencies: [configuration, logging, 
-                "CJieba", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+            dependencies: [
+                configuration, logging,
+                "CJieba", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Analyze/Analyze",
@@ -178,8 +183,9 @@ let package = Package(
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
-            dependencies: [hummingbird, logging, lifecycle, 
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+            dependencies: [
+                hummingbird, logging, lifecycle,
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -188,11 +194,13 @@ let package = Package(
         ),
 
         // Tests
-        .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema"], path: "Tests/VOCSchemaTests",
+        .testTarget(name: "VOCSchemaTests", dependencies: ["VOCSchema", "VOCTestSupport"], path: "Tests/VOCSchemaTests",
                     resources: [.copy("Golden")]),
+        .testTarget(name: "VOCFastJSONTests", dependencies: ["VOCFastJSON", "VOCSchema", "VOCTestSupport"], path: "Tests/VOCFastJSONTests"),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["VOCKafka", "VOCRuntime", logging, "Ingest", "VOCBlob", "VOCSchema", "VOCTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Ingest", "VOCBlob", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCRuntime", "VOCTestSupport", logging,
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
@@ -215,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [configuration, hummingbird, logging, lifecycle, 
+            dependencies: [configuration, hummingbird, logging, lifecycle,
                 "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import Logging
+import VOCFastJSON
 import VOCKafka
 import VOCSchema
 
@@ -23,9 +24,11 @@ public struct EventPublisher: Sendable {
         self.init(producer: try KafkaProducer(config: config, logger: logger), source: source)
     }
 
-    /// Encodes an event for this publisher's source.
+    /// Encodes an event for this publisher's source; an event that writes its own JSON
+    /// (``JSONWritable``) skips Foundation's encoder.
     public func encode<E: VOCEvent>(_ event: E, traceparent: String? = nil, key: [UInt8]? = nil) throws -> EncodedEvent {
-        try EventCodec.encode(event, source: source, traceparent: traceparent, key: key)
+        try EventCodec.encode(event, source: source, traceparent: traceparent, key: key,
+                              json: (event as? any JSONWritable)?.jsonBytes)
     }
 
     /// Queues an encoded event without waiting; await the receipt for the acknowledgement.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VOCFastJSON
 import VOCSchema
 
 /// JSON and RFC 9457 problem responses, the only bodies our APIs send.

@@ -91,12 +91,14 @@ public enum EventCodec {
     /// - Parameters:
     ///   - source: The producing service, e.g. `/voc/ingest`.
     ///   - key: Overrides the event's subject as the key (dead letters keep the original key).
+    ///   - json: The event's JSON when the caller wrote it already (the byte-level writers
+    ///     of `VOCFastJSON` write what ``JSONCoding``'s encoder would); `nil` encodes it.
     public static func encode<E: VOCEvent>(_ event: E, source: String, traceparent: String? = nil,
-                                           key: [UInt8]? = nil) throws -> EncodedEvent {
+                                           key: [UInt8]? = nil, json: [UInt8]? = nil) throws -> EncodedEvent {
         let attributes = CloudEventAttributes(
             id: event.eventId, type: E.eventType, source: source, time: event.eventTime,
             subject: event.subject, traceparent: traceparent ?? TraceContext.newTraceparent())
-        let value = try (event as? any JSONWritable)?.jsonBytes ?? Array(JSONCoding.encoder().encode(event))
+        let value = try json ?? Array(JSONCoding.encoder().encode(event))
         return EncodedEvent(topic: E.topic, key: key ?? Array(event.subject.utf8), value: value, attributes: attributes)
     }
 

@@ -59,56 +59,55 @@ public enum Timestamp {
     public static func format(_ date: Date) -> String {
         var common = true
         let text = String(unsafeUninitializedCapacity: 24) { out in
-            guard let count = write(date, to: out.baseAddress!) else {
-                common = false
-                return 0
-            }
-            return count
+            common = writeCommonForm(date) { out[$0] = $1 }
+            return common ? 24 : 0
         }
         return common ? text : date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true))
     }
 
     /// Appends what ``format(_:)`` returns, as UTF-8, without making a `String`.
     public static func format(_ date: Date, into bytes: inout [UInt8]) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 24))
-        let written = bytes.withUnsafeMutableBufferPointer { write(date, to: $0.baseAddress! + start) }
-        if written == nil {
-            bytes.removeLast(24)
-            bytes += format(date).utf8
+        let written = writeCommonForm(date) { _, byte in bytes.append(byte) }
+        if !written {
+            bytes += date.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)).utf8
         }
     }
 
-    /// The 24 bytes of the common form at `out`; `nil` (nothing written) for a year
-    /// outside 0–9999, which comes from a bug upstream and is printed by Foundation.
-    static func write(_ date: Date, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+    /// Hands the 24 bytes of the common form to `put` with their positions, in order;
+    /// `false` (nothing handed) for a year outside 0–9999, which comes from a bug
+    /// upstream and is printed by Foundation.
+    @inlinable
+    public static func writeCommonForm(_ date: Date, _ put: (Int, UInt8) -> Void) -> Bool {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let secondsOfDay = dayMilliseconds / 1000
-        guard (0...9999).contains(year) else { return nil }
-        func put(_ value: Int64, at position: Int, width: Int) {
-            var rest = value
-            for index in stride(from: position + width - 1, through: position, by: -1) {
-                out[index] = UInt8(48 + rest % 10)
-                rest /= 10
+        guard (0...9999).contains(year) else { return false }
+        func digits(_ value: Int64, at position: Int, width: Int) {
+            var scale: Int64 = 1
+            for _ in 1..<width { scale *= 10 }
+            for index in position..<(position + width) {
+                put(index, UInt8(48 + value / scale % 10))
+                scale /= 10
             }
         }
-        put(year, at: 0, width: 4); out[4] = 45; put(month, at: 5, width: 2); out[7] = 45; put(day, at: 8, width: 2)
-        out[10] = 84
-        put(secondsOfDay / 3600, at: 11, width: 2); out[13] = 58; put(secondsOfDay / 60 % 60, at: 14, width: 2)
-        out[16] = 58; put(secondsOfDay % 60, at: 17, width: 2)
-        out[19] = 46; put(dayMilliseconds % 1000, at: 20, width: 3); out[23] = 90
-        return 24
+        digits(year, at: 0, width: 4); put(4, 45); digits(month, at: 5, width: 2); put(7, 45); digits(day, at: 8, width: 2)
+        put(10, 84)
+        digits(secondsOfDay / 3600, at: 11, width: 2); put(13, 58); digits(secondsOfDay / 60 % 60, at: 14, width: 2)
+        put(16, 58); digits(secondsOfDay % 60, at: 17, width: 2)
+        put(19, 46); digits(dayMilliseconds % 1000, at: 20, width: 3); put(23, 90)
+        return true
     }
 
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+    @usableFromInline
+    static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    @usableFromInline
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -131,53 +130,55 @@ public enum Timestamp {
     /// Anything else, or any out-of-range field, is left to Foundation, so this accepts
     /// nothing the general parser would refuse.
     static func parseCommonForm(_ text: String) -> Date? {
-        var text = text
-        return text.withUTF8(parseCommonForm)
+        text.utf8.withContiguousStorageIfAvailable { parseCommonForm($0) } ?? parseCommonForm(Array(text.utf8))
     }
 
     /// ``parseCommonForm(_:)`` of UTF-8 bytes.
-    static func parseCommonForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    @inlinable
+    public static func parseCommonForm<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Date? where Bytes.Index == Int {
         let count = bytes.count
         guard count >= 20, count <= 35 else { return nil }
+        let base = bytes.startIndex
+        func at(_ offset: Int) -> UInt8 { bytes[base + offset] }
         func number(_ start: Int, _ length: Int) -> Int64? {
             var value: Int64 = 0
-            for index in start..<(start + length) {
-                let digit = bytes[index] &- 48
+            for offset in start..<(start + length) {
+                let digit = at(offset) &- 48
                 guard digit < 10 else { return nil }
                 value = value * 10 + Int64(digit)
             }
             return value
         }
-        guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+        guard at(4) == 45, at(7) == 45, at(10) == 84, at(13) == 58, at(16) == 58,
               let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
               let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
               (1970...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
               hour <= 23, minute <= 59, second <= 59 else { return nil }
         var index = 19
         var fraction = 0.0
-        if bytes[index] == 46 {
+        if at(index) == 46 {
             index += 1
             let start = index
             var digits: Int64 = 0
             var scale = 1.0
             // Milliseconds at most: finer fractions round differently from Foundation at
             // half a millisecond, so they take its path.
-            while index < count, bytes[index] &- 48 < 10, index - start < 3 {
-                digits = digits * 10 + Int64(bytes[index] - 48)
+            while index < count, at(index) &- 48 < 10, index - start < 3 {
+                digits = digits * 10 + Int64(at(index) - 48)
                 scale *= 10
                 index += 1
             }
-            guard index > start, index < count, bytes[index] &- 48 >= 10 else { return nil }
+            guard index > start, index < count, at(index) &- 48 >= 10 else { return nil }
             fraction = Double(digits) / scale
         }
         var offset: Int64 = 0
-        switch bytes[index] {
+        switch at(index) {
         case 90:
             guard index + 1 == count else { return nil }
         case 43, 45:
-            guard index + 6 == count, bytes[index + 3] == 58,
+            guard index + 6 == count, at(index + 3) == 58,
                   let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours <= 23, minutes <= 59 else { return nil }
-            offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
+            offset = (hours * 3600 + minutes * 60) * (at(index) == 43 ? 1 : -1)
         default:
             return nil
         }
@@ -185,7 +186,8 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    @usableFromInline
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -194,7 +196,8 @@ public enum Timestamp {
     }
 
     /// The inverse of ``civilDate(daysSinceEpoch:)``.
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    @usableFromInline
+    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400

@@ -1,10 +1,4 @@
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Deterministic identifiers for events that derive from other events, so reprocessing
 /// the same input yields the same id and idempotent consumers change nothing.
@@ -25,7 +19,7 @@ public enum StableID {
     }
 
     /// `make(namespace, part, last)` for a caller that holds `last` as UTF-8 bytes.
-    static func make(_ namespace: String, _ part: String, utf8 last: UnsafeBufferPointer<UInt8>) -> String {
+    public static func make(_ namespace: String, _ part: String, utf8 last: UnsafeBufferPointer<UInt8>) -> String {
         var hasher = Hasher()
         hasher.add(namespace)
         hasher.add(part)
@@ -77,25 +71,47 @@ public enum UUIDText {
         return render(high: (high & ~0xf000) | 0x4000, low: (low & ~(0xc << 60)) | (0x8 << 60))
     }
 
-    /// 128 random bits. The C library's generator is a system call per request here, a
-    /// third of a microsecond per interaction id, so bits are fetched 4 KiB at a time.
+    /// 128 random bits. The system generator is a system call per 64 bits (microseconds
+    /// each in a virtual machine), so it only seeds a generator that serves 4 KiB of bits
+    /// before it is seeded again.
     static func randomWords() -> (UInt64, UInt64) {
-        pool.withLock { $0.next() }
+        pool.next()
     }
 
-    private static let pool = Mutex(RandomPool())
+    private static let pool = RandomPool()
 
-    private struct RandomPool: ~Copyable {
-        private var words = [UInt64](repeating: 0, count: 512)
-        private var position = 512
+    /// xoshiro256** (Blackman and Vigna), seeded with 256 bits of the system generator
+    /// every 256 draws. The ids need to be unique, not secret.
+    private final class RandomPool: @unchecked Sendable {
+        // Guards every stored property below.
+        private let lock = NSLock()
+        private var state: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private var remaining = 0
 
-        mutating func next() -> (UInt64, UInt64) {
-            if position == words.count {
-                words.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
-                position = 0
+        func next() -> (UInt64, UInt64) {
+            lock.lock()
+            defer { lock.unlock() }
+            if remaining == 0 {
+                var system = SystemRandomNumberGenerator()
+                repeat {
+                    state = (system.next(), system.next(), system.next(), system.next())
+                } while state == (0, 0, 0, 0)
+                remaining = 256
             }
-            defer { position += 2 }
-            return (words[position], words[position + 1])
+            remaining -= 1
+            return (word(), word())
+        }
+
+        private func word() -> UInt64 {
+            let result = (state.1 &* 5).rotated(7) &* 9
+            let shifted = state.1 << 17
+            state.2 ^= state.0
+            state.3 ^= state.1
+            state.1 ^= state.2
+            state.0 ^= state.3
+            state.2 ^= shifted
+            state.3 = state.3.rotated(45)
+            return result
         }
     }
 
@@ -118,4 +134,8 @@ public enum UUIDText {
             return position
         }
     }
+}
+
+extension UInt64 {
+    fileprivate func rotated(_ count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
 }

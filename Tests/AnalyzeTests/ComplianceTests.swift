@@ -35,6 +35,17 @@ struct ComplianceTests {
         #expect(rules([identity, (.agent, "这款产品保本保息，稳赚不赔。"), (.customer, "好。")]).contains("guaranteed_return_promise"))
     }
 
+    @Test("a speaker role or channel this build does not know is carried into the insight; the speaker is not the agent")
+    func valuesFromALaterVersion() {
+        let input = Fixture.input(channel: "advisor_video", [
+            identity, (.unrecognized("supervisor"), "这款产品保本保息，稳赚不赔。"), (.customer, "好的，我明白了，我确认。"),
+        ])
+        let insight = Fixture.shared.analyze(input).insight
+        #expect(!insight.compliance.map(\.rule).contains("guaranteed_return_promise"))
+        #expect(insight.utterances.map(\.speaker) == [.agent, .unrecognized("supervisor"), .customer])
+        #expect(insight.channel == .unknown("advisor_video"))
+    }
+
     @Test("the customer asking for 保本 is not the agent promising it")
     func speakerAware() {
         #expect(rules([identity, (.customer, "我就要保本的，稳赚的那种。"), (.agent, "这款是净值型产品，存在本金损失的风险。"), (.customer, "好，我确认。")]).isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -36,7 +37,7 @@ struct BatchRecordTests {
                 fast.append(from: output, json: accepted.json, subject: accepted.customerIdText, id: accepted.interactionIdText,
                             time: accepted.occurredAtText)
             }
-            let event = try InteractionSubmission.decode(from: bytes).validated(interactionId: id, gatewayId: "gw", receivedAt: receivedAt)
+            let event = try InteractionSubmission.scanOrDecode(from: bytes).validated(interactionId: id, gatewayId: "gw", receivedAt: receivedAt)
             let encoded = try EventCodec.encode(event, source: IngestApp.source, traceparent: traceparent)
             slow.append(encoded)
             expected.append(encoded.record)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 import VOCBlob
+import VOCFastJSON
 import VOCSchema
 @testable import Ingest
 

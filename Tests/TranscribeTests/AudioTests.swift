@@ -148,5 +148,9 @@ struct AudioTests {
         event.gatewayId = "gw-z"
         #expect(configuration.layout(for: event) == .stereoAgentLeft)
         #expect(ChannelLayout(.stereoAgentRight) == .stereo(left: .customer, right: .agent))
+        // A layout added after this build is read as mono rather than failing the event.
+        #expect(ChannelLayout(.unknown("quad_agent_first")) == .mono)
+        event.audio?.layout = .unknown("quad_agent_first")
+        #expect(configuration.layout(for: event) == .unknown("quad_agent_first"))
     }
 }

@@ -48,6 +48,56 @@ struct GoldenEventTests {
         #expect(event.customerId == "C100023")
     }
 
+    static func future(_ topic: Topic) throws -> Data {
+        let url = try #require(Bundle.module.url(forResource: "Golden/future/\(topic.rawValue)", withExtension: "json"))
+        return try Data(contentsOf: url)
+    }
+
+    /// `json` without the members whose names start with `future` (the fields a later
+    /// producer added), at any depth.
+    static func withoutFutureFields(_ json: Any) -> Any {
+        if let object = json as? [String: Any] {
+            return object.filter { !$0.key.hasPrefix("future") }.mapValues(withoutFutureFields)
+        }
+        if let array = json as? [Any] { return array.map(withoutFutureFields) }
+        return json
+    }
+
+    /// Decodes and validates a payload a later producer wrote, as a consumer of this build
+    /// does, and checks that encoding it again writes the same JSON, less the fields this
+    /// build does not know.
+    static func fromTheFuture<E: VOCEvent>(_ type: E.Type) throws -> E {
+        let data = try future(E.topic)
+        let event = try JSONCoding.decode(E.self, from: data)
+        try event.validate()
+        let written = try JSONCoding.encoder().encode(event)
+        let expected = withoutFutureFields(try JSONSerialization.jsonObject(with: data)) as? NSDictionary
+        let again = try JSONSerialization.jsonObject(with: written) as? NSDictionary
+        #expect(expected != nil && expected == again,
+                "\(E.topic.rawValue) came back as \(String(decoding: written, as: UTF8.self))")
+        return event
+    }
+
+    @Test("events from a later v1 keep the enum values this build does not know and write them back unchanged")
+    func eventsFromTheFuture() throws {
+        let interaction = try Self.fromTheFuture(InteractionReceived.self)
+        #expect(interaction.channel == .unknown("whatsapp_voice") && !interaction.channel.isKnown)
+        #expect(interaction.audio?.layout == .unknown("quad_agent_first"))
+        let transcript = try Self.fromTheFuture(TranscriptReady.self)
+        #expect(transcript.channel.rawValue == "whatsapp_voice")
+        #expect(transcript.utterances.map(\.speaker) == [.unrecognized("supervisor"), .customer])
+        #expect(transcript.dropped?.first?.speaker == .unrecognized("ivr_bot"))
+        #expect(transcript.dropped?.first?.reason == .unknown("machine_prompt"))
+        let insight = try Self.fromTheFuture(InsightProduced.self)
+        #expect(insight.channel == .unknown("whatsapp_voice") && insight.utterances.first?.speaker == .unrecognized("supervisor"))
+        let ticket = try Self.fromTheFuture(TicketEvent.self)
+        #expect(ticket.kind == .unknown("merged") && ticket.status == .unknown("on_hold"))
+        #expect(try Self.fromTheFuture(NotificationRequested.self).medium == .unknown("sms"))
+        let delivered = try Self.fromTheFuture(NotificationDelivered.self)
+        #expect(delivered.medium == .unknown("sms") && delivered.outcome == .unknown("deferred"))
+        #expect(try Self.fromTheFuture(DeadLetter.self).reason == .unknown("quarantined"))
+    }
+
     @Test("the raw gateway sample is a valid submission")
     func rawGatewaySample() throws {
         let submission = try InteractionSubmission.decode(from: Self.golden(.gatewayRaw))

@@ -121,7 +121,8 @@ public final class Analyzer: Sendable {
         }
         let cluster = update.map { InsightProduced.ClusterAssignment(id: $0.id, label: $0.label, size: $0.size) }
 
-        let channel = Channel(rawValue: input.channel) ?? .chat
+        // A channel this build does not know is carried into the insight as it came.
+        let channel = Channel(rawValue: input.channel)
         let insight = InsightProduced(
             insightId: Self.insightId(sourceId: input.id, rulePackVersion: compiled.pack.version),
             transcriptId: input.id, interactionId: input.interactionId, customerId: input.customerId, channel: channel,

@@ -1,4 +1,5 @@
 import Foundation
+import VOCFastJSON
 import VOCSchema
 
 /// Writes an insight as one JSON object by hand: the same document `JSONEncoder` writes

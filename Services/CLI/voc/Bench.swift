@@ -5,6 +5,7 @@ import Ingest
 import Logging
 import ServiceLifecycle
 import VOCBlob
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -30,7 +31,7 @@ struct CodecBench: AsyncParsableCommand {
         }
         let now = Date()
         var submissions: [InteractionSubmission] = []
-        let decode = try measure { index in submissions.append(try InteractionSubmission.decode(from: lines[index % lines.count])) }
+        let decode = try measure { index in submissions.append(try InteractionSubmission.scanOrDecode(from: lines[index % lines.count])) }
         var events: [InteractionReceived] = []
         let validate = try measure { index in
             events.append(try submissions[index].validated(interactionId: UUIDText.random(), gatewayId: "bench", receivedAt: now))

@@ -162,7 +162,7 @@ enum DevelopmentKey {
             return (file, key)
         }
         try? FileManager.default.removeItem(atPath: file)
-        let key = try GatewayKeyFile.addGateway("dev", channels: Channel.allCases.map(\.rawValue), customers: true,
+        let key = try GatewayKeyFile.addGateway("dev", channels: Channel.known.map(\.rawValue), customers: true,
                                                 ratePerSecond: 100_000, to: file)
         // Without the saved key the next `voc up` would issue a new one and gateways set up with this one would get 401.
         guard FileManager.default.createFile(atPath: keyFile, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {

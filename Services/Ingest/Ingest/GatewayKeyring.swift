@@ -17,7 +17,7 @@ struct GatewayIdentity: Sendable, Equatable {
 
     /// The identity of every request when no keys are configured (development only).
     static func unauthenticated(id: String?, rate: Double, burst: Double) -> GatewayIdentity {
-        GatewayIdentity(id: id ?? "anonymous", channels: Set(Channel.allCases), customers: true, ratePerSecond: rate, burst: burst)
+        GatewayIdentity(id: id ?? "anonymous", channels: Set(Channel.known), customers: true, ratePerSecond: rate, burst: burst)
     }
 }
 
@@ -115,7 +115,8 @@ final class GatewayKeyring: Sendable {
             }
             var channels = Set<Channel>()
             for name in entry.channels {
-                if let channel = Channel(rawValue: name) { channels.insert(channel) } else {
+                let channel = Channel(rawValue: name)
+                if channel.isKnown { channels.insert(channel) } else {
                     check.fail(field + ".channels", "unknown channel \"\(name)\"")
                 }
             }
@@ -142,8 +143,8 @@ public enum GatewayKeyFile {
         }
         var check = FieldChecker()
         check.identifier(id, "gateway")
-        for channel in channels where Channel(rawValue: channel) == nil {
-            check.fail("channels", "unknown channel \"\(channel)\" (known: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
+        for channel in channels where !Channel(rawValue: channel).isKnown {
+            check.fail("channels", "unknown channel \"\(channel)\" (known: \(Channel.knownList))")
         }
         if file.gateways.contains(where: { $0.id == id }) { check.fail("gateway", "\(id) already has a key; remove its entry to rotate") }
         try check.throwIfAny()

@@ -1,4 +1,5 @@
 import Foundation
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -14,7 +15,7 @@ struct GatewayRawHandler: StageHandler {
         // yields the same interaction id and the same payload.
         let receivedAt = record.timestampMs.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date()
         let position = StableID.make("gateway-raw", record.topic, String(record.partition), String(record.offset))
-        let event = try InteractionSubmission.decode(from: record.value).validated(
+        let event = try InteractionSubmission.scanOrDecode(from: record.value).validated(
             interactionId: position,
             gatewayId: record.header("gateway_id") ?? record.header("ce_source"),
             receivedAt: receivedAt, limits: limits)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -56,7 +57,7 @@ struct Intake: Sendable {
     /// - Throws: ``ValidationError`` naming every field at fault.
     func event(from bytes: some Collection<UInt8>, form: Form, gateway: GatewayIdentity, idempotencyKey: String?,
                receivedAt: Date = Date()) throws(ValidationError) -> (InteractionSubmission, InteractionReceived) {
-        let submission = try InteractionSubmission.decode(from: bytes)
+        let submission = try InteractionSubmission.scanOrDecode(from: bytes)
         var line: Int?
         if case .batchLine(let offset) = form {
             line = offset

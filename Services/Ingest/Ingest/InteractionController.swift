@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import VOCFastJSON
 import VOCKafka
 import VOCRuntime
 import VOCSchema

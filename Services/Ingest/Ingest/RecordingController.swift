@@ -84,7 +84,7 @@ struct RecordingController: Sendable {
         // The declaration rides in the ledger until the bytes come; it is not an event yet.
         pending.audio = AudioReference(uri: "", sizeBytes: 0, mediaType: submission.audio?.mediaType ?? "", sha256: "",
                                        durationMs: submission.audio?.durationMs,
-                                       layout: submission.audio?.layout.flatMap(AudioReference.Layout.init(rawValue:)))
+                                       layout: submission.audio?.layout.map(AudioReference.Layout.init(rawValue:)))
         let expiresAt = Date().addingTimeInterval(TimeInterval(intake.configuration.uploadTTLSeconds))
         do {
             guard try await ledger.announce(pending, ttlSeconds: intake.configuration.uploadTTLSeconds) else {
@@ -216,7 +216,7 @@ struct RecordingController: Sendable {
             return Answer.problem(status: 422, type: "invalid-fields", title: "Invalid interaction",
                                   detail: "audio.layout is \(layout) but the recording has \(facts.channels) channel", field: "audio.layout")
         }
-        let layout = declared?.layout.flatMap(AudioReference.Layout.init(rawValue:))
+        let layout = declared?.layout.map(AudioReference.Layout.init(rawValue:))
             ?? facts.map { $0.channels >= 2 ? .stereoAgentLeft : .mono }
         let blobURI = blobs.uri(forKey: key)
         var stored = event

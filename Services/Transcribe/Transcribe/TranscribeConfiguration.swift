@@ -63,8 +63,8 @@ public struct TranscribeConfiguration: Sendable {
             circuitOpenMs: config.int(forKey: "transcribe.client.circuitOpenMs", default: 30_000))
         language = config.string(forKey: "transcribe.language", default: "")
         vocabularyFile = config.string(forKey: "transcribe.vocabularyFile", default: "")
-        defaultLayout = AudioReference.Layout(rawValue: config.string(forKey: "transcribe.defaultLayout", default: "stereo_agent_left"))
-            ?? .stereoAgentLeft
+        let configuredLayout = AudioReference.Layout(rawValue: config.string(forKey: "transcribe.defaultLayout", default: "stereo_agent_left"))
+        defaultLayout = configuredLayout.isKnown ? configuredLayout : .stereoAgentLeft
         gatewayLayouts = Self.parseLayouts(config.string(forKey: "transcribe.gatewayLayouts", default: ""))
         policy = UtterancePolicy()
         policy.confidenceFloor = config.double(forKey: "transcribe.confidenceFloor", default: policy.confidenceFloor)
@@ -108,7 +108,9 @@ public struct TranscribeConfiguration: Sendable {
         var layouts: [String: AudioReference.Layout] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, let layout = AudioReference.Layout(rawValue: parts[1]) { layouts[parts[0]] = layout }
+            guard parts.count == 2 else { continue }
+            let layout = AudioReference.Layout(rawValue: parts[1])
+            if layout.isKnown { layouts[parts[0]] = layout }
         }
         return layouts
     }

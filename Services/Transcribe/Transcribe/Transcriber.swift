@@ -8,9 +8,11 @@ public enum ChannelLayout: Sendable, Equatable {
     /// Two channels, each one speaker.
     case stereo(left: SpeakerRole, right: SpeakerRole)
 
+    /// A layout added after this build is read as mono: every channel mixed, speakers
+    /// unknown, which loses attribution but no words.
     public init(_ layout: AudioReference.Layout) {
         switch layout {
-        case .mono: self = .mono
+        case .mono, .unknown: self = .mono
         case .stereoAgentLeft: self = .stereo(left: .agent, right: .customer)
         case .stereoAgentRight: self = .stereo(left: .customer, right: .agent)
         }

@@ -36,8 +36,28 @@ public struct DeadLetter: VOCEvent {
     public var attempts: Int
     public var failedAt: Date
 
-    public enum Reason: String, Codable, Sendable {
+    public enum Reason: OpenEnum {
         case invalid, failed
+        /// A reason added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Reason] = [.invalid, .failed]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "invalid": self = .invalid
+            case "failed": self = .failed
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .invalid: "invalid"
+            case .failed: "failed"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
     public init(stage: String, originalTopic: String, partition: Int32, offset: Int64, key: [UInt8]?,

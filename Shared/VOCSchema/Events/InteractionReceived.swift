@@ -86,11 +86,33 @@ public struct Utterance: Codable, Sendable, Equatable {
 
 /// Where a recording's bytes are, and what a reader needs to trust them.
 public struct AudioReference: Codable, Sendable, Equatable {
-    public enum Layout: String, Codable, Sendable {
+    public enum Layout: OpenEnum {
         case mono
         /// Agent on the left channel, customer on the right: the call-centre norm.
-        case stereoAgentLeft = "stereo_agent_left"
-        case stereoAgentRight = "stereo_agent_right"
+        case stereoAgentLeft
+        case stereoAgentRight
+        /// A layout added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Layout] = [.mono, .stereoAgentLeft, .stereoAgentRight]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "mono": self = .mono
+            case "stereo_agent_left": self = .stereoAgentLeft
+            case "stereo_agent_right": self = .stereoAgentRight
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .mono: "mono"
+            case .stereoAgentLeft: "stereo_agent_left"
+            case .stereoAgentRight: "stereo_agent_right"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
     public var uri: String
@@ -107,65 +129,5 @@ public struct AudioReference: Codable, Sendable, Equatable {
         self.sha256 = sha256
         self.durationMs = durationMs
         self.layout = layout
-    }
-}
-
-extension InteractionReceived: JSONWritable {
-    /// Members in sorted order, as ``JSONCoding``'s encoder writes them.
-    public func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.member("agentId", agentId)
-        if let audio {
-            writer.key("audio")
-            audio.write(to: &writer)
-        }
-        writer.member("businessLine", businessLine)
-        writer.member("channel", channel.rawValue)
-        writer.member("customerId", customerId)
-        writer.member("externalId", externalId)
-        writer.member("gatewayId", gatewayId)
-        writer.member("interactionId", interactionId)
-        writer.member("language", language)
-        if let metadata {
-            writer.key("metadata")
-            writer.beginObject()
-            for key in metadata.keys.sorted(by: JSONWriter.keyOrder) {
-                writer.key(key)
-                writer.string(metadata[key]!)
-            }
-            writer.endObject()
-        }
-        writer.key("occurredAt")
-        writer.date(occurredAt)
-        writer.key("receivedAt")
-        writer.date(receivedAt)
-        writer.member("text", text)
-        if let utterances {
-            writer.key("utterances")
-            writer.beginArray()
-            for utterance in utterances {
-                writer.beginObject()
-                writer.member("endMs", utterance.endMs)
-                writer.member("speaker", utterance.speaker.rawValue)
-                writer.member("startMs", utterance.startMs)
-                writer.member("text", utterance.text)
-                writer.endObject()
-            }
-            writer.endArray()
-        }
-        writer.endObject()
-    }
-}
-
-extension AudioReference: JSONWritable {
-    public func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.member("durationMs", durationMs)
-        writer.member("layout", layout?.rawValue)
-        writer.member("mediaType", mediaType)
-        writer.member("sha256", sha256)
-        writer.member("sizeBytes", sizeBytes)
-        writer.member("uri", uri)
-        writer.endObject()
     }
 }

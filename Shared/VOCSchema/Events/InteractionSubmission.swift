@@ -22,11 +22,21 @@ public struct InteractionSubmission: Sendable, Equatable {
     /// Problems found while decoding (wrong JSON types); reported with the rest.
     public var decodingProblems: [FieldProblem] = []
 
+    /// An empty submission, for readers that fill it in member by member.
+    public init() {}
+
     public struct SubmittedUtterance: Sendable, Equatable {
         public var speaker: String?
         public var text: String?
         public var startMs: Int?
         public var endMs: Int?
+
+        public init(speaker: String? = nil, text: String? = nil, startMs: Int? = nil, endMs: Int? = nil) {
+            self.speaker = speaker
+            self.text = text
+            self.startMs = startMs
+            self.endMs = endMs
+        }
     }
 
     /// What a gateway says about a recording before ingest has read it.
@@ -53,11 +63,10 @@ public struct InteractionSubmission: Sendable, Equatable {
         public init() {}
     }
 
-    /// Decodes a gateway's JSON.
+    /// Decodes a gateway's JSON with the pipeline's decoder.
     /// - Throws: ``ValidationError`` of kind `.malformed` when the bytes are not a JSON object.
     public static func decode(from bytes: some Collection<UInt8>) throws(ValidationError) -> InteractionSubmission {
-        if let scanned = bytes.withContiguousStorageIfAvailable(scan) ?? nil { return scanned }
-        return try JSONCoding.decode(InteractionSubmission.self, from: bytes)
+        try JSONCoding.decode(InteractionSubmission.self, from: bytes)
     }
 
     /// Turns the submission into the event, or lists every field that prevents it.
@@ -81,9 +90,12 @@ public struct InteractionSubmission: Sendable, Equatable {
         var parsedChannel: Channel?
         if has("channel") {
             if let channel {
-                parsedChannel = Channel(rawValue: channel)
-                if parsedChannel == nil {
-                    check.fail("channel", "must be one of \(Channel.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(channel)\")")
+                // Consumers carry a channel they do not know; the edge accepts only known ones.
+                let parsed = Channel(rawValue: channel)
+                if parsed.isKnown {
+                    parsedChannel = parsed
+                } else {
+                    check.fail("channel", "must be one of \(Channel.knownList) (got \"\(channel)\")")
                 }
             } else {
                 check.fail("channel", "is required")
@@ -160,8 +172,8 @@ public struct InteractionSubmission: Sendable, Equatable {
 
     private func validateAudio(into check: inout FieldChecker) {
         guard let audio else { return }
-        if let layout = audio.layout, AudioReference.Layout(rawValue: layout) == nil {
-            check.fail("audio.layout", "must be one of mono, stereo_agent_left, stereo_agent_right (got \"\(layout)\")")
+        if let layout = audio.layout, !AudioReference.Layout(rawValue: layout).isKnown {
+            check.fail("audio.layout", "must be one of \(AudioReference.Layout.knownList) (got \"\(layout)\")")
         }
         if let duration = audio.durationMs, duration < 0 { check.fail("audio.durationMs", "must not be negative") }
         if let mediaType = audio.mediaType, mediaType.isEmpty || mediaType.count > 100 {
@@ -169,9 +181,11 @@ public struct InteractionSubmission: Sendable, Equatable {
         }
     }
 
-    /// The channel layout the gateway declared (mono when it said nothing).
+    /// The channel layout the gateway declared (mono when it said nothing, or said
+    /// something ``validated(interactionId:gatewayId:receivedAt:limits:recording:)`` refuses).
     public var audioLayout: AudioReference.Layout {
-        audio?.layout.flatMap(AudioReference.Layout.init(rawValue:)) ?? .mono
+        guard let layout = audio?.layout.map(AudioReference.Layout.init(rawValue:)), layout.isKnown else { return .mono }
+        return layout
     }
 
     private func validateUtterances(_ list: [SubmittedUtterance], limits: Limits, into check: inout FieldChecker) -> [Utterance] {
@@ -184,10 +198,11 @@ public struct InteractionSubmission: Sendable, Equatable {
             let field = "utterances[\(index)]"
             var role = SpeakerRole.unknown
             if let speaker = item.speaker {
-                if let parsed = SpeakerRole(rawValue: speaker) {
+                let parsed = SpeakerRole(rawValue: speaker)
+                if parsed.isKnown {
                     role = parsed
                 } else {
-                    check.fail(field + ".speaker", "must be one of agent, customer, unknown (got \"\(speaker)\")")
+                    check.fail(field + ".speaker", "must be one of \(SpeakerRole.knownList) (got \"\(speaker)\")")
                 }
             }
             check.text(item.text, field + ".text", maxLength: limits.maxUtteranceCharacters)
@@ -206,8 +221,10 @@ public struct InteractionSubmission: Sendable, Equatable {
 
     /// `xx` or `xxx` in ASCII letters, then `-` subtags of 1–8 ASCII letters or digits.
     static func isLanguageTag(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8(UTF8Text.isLanguageTag)
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+        let parts = value.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(isLetter) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) } }
     }
 }
 

@@ -4,8 +4,34 @@ import Foundation
 public struct NotificationRequested: VOCEvent {
     public static let topic = Topic.notificationRequested
 
-    public enum Medium: String, Codable, Sendable, CaseIterable {
+    public enum Medium: OpenEnum {
         case webhook, wecom, dingtalk, email, inbox
+        /// A medium added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Medium] = [.webhook, .wecom, .dingtalk, .email, .inbox]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "webhook": self = .webhook
+            case "wecom": self = .wecom
+            case "dingtalk": self = .dingtalk
+            case "email": self = .email
+            case "inbox": self = .inbox
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .webhook: "webhook"
+            case .wecom: "wecom"
+            case .dingtalk: "dingtalk"
+            case .email: "email"
+            case .inbox: "inbox"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
     public struct Recipient: Codable, Sendable, Equatable {
@@ -44,8 +70,30 @@ public struct NotificationRequested: VOCEvent {
 public struct NotificationDelivered: VOCEvent {
     public static let topic = Topic.notificationDelivered
 
-    public enum Outcome: String, Codable, Sendable {
+    public enum Outcome: OpenEnum {
         case delivered, failed, duplicate
+        /// An outcome added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Outcome] = [.delivered, .failed, .duplicate]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "delivered": self = .delivered
+            case "failed": self = .failed
+            case "duplicate": self = .duplicate
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .delivered: "delivered"
+            case .failed: "failed"
+            case .duplicate: "duplicate"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
     public var deliveryId: String

@@ -4,13 +4,73 @@ import Foundation
 public struct TicketEvent: VOCEvent {
     public static let topic = Topic.ticketEvent
 
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        case opened, assigned, escalated, slaBreached = "sla_breached", resolved
-        case customerConfirmed = "customer_confirmed", reopened, closed, commented
+    public enum Kind: OpenEnum {
+        case opened, assigned, escalated, slaBreached, resolved
+        case customerConfirmed, reopened, closed, commented
+        /// A kind added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Kind] = [
+            .opened, .assigned, .escalated, .slaBreached, .resolved, .customerConfirmed, .reopened, .closed, .commented,
+        ]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "opened": self = .opened
+            case "assigned": self = .assigned
+            case "escalated": self = .escalated
+            case "sla_breached": self = .slaBreached
+            case "resolved": self = .resolved
+            case "customer_confirmed": self = .customerConfirmed
+            case "reopened": self = .reopened
+            case "closed": self = .closed
+            case "commented": self = .commented
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .opened: "opened"
+            case .assigned: "assigned"
+            case .escalated: "escalated"
+            case .slaBreached: "sla_breached"
+            case .resolved: "resolved"
+            case .customerConfirmed: "customer_confirmed"
+            case .reopened: "reopened"
+            case .closed: "closed"
+            case .commented: "commented"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
-    public enum Status: String, Codable, Sendable, CaseIterable {
-        case open, inProgress = "in_progress", resolved, closed
+    public enum Status: OpenEnum {
+        case open, inProgress, resolved, closed
+        /// A status added after this build, carried as sent.
+        case unknown(String)
+
+        public static let known: [Status] = [.open, .inProgress, .resolved, .closed]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "open": self = .open
+            case "in_progress": self = .inProgress
+            case "resolved": self = .resolved
+            case "closed": self = .closed
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .open: "open"
+            case .inProgress: "in_progress"
+            case .resolved: "resolved"
+            case .closed: "closed"
+            case .unknown(let raw): raw
+            }
+        }
     }
 
     public var eventId: String

@@ -41,13 +41,35 @@ public struct TranscriptReady: VOCEvent {
 
     /// Engine output that was left out of the utterances, and why.
     public struct DroppedSpeech: Codable, Sendable, Equatable {
-        public enum Reason: String, Codable, Sendable {
+        public enum Reason: OpenEnum {
             /// The utterance's confidence is below the configured floor.
-            case lowConfidence = "low_confidence"
+            case lowConfidence
             /// The engine itself judged the segment to hold no speech.
-            case noSpeech = "no_speech"
+            case noSpeech
             /// Music or noise markers (`♪`, `[Music]`) rather than words.
-            case nonSpeech = "non_speech"
+            case nonSpeech
+            /// A reason added after this build, carried as sent.
+            case unknown(String)
+
+            public static let known: [Reason] = [.lowConfidence, .noSpeech, .nonSpeech]
+
+            public init(rawValue: String) {
+                switch rawValue {
+                case "low_confidence": self = .lowConfidence
+                case "no_speech": self = .noSpeech
+                case "non_speech": self = .nonSpeech
+                default: self = .unknown(rawValue)
+                }
+            }
+
+            public var rawValue: String {
+                switch self {
+                case .lowConfidence: "low_confidence"
+                case .noSpeech: "no_speech"
+                case .nonSpeech: "non_speech"
+                case .unknown(let raw): raw
+                }
+            }
         }
 
         public var speaker: SpeakerRole

@@ -111,8 +111,9 @@ public final class CompiledRules: Sendable {
                 }
                 var speaker: SpeakerRole?
                 if let name = rule.speaker {
-                    guard let role = SpeakerRole(rawValue: name) else {
-                        throw AnalyzeError(.rulePack, "\(path).rules[\(position)].speaker must be agent, customer or unknown, not \(name)")
+                    let role = SpeakerRole(rawValue: name)
+                    guard role.isKnown else {
+                        throw AnalyzeError(.rulePack, "\(path).rules[\(position)].speaker must be \(SpeakerRole.knownList), not \(name)")
                     }
                     speaker = role
                 }

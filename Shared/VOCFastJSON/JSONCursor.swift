@@ -1,4 +1,5 @@
 import Foundation
+import VOCSchema
 
 /// Storage written through a pointer; it only grows, to the most a line has needed.
 final class JSONOutput {
@@ -79,32 +80,9 @@ struct JSONCursor {
     /// A time as ``Timestamp/format(_:)`` prints it, without the quotes; `false` (and
     /// nothing written) for a year that form cannot hold.
     mutating func date(_ date: Date) -> Bool {
-        guard let written = Timestamp.write(date, to: base + count) else { return false }
-        count += written
+        let out = base + count
+        guard Timestamp.writeCommonForm(date, { out[$0] = $1 }) else { return false }
+        count += 24
         return true
-    }
-}
-
-extension Channel {
-    /// The raw value as static text, which needs no escaping.
-    var rawValueText: StaticString {
-        switch self {
-        case .hotlineCall: "hotline_call"
-        case .advisorCall: "advisor_call"
-        case .chat: "chat"
-        case .appFeedback: "app_feedback"
-        case .email: "email"
-        case .video: "video"
-        }
-    }
-}
-
-extension SpeakerRole {
-    var rawValueText: StaticString {
-        switch self {
-        case .agent: "agent"
-        case .customer: "customer"
-        case .unknown: "unknown"
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VOCSchema
 
 /// Turns a gateway's submission straight into the JSON of its ``InteractionReceived``,
 /// for the lines of a batch: string values go from the request's bytes to the event's
@@ -204,7 +205,7 @@ public struct InteractionTranscoder {
         guard let customerField = fields.customerId, let channelText = fields.channel, let businessLineText = fields.businessLine,
               let occurredAtText = fields.occurredAt else { return nil }
         let customerId = bytes(customerField), businessLine = bytes(businessLineText)
-        guard isIdentifier(customerId), let channel = Self.channel(bytes(channelText)),
+        guard isIdentifier(customerId), let channel = Self.known(bytes(channelText), in: Self.channels),
               (1...64).contains(businessLine.count), businessLine.allSatisfy(Self.isSlugByte),
               let occurredAt = Timestamp.parseCommonForm(bytes(occurredAtText)),
               occurredAt.timeIntervalSince(receivedAt) <= limits.maxClockSkew,
@@ -218,7 +219,7 @@ public struct InteractionTranscoder {
         case (nil, true):
             guard !turns.isEmpty, turns.count <= limits.maxUtterances else { return nil }
             for turn in turns {
-                if let speaker = turn.speaker, Self.speaker(bytes(speaker)) == nil { return nil }
+                if let speaker = turn.speaker, Self.known(bytes(speaker), in: Self.speakers) == nil { return nil }
                 guard let text = turn.text, isText(bytes(text), maxLength: limits.maxUtteranceCharacters) else { return nil }
                 if let start = turn.startMs {
                     guard start >= 0 else { return nil }
@@ -264,7 +265,7 @@ public struct InteractionTranscoder {
         out.literal(#""businessLine":"#)
         out.string(businessLine)
         out.literal(#","channel":""#)
-        out.literal(channel.rawValueText)
+        Self.channels[channel].withUnsafeBufferPointer { out.bytes($0) }
         out.literal(#"","customerId":"#)
         let customerStart = out.count
         if out.string(customerId) {
@@ -316,7 +317,9 @@ public struct InteractionTranscoder {
                     out.byte(UInt8(ascii: ","))
                 }
                 out.literal(#""speaker":""#)
-                out.literal((turn.speaker.map { Self.speaker(bytes($0))! } ?? .unknown).rawValueText)
+                // Checked above: a speaker given is a known one; none given is `unknown`.
+                let speaker = turn.speaker.map { Self.known(bytes($0), in: Self.speakers)! } ?? Self.unknownSpeaker
+                Self.speakers[speaker].withUnsafeBufferPointer { out.bytes($0) }
                 out.byte(UInt8(ascii: "\""))
                 if let start = turn.startMs {
                     out.literal(#","startMs":"#)
@@ -345,7 +348,7 @@ public struct InteractionTranscoder {
         }
         outputCount = out.count
         precondition(outputCount <= needed, "the single pass wrote past the room it reserved")
-        return Accepted(interactionId: id, channel: channel, occurredAt: occurredAt, json: 0..<jsonCount,
+        return Accepted(interactionId: id, channel: Channel.known[channel], occurredAt: occurredAt, json: 0..<jsonCount,
                         interactionIdText: idText, customerIdText: customerText, occurredAtText: timeText)
     }
 
@@ -353,14 +356,14 @@ public struct InteractionTranscoder {
         (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 45
     }
 
-    private static let channels = Channel.allCases.map { (Array($0.rawValue.utf8), $0) }
-    private static let speakers = SpeakerRole.allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// The raw values of the known channels and speakers, in the order of their `known`
+    /// lists: the edge accepts no other, and their text needs no escaping.
+    private static let channels = Channel.known.map { Array($0.rawValue.utf8) }
+    private static let speakers = SpeakerRole.known.map { Array($0.rawValue.utf8) }
+    private static let unknownSpeaker = SpeakerRole.known.firstIndex(of: .unknown)!
 
-    private static func channel(_ bytes: UnsafeBufferPointer<UInt8>) -> Channel? {
-        channels.first { $0.0.elementsEqual(bytes) }?.1
-    }
-
-    private static func speaker(_ bytes: UnsafeBufferPointer<UInt8>) -> SpeakerRole? {
-        speakers.first { $0.0.elementsEqual(bytes) }?.1
+    /// The position of `bytes` among `rawValues`; `nil` for a value this build does not know.
+    private static func known(_ bytes: UnsafeBufferPointer<UInt8>, in rawValues: [[UInt8]]) -> Int? {
+        rawValues.firstIndex { $0.elementsEqual(bytes) }
     }
 }

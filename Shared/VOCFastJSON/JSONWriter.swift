@@ -1,4 +1,5 @@
 import Foundation
+import VOCSchema
 
 /// Writes JSON bytes directly, for what is written per interaction: ingest's events and
 /// batch answers, analyze's insight lines.

@@ -1,4 +1,14 @@
+import VOCSchema
+
 extension InteractionSubmission {
+    /// Decodes a gateway's JSON: the common shapes by ``scan(_:)``, anything else by
+    /// ``decode(from:)``, which words the errors; the result is the same either way.
+    /// - Throws: ``ValidationError`` of kind `.malformed` when the bytes are not a JSON object.
+    public static func scanOrDecode(from bytes: some Collection<UInt8>) throws(ValidationError) -> InteractionSubmission {
+        if let scanned = bytes.withContiguousStorageIfAvailable(scan) ?? nil { return scanned }
+        return try decode(from: bytes)
+    }
+
     /// The common shapes of a submission read without Foundation: string fields,
     /// `utterances` and string `metadata`, each maybe `null`. `nil` for anything else
     /// (unknown or repeated members, `audio`, wrong types, bad JSON), which the full

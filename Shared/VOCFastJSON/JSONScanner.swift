@@ -1,3 +1,5 @@
+import VOCSchema
+
 /// A forward-only reader of well-formed JSON for the few shapes ingest sees per
 /// interaction.
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VOCTestSupport
+@testable import VOCFastJSON
 @testable import VOCSchema
 
 /// The byte-level checks of the single pass answer as the `String` checks they replace.
@@ -69,10 +71,15 @@ struct UTF8TextTests {
         for _ in 0..<20_000 {
             var tag = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...12, using: &generator) { tag.append(alphabet.randomElement(using: &generator)!) }
+            #expect(with(Array(String(tag).utf8), UTF8Text.isLanguageTag) == reference(String(tag)), "\(String(tag))")
             #expect(InteractionSubmission.isLanguageTag(String(tag)) == reference(String(tag)), "\(String(tag))")
         }
-        for tag in ["zh", "zh-Hans", "yue-HK", "en-US-x-12345678"] { #expect(InteractionSubmission.isLanguageTag(tag)) }
-        for tag in ["", "z", "zh-", "-zh", "zhon", "zh--CN", "en-123456789"] { #expect(!InteractionSubmission.isLanguageTag(tag)) }
+        for tag in ["zh", "zh-Hans", "yue-HK", "en-US-x-12345678"] {
+            #expect(with(Array(tag.utf8), UTF8Text.isLanguageTag) && InteractionSubmission.isLanguageTag(tag))
+        }
+        for tag in ["", "z", "zh-", "-zh", "zhon", "zh--CN", "en-123456789"] {
+            #expect(!with(Array(tag.utf8), UTF8Text.isLanguageTag) && !InteractionSubmission.isLanguageTag(tag))
+        }
     }
 
     @Test("times written into bytes are the formatted text, in range and out of it")
