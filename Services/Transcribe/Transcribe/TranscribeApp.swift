@@ -36,7 +36,8 @@ public enum TranscribeApp {
         let router = Router()
         OperationalRoutes.add(to: router, readiness: readiness)
 
-        var services: [any Service] = [ProducerService(producer: producer)]
+        // Listed first, so it stops last: the engine's connections close after the stage.
+        var services: [any Service] = [EngineClientService(transcriber: transcriber), ProducerService(producer: producer)]
         if configuration.engine == "local" && configuration.local.supervise {
             let server = LocalWhisperServer(settings: configuration.local, logger: logger)
             services += [server, GatedService(after: server.ready, run: stage)]
@@ -48,5 +49,15 @@ public enum TranscribeApp {
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "voc-transcribe"),
             services: services,
             logger: logger)
+    }
+}
+
+/// Closes the engine client's connections at shutdown.
+struct EngineClientService: Service {
+    let transcriber: Transcriber
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await transcriber.shutdown()
     }
 }
