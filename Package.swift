@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // Shared modules
@@ -97,6 +99,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             path: "Shared/VOCBlob",
             swiftSettings: strict
@@ -168,6 +174,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Services/Transcribe/Transcribe",
             resources: [.copy("Resources/whisper_server.py"), .copy("Resources/vocabulary.json")],
@@ -205,6 +214,7 @@ let package = Package(
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
         .testTarget(name: "VOCKafkaTests", dependencies: [logging, "VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(name: "VOCBlobTests", dependencies: ["VOCBlob", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/VOCBlobTests"),
         .testTarget(name: "AnalyzeTests", dependencies: [logging, "Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
         // cppjieba as published, to hold the compact dictionary of CJieba to it.

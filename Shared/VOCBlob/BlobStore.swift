@@ -30,6 +30,14 @@ public protocol BlobStore: Sendable {
     /// Where spool files go: on the store's own file system for the local store, so that
     /// `put` is a rename.
     var spoolDirectory: String { get }
+
+    /// Releases what the store holds (the S3 store's connections); no request is made
+    /// afterwards.
+    func shutdown() async
+}
+
+extension BlobStore {
+    public func shutdown() async {}
 }
 
 extension BlobStore {

@@ -9,7 +9,8 @@ import VOCSchema
 /// of each engine on the synthetic calls (espeak-ng voices, stereo, noise between turns).
 struct TranscribeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transcribe", abstract: "Speech engines on synthetic stereo calls: RTF on one core, transcripts/s, WER.")
+        commandName: "transcribe",
+        abstract: "Speech engines on synthetic stereo calls: RTF on one core, transcripts/s, WER; or, with --adapter-only, the adapter's own CPU per audio second.")
 
     @Option(help: "Engines to measure (\(EngineCatalog.names.joined(separator: ", "))); repeat the option for several.")
     var engine: [String] = ["local"]
@@ -35,7 +36,24 @@ struct TranscribeBench: AsyncParsableCommand {
     @Option(help: "Keep the synthetic calls in this folder (deleted otherwise).")
     var keep: String?
 
+    @Flag(help: "Measure the adapter's own CPU per second of audio against a fake engine in a child process (no real engine).")
+    var adapterOnly = false
+
+    @Option(help: "With --adapter-only: transcriptions in flight at once.")
+    var concurrency: Int = 8
+
+    @Option(help: "With --adapter-only: the fake engine answers after this × the channel's duration.")
+    var engineRtf: Double = 0.1
+
     func run() async throws {
+        if adapterOnly {
+            var spoken = SyntheticCall.Voice()
+            spoken.agent = voice
+            spoken.customer = voice
+            spoken.speed = speed
+            try await TranscribeAdapterBench(concurrency: concurrency, rounds: rounds, engineRTF: engineRtf, voice: spoken).run()
+            return
+        }
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-bench")
         var configuration = try TranscribeConfiguration(config: try await Settings.reader())
@@ -113,6 +131,7 @@ struct TranscribeBench: AsyncParsableCommand {
                         speaker roles right   \(rolesRight) / \(utterances) utterances
                         regions sent again    \(repaired)   (the engine skipped them in its first pass over a channel)
                     """)
+                await transcriber.shutdown()
             }
             if let server { await LocalWhisperServer.stop(server) }
         }

@@ -1,9 +1,8 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Metrics
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 import VOCProcess
@@ -156,15 +155,13 @@ public final class LocalWhisperServer: Service, Sendable {
     /// Waits until `GET {baseURL}/health` answers 200.
     /// - Returns: false when `timeout` passed first.
     public static func waitUntilHealthy(baseURL: String, timeout: Duration) async -> Bool {
-        guard let url = URL(string: baseURL + "/health") else { return false }
+        let url = baseURL + "/health"
         let deadline = ContinuousClock.now + timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 2
-        let session = URLSession(configuration: configuration)
-        defer { session.invalidateAndCancel() }
+        // A handful of probes at start-up: the process-wide shared client serves them.
         repeat {
-            if let (_, response) = try? await session.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 {
-                return true
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)) {
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                if response.status.code == 200 { return true }
             }
             if Task.isCancelled { return false }
             try? await Task.sleep(for: .milliseconds(250))

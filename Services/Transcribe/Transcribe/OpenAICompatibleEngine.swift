@@ -1,9 +1,9 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Metrics
+import NIOCore
+import NIOHTTP1
 import VOCSchema
 
 /// How to reach an OpenAI-compatible transcription server, and how hard to try.
@@ -16,7 +16,9 @@ public struct HTTPEngineSettings: Sendable {
     public var model: String
     /// Sent as `Authorization: Bearer …` when not empty.
     public var apiKey: String
-    /// Longest wait for one answer (whole seconds, at least one).
+    /// Longest wait for one answer: connecting, sending the audio and the engine's work,
+    /// until the answer starts; the answer's body must then keep arriving without a pause
+    /// this long.
     public var timeout: Duration
     /// Extra attempts after a failure that may pass (refused, timeout, 5xx, 429).
     public var retries: Int
@@ -54,38 +56,44 @@ public struct HTTPEngineSettings: Sendable {
 /// repeated failures a circuit breaker refuses calls for a while so a dead engine is not
 /// hammered, and the stage's own retries and dead letters take over.
 ///
-/// Built on URLSession (FoundationNetworking, libcurl underneath): no extra package to
-/// build, and one request at a time per channel needs no connection pool tuning.
+/// Built on AsyncHTTPClient (SwiftNIO): the calls wait on the event loop without a thread
+/// or a poll of their own. Each engine owns one `HTTPClient` on NIO's shared event-loop
+/// group, so its connections are pooled (at most four per host) and kept alive between
+/// calls; ``shutdown()`` closes them, and releasing the engine does the same.
 public final class OpenAICompatibleEngine: TranscriptionEngine {
     public let settings: HTTPEngineSettings
     public let circuit: CircuitBreaker
-    private let session: URLSession
-    private let endpoint: URL
+    private let client: HTTPClient
+    private let endpoint: String
     private let logger: Logger
     private let calls: Counter
     private let failures: Counter
     private let rejected: Counter
     private let latency: Timer
 
+    /// Largest answer accepted (a verbose_json body with word timestamps of a long call is
+    /// a few megabytes).
+    static let maximumAnswerBytes = 64 << 20
+
     public var name: String { settings.name }
 
     /// - Throws: ``TranscribeError/Code/engineRejected`` when the base URL is not an http(s) URL.
     public init(settings: HTTPEngineSettings, logger: Logger) throws(TranscribeError) {
         let base = settings.baseURL.hasSuffix("/") ? String(settings.baseURL.dropLast()) : settings.baseURL
-        guard let url = URL(string: base + "/v1/audio/transcriptions"), ["http", "https"].contains(url.scheme ?? "") else {
+        guard let url = URL(string: base + "/v1/audio/transcriptions"), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw TranscribeError(.configuration, "engine \(settings.name): base URL \(settings.baseURL) is not an http(s) URL")
         }
         self.settings = settings
-        self.endpoint = url
+        self.endpoint = url.absoluteString
         self.circuit = CircuitBreaker(failureThreshold: settings.circuitFailureThreshold, openDuration: settings.circuitOpenDuration)
-        let configuration = URLSessionConfiguration.ephemeral
-        // FoundationNetworking hands libcurl whole seconds (a fraction becomes 0, an
-        // immediate timeout), so the timeout is rounded up to at least a second.
-        let seconds = max(1, (Double(settings.timeout.components.seconds) + Double(settings.timeout.components.attoseconds) / 1e18).rounded(.up))
-        configuration.timeoutIntervalForRequest = seconds
-        configuration.timeoutIntervalForResource = seconds
-        configuration.httpMaximumConnectionsPerHost = 4
-        self.session = URLSession(configuration: configuration)
+        let timeout = TimeAmount(settings.timeout)
+        var configuration = HTTPClient.Configuration(
+            timeout: HTTPClient.Configuration.Timeout(connect: timeout, read: timeout),
+            connectionPool: HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4))
+        // A refused connection fails the call at once; the retries and the circuit breaker
+        // below decide what happens next.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var logger = logger
         logger[metadataKey: "engine"] = "\(settings.name)"
         self.logger = logger
@@ -96,8 +104,15 @@ public final class OpenAICompatibleEngine: TranscriptionEngine {
         latency = Timer(label: "voc_transcribe_engine_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
+    /// Closes the pooled connections; calls after this fail as unavailable.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
     deinit {
-        session.invalidateAndCancel()
+        // An engine dropped without ``shutdown()`` still closes its connections (the
+        // client keeps itself alive until it has).
+        client.shutdown { _ in }
     }
 
     public func transcribe(_ request: EngineRequest) async throws(TranscribeError) -> EngineResult {
@@ -155,43 +170,45 @@ public final class OpenAICompatibleEngine: TranscriptionEngine {
         if let language = request.language, !language.isEmpty { form.add(name: "language", value: language) }
         if let prompt = request.prompt, !prompt.isEmpty { form.add(name: "prompt", value: prompt) }
 
-        var http = URLRequest(url: endpoint)
-        http.httpMethod = "POST"
-        http.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
-        http.setValue("application/json", forHTTPHeaderField: "Accept")
-        if !settings.apiKey.isEmpty { http.setValue("Bearer \(settings.apiKey)", forHTTPHeaderField: "Authorization") }
-        let body = form.finished()
+        var http = HTTPClientRequest(url: endpoint)
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: form.contentType)
+        http.headers.add(name: "Accept", value: "application/json")
+        if !settings.apiKey.isEmpty { http.headers.add(name: "Authorization", value: "Bearer \(settings.apiKey)") }
+        http.body = .bytes(form.finished())
 
+        let status: HTTPResponseStatus
         let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await session.upload(for: http, from: body)
+            let response = try await client.execute(http, timeout: TimeAmount(settings.timeout), logger: logger)
+            status = response.status
+            let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+            data = Data(body.readableBytesView)
         } catch {
             throw Self.classify(error, engine: settings.name, url: endpoint)
         }
-        guard let status = (response as? HTTPURLResponse)?.statusCode else {
-            throw TranscribeError(.badResponse, "engine \(settings.name) answered without an HTTP status")
-        }
-        switch status {
+        switch status.code {
         case 200..<300:
             return try VerboseTranscription.parse(data, fallback: settings.reportedEngine)
         case 408, 429, 500...:
-            throw TranscribeError(.engineFailed, "engine \(settings.name) answered \(status): \(Self.errorMessage(data))")
+            throw TranscribeError(.engineFailed, "engine \(settings.name) answered \(status.code): \(Self.errorMessage(data))")
         default:
-            throw TranscribeError(.engineRejected, "engine \(settings.name) refused the audio (\(status)): \(Self.errorMessage(data))")
+            throw TranscribeError(.engineRejected, "engine \(settings.name) refused the audio (\(status.code)): \(Self.errorMessage(data))")
         }
     }
 
-    static func classify(_ error: any Error, engine: String, url: URL) -> TranscribeError {
-        let urlError = error as? URLError
-        switch urlError?.code {
-        case .timedOut?:
-            return TranscribeError(.engineTimeout, "engine \(engine) at \(url.absoluteString) did not answer in time")
-        case .cancelled?:
+    static func classify(_ error: any Error, engine: String, url: String) -> TranscribeError {
+        if error is CancellationError || (error as? HTTPClientError) == .cancelled {
             return TranscribeError(.engineUnavailable, "call to engine \(engine) was cancelled")
-        default:
-            return TranscribeError(.engineUnavailable, "engine \(engine) at \(url.absoluteString) is unreachable: \(error.localizedDescription)")
         }
+        if let error = error as? HTTPClientError,
+           [.deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout].contains(error) {
+            return TranscribeError(.engineTimeout, "engine \(engine) at \(url) did not answer in time")
+        }
+        if error is NIOTooManyBytesError {
+            return TranscribeError(.badResponse, "engine \(engine) answered with more than \(maximumAnswerBytes >> 20) MiB")
+        }
+        return TranscribeError(.engineUnavailable, "engine \(engine) at \(url) is unreachable: \(error)")
     }
 
     /// The `error.message` of an OpenAI-style error body, else the start of the body.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -28,6 +29,8 @@ public enum TranscribeApp {
 
         var app = ServiceApp(name: "voc-transcribe", http: configuration.http, logger: logger)
         app.use(publisher: publisher)
+        // Listed before the stage, so it stops after it: the engine's connections close last.
+        app.runAtOnce(EngineClientService(transcriber: transcriber))
         if let engine = transcriber.engine as? OpenAICompatibleEngine {
             app.readiness.add("engine") { !engine.circuit.snapshot.isOpen }
         }
@@ -39,5 +42,15 @@ public enum TranscribeApp {
             app.run(stage)
         }
         return app.build()
+    }
+}
+
+/// Closes the engine client's connections at shutdown.
+struct EngineClientService: Service {
+    let transcriber: Transcriber
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await transcriber.shutdown()
     }
 }

@@ -65,6 +65,11 @@ public struct Transcriber: Sendable {
         self.workFolder = workFolder
     }
 
+    /// Releases the engine's connections; call it when no transcription is left to do.
+    public func shutdown() async {
+        await engine.shutdown()
+    }
+
     /// Transcribes a local recording.
     /// - Parameters:
     ///   - path: the recording (any format ffmpeg reads).

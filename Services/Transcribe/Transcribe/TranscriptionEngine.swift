@@ -13,6 +13,12 @@ public protocol TranscriptionEngine: Sendable {
     /// - Throws: ``TranscribeError``; ``TranscribeError/isRetriable`` tells whether
     ///   trying again later can help.
     func transcribe(_ request: EngineRequest) async throws(TranscribeError) -> EngineResult
+    /// Releases what the engine holds (connections); no call is made afterwards.
+    func shutdown() async
+}
+
+extension TranscriptionEngine {
+    public func shutdown() async {}
 }
 
 /// One channel of audio for an engine.
