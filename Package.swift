@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Shared/VOCKafka",
             swiftSettings: strict
@@ -189,7 +190,10 @@ let package = Package(
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
-        .testTarget(name: "VOCKafkaTests", dependencies: ["VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(
+            name: "VOCKafkaTests",
+            dependencies: ["VOCKafka", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            path: "Tests/VOCKafkaTests"),
         .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
         // cppjieba as published, to hold the compact dictionary of CJieba to it.
