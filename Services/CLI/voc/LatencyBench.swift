@@ -226,10 +226,8 @@ final class LatencyObserver: Sendable {
 
     init(common: CommonSettings, logger: Logger) throws {
         // A consumer like the projector: the pipeline's consumer defaults and kafka.properties.
-        let config = KafkaConfig.consumer(bootstrap: common.kafkaBrokers, group: "voc-bench-latency", clientID: "voc-bench")
-            .merging(common.kafkaProperties)
         consumer = try KafkaConsumer(
-            config: config,
+            configuration: common.consumerConfiguration(group: "voc-bench-latency", clientID: "voc-bench"),
             topics: [Topic.interactionReceived.rawValue, Topic.transcriptReady.rawValue, Topic.insightProduced.rawValue],
             logger: logger)
     }
