@@ -58,17 +58,26 @@ struct LatencyBench: AsyncParsableCommand {
 
         // The services of `voc up`, configured as it configures them; no gateway keys
         // (X-Gateway-Id is trusted) and no speech server: text needs none.
+        // (ingest.*, analyze.*, transcribe.* keys apply as they do for voc up.)
         let blob = BlobSettings(localDirectory: work.appendingPathComponent("blobs").path)
-        let ingest = try IngestApp.build(
-            configuration: IngestConfiguration(common: common, store: store, blob: blob, http: HTTPSettings(port: port)),
-            logger: Logger(label: "voc-ingest"))
+        var ingestConfiguration = try IngestConfiguration(config: reader)
+        ingestConfiguration.common = common
+        ingestConfiguration.store = store
+        ingestConfiguration.blob = blob
+        ingestConfiguration.http = HTTPSettings(port: port)
+        ingestConfiguration.keysFile = nil
+        let ingest = try IngestApp.build(configuration: ingestConfiguration, logger: Logger(label: "voc-ingest"))
         let projector = try ProjectorApp.build(
             configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(port: port + 2)),
             logger: Logger(label: "voc-projector"))
-        let analyze = try AnalyzeApp.build(
-            configuration: AnalyzeConfiguration(common: common, store: store, http: HTTPSettings(port: port + 3)),
-            logger: Logger(label: "voc-analyze"))
-        var speech = TranscribeConfiguration(common: common, http: HTTPSettings(port: port + 4))
+        var analyzeConfiguration = try AnalyzeConfiguration(config: reader)
+        analyzeConfiguration.common = common
+        analyzeConfiguration.store = store
+        analyzeConfiguration.http = HTTPSettings(port: port + 3)
+        let analyze = try AnalyzeApp.build(configuration: analyzeConfiguration, logger: Logger(label: "voc-analyze"))
+        var speech = try TranscribeConfiguration(config: reader)
+        speech.common = common
+        speech.http = HTTPSettings(port: port + 4)
         speech.local.supervise = false
         speech.blob = blob
         let transcribe = try TranscribeApp.build(configuration: speech, logger: Logger(label: "voc-transcribe"))
