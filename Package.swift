@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Shared/VOCKafka",
             swiftSettings: strict
@@ -213,7 +214,10 @@ let package = Package(
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
-        .testTarget(name: "VOCKafkaTests", dependencies: [logging, "VOCKafka"], path: "Tests/VOCKafkaTests"),
+        .testTarget(
+            name: "VOCKafkaTests",
+            dependencies: [logging, "VOCKafka", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            path: "Tests/VOCKafkaTests"),
         .testTarget(name: "VOCBlobTests", dependencies: ["VOCBlob", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/VOCBlobTests"),
         .testTarget(name: "AnalyzeTests", dependencies: [logging, "Analyze", "VOCSchema", "CJieba", "CJiebaReference"], path: "Tests/AnalyzeTests",
                     resources: [.copy("Labelled")]),
@@ -228,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TranscribeTests",
-            dependencies: [logging, "Transcribe", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [logging, "Transcribe", "VOCRuntime", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TranscribeTests"
         ),
         .testTarget(

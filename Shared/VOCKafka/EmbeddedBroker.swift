@@ -19,7 +19,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// Starts `brokers` brokers on ephemeral loopback ports.
     public init(brokers: Int = 3, logger: Logger) throws(KafkaError) {
         // The owning client never connects anywhere; it only hosts the cluster's thread.
-        owner = try RDKafkaClient(kind: .producer, config: KafkaConfig(["bootstrap.servers": "", "log_level": "3"]), logger: logger)
+        owner = try RDKafkaClient(kind: .producer, properties: ["bootstrap.servers": "", "log_level": "3"], logger: logger)
         guard let cluster = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
             throw KafkaError(code: .configuration, message: "could not start the embedded broker")
         }

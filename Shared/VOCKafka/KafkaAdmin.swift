@@ -35,8 +35,15 @@ public final class KafkaAdmin: Sendable {
         message: "creating topics: no answer from the cluster (the embedded broker does not implement CreateTopics; `voc up` creates the pipeline's topics itself)",
         isRetriable: true)
 
-    public init(bootstrap: String, logger: Logger) throws(KafkaError) {
-        client = try RDKafkaClient(kind: .producer, config: KafkaConfig(["bootstrap.servers": bootstrap]), logger: logger)
+    /// - Parameters:
+    ///   - security: How to authenticate to the cluster.
+    ///   - properties: Other librdkafka properties, checked before the client starts.
+    /// - Throws: ``KafkaError`` `.configuration` naming a property librdkafka refuses.
+    public init(bootstrap: String, security: KafkaSecurity = .plaintext, properties: [String: String] = [:],
+                logger: Logger) throws(KafkaError) {
+        let all = security.properties.merging(properties) { _, new in new }.merging(["bootstrap.servers": bootstrap]) { _, new in new }
+        try KafkaProperties.validate(all)
+        client = try RDKafkaClient(kind: .producer, properties: all, logger: logger)
     }
 
     /// Lists the cluster's topics with their partition counts, internal topics excluded.

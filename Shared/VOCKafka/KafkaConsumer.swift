@@ -6,22 +6,30 @@ import Logging
 /// after it has finished with every record before it (at-least-once).
 ///
 /// Blocking librdkafka calls (timed poll, commit, close) run on the consumer's own
-/// serial Dispatch queue, never on the cooperative pool.
+/// serial Dispatch queue, never on the cooperative pool. A thread of its own serves
+/// librdkafka's main queue (statistics, errors, results of commits not waited for), so
+/// those are handled even while the caller is busy with a batch.
 public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
     private let queue: DispatchQueue
+    private let poller: DedicatedThread
     private let logger: Logger
 
-    /// Joins the group of `config` (`group.id` is required) and subscribes to `topics`.
-    /// - Throws: ``KafkaError`` for a bad property or a refused subscription.
-    public init(config: KafkaConfig, topics: [String], logger: Logger) throws(KafkaError) {
-        guard config["group.id"] != nil else {
-            throw KafkaError(code: .configuration, message: "consumer needs group.id")
+    /// Checks `configuration`, joins its group and subscribes to `topics`.
+    /// - Throws: ``KafkaError`` `.configuration` naming a property librdkafka refuses
+    ///   (before any connection is made), or a refused subscription.
+    public init(configuration: KafkaConsumerConfiguration, topics: [String], logger: Logger) throws(KafkaError) {
+        try configuration.validate()
+        self.client = try RDKafkaClient(kind: .consumer, properties: configuration.librdkafkaProperties, logger: logger,
+                                        metrics: .consumer(group: configuration.groupID)) { conf in
+            rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback)
         }
-        self.client = try RDKafkaClient(kind: .consumer, config: config, logger: logger)
         self.queue = DispatchQueue(label: "voc-kafka-consumer")
         self.logger = logger
-        rd_kafka_poll_set_consumer(client.handle)
+        let client = self.client
+        self.poller = DedicatedThread(name: "voc-kafka-consumer-events") {
+            rd_kafka_poll(client.handle, 100)
+        }
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in topics {
@@ -29,8 +37,26 @@ public final class KafkaConsumer: Sendable {
         }
         let result = rd_kafka_subscribe(client.handle, list)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let poller = self.poller
+            DispatchQueue.global().async { poller.stop() }
             throw KafkaError.from(result, context: "subscribing to \(topics.joined(separator: ","))")
         }
+    }
+
+    deinit {
+        // Stopping the event thread waits for its current timed poll and destroying the
+        // handle can block: both happen on a Dispatch thread, not the caller's.
+        let poller = self.poller
+        let client = self.client
+        DispatchQueue.global().async {
+            poller.stop()
+            withExtendedLifetime(client) {}
+        }
+    }
+
+    /// The last statistics report (every `statistics.interval.ms`), nil before the first.
+    public var statistics: KafkaStatistics? {
+        client.context.statistics.withLock { $0 }
     }
 
     /// Waits up to `timeout` for records, then returns what has arrived (at most `maxRecords`).
@@ -62,11 +88,15 @@ public final class KafkaConsumer: Sendable {
         return try result.get()
     }
 
-    /// Commits the given next-to-read positions and waits for the coordinator.
+    /// Commits the given next-to-read positions.
     ///
     /// A commit refused after a rebalance is logged, not thrown: the partition's new
     /// owner reprocesses from the last committed position, which idempotent handlers allow.
-    public func commit(_ positions: [TopicPartitionOffset]) async throws(KafkaError) {
+    /// - Parameter waitForCoordinator: Wait for the group coordinator's answer. Without
+    ///   waiting, the commit is sent in order after the earlier ones and its result is
+    ///   logged when it comes; closing the consumer still waits for it. Commits are
+    ///   cumulative, so a lost one only means a redelivery to idempotent handlers.
+    public func commit(_ positions: [TopicPartitionOffset], waitForCoordinator: Bool = true) async throws(KafkaError) {
         guard !positions.isEmpty else { return }
         let client = self.client
         let logger = self.logger
@@ -76,7 +106,7 @@ public final class KafkaConsumer: Sendable {
             for position in positions {
                 rd_kafka_topic_partition_list_add(list, position.topic, position.partition)?.pointee.offset = position.offset
             }
-            return rd_kafka_commit(client.handle, list, 0)
+            return rd_kafka_commit(client.handle, list, waitForCoordinator ? 0 : 1)
         }
         switch result {
         case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR__NO_OFFSET:
@@ -112,6 +142,15 @@ public final class KafkaConsumer: Sendable {
             logger.warning("consumer close", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(result)))"])
         }
     }
+}
+
+/// The result of a commit not waited for: refused ones are logged (the next commit
+/// covers the same records, or they are redelivered).
+private let offsetCommitCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+                                                  UnsafeMutableRawPointer?) -> Void = { rk, err, _, _ in
+    guard err != RD_KAFKA_RESP_ERR_NO_ERROR, err != RD_KAFKA_RESP_ERR__NO_OFFSET, let context = RDKafkaClient.context(of: rk) else { return }
+    context.logger.info("commit refused; records after the last committed position will be redelivered",
+                        metadata: ["kafka.error": "\(String(cString: rd_kafka_err2name(err)))"])
 }
 
 extension ConsumerRecord {

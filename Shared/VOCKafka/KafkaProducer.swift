@@ -11,10 +11,17 @@ public final class KafkaProducer: Sendable {
     private let logger: Logger
     private let topics = TopicHandles()
 
-    /// Creates the producer and starts the thread that serves its delivery reports.
-    /// - Throws: ``KafkaError`` with code `.configuration` for a bad property.
-    public init(config: KafkaConfig, logger: Logger) throws(KafkaError) {
-        self.client = try RDKafkaClient(kind: .producer, config: config, logger: logger) { conf in
+    /// Checks `configuration`, creates the producer and starts the thread that serves
+    /// its delivery reports and statistics.
+    ///
+    /// The thread waits in `rd_kafka_poll`, which returns as soon as a report is queued:
+    /// a receipt completes when the broker's answer arrives, not at a poll interval.
+    /// - Throws: ``KafkaError`` with code `.configuration` naming a property librdkafka
+    ///   refuses, before any connection is made.
+    public init(configuration: KafkaProducerConfiguration, logger: Logger) throws(KafkaError) {
+        try configuration.validate()
+        self.client = try RDKafkaClient(kind: .producer, properties: configuration.librdkafkaProperties, logger: logger,
+                                        metrics: .producer(client: configuration.clientID)) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf, deliveryReportCallback)
         }
         self.logger = logger
@@ -22,6 +29,11 @@ public final class KafkaProducer: Sendable {
         self.poller = DedicatedThread(name: "voc-kafka-producer-poll") {
             rd_kafka_poll(client.handle, 100)
         }
+    }
+
+    /// The last statistics report (every `statistics.interval.ms`), nil before the first.
+    public var statistics: KafkaStatistics? {
+        client.context.statistics.withLock { $0 }
     }
 
     deinit {
@@ -214,37 +226,80 @@ private enum DeliveryTarget {
 }
 
 /// The promise of one record's delivery report.
+///
+/// Any number of tasks may await it, before or after the report arrives: each gets the
+/// same result.
 public final class DeliveryReceipt: Sendable {
-    private enum State {
-        case pending(CheckedContinuation<Result<DeliveryReport, KafkaError>, Never>?)
-        case done(Result<DeliveryReport, KafkaError>)
+    typealias Waiter = CheckedContinuation<Result<DeliveryReport, KafkaError>, Never>
+
+    /// pending (with every waiter so far) → done (the result, kept for later awaits).
+    struct State {
+        enum Phase {
+            case pending([Waiter])
+            case done(Result<DeliveryReport, KafkaError>)
+        }
+
+        /// What the caller of a transition does outside the lock.
+        enum Action {
+            case none
+            case resume(Waiter, Result<DeliveryReport, KafkaError>)
+            case resumeAll([Waiter], Result<DeliveryReport, KafkaError>)
+        }
+
+        private(set) var phase = Phase.pending([])
+
+        /// The report arrived; a second report (there is none) changes nothing.
+        mutating func complete(_ result: Result<DeliveryReport, KafkaError>) -> Action {
+            guard case .pending(let waiters) = phase else { return .none }
+            phase = .done(result)
+            return .resumeAll(waiters, result)
+        }
+
+        /// A task awaits: it waits with the others, or has the result at once.
+        mutating func wait(_ waiter: Waiter) -> Action {
+            switch phase {
+            case .pending(let waiters):
+                phase = .pending(waiters + [waiter])
+                return .none
+            case .done(let result):
+                return .resume(waiter, result)
+            }
+        }
+
+        var waiterCount: Int {
+            if case .pending(let waiters) = phase { return waiters.count }
+            return 0
+        }
     }
 
-    private let state = Mutex<State>(.pending(nil))
+    private let state = Mutex(State())
 
     init() {}
 
     func complete(_ result: Result<DeliveryReport, KafkaError>) {
-        let waiter: CheckedContinuation<Result<DeliveryReport, KafkaError>, Never>? = state.withLock { state in
-            guard case .pending(let continuation) = state else { return nil }
-            state = .done(result)
-            return continuation
-        }
-        waiter?.resume(returning: result)
+        run(state.withLock { $0.complete(result) })
     }
 
-    /// Waits for the broker's acknowledgement.
+    /// Tasks waiting now (tests).
+    var waiterCount: Int { state.withLock { $0.waiterCount } }
+
+    private func run(_ action: State.Action) {
+        switch action {
+        case .none:
+            break
+        case .resume(let waiter, let result):
+            waiter.resume(returning: result)
+        case .resumeAll(let waiters, let result):
+            for waiter in waiters { waiter.resume(returning: result) }
+        }
+    }
+
+    /// Waits for the broker's acknowledgement; every await gets the same answer.
     /// - Throws: ``KafkaError`` when the record could not be delivered within
     ///   `message.timeout.ms` or the broker refused it.
     public func delivered() async throws(KafkaError) -> DeliveryReport {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<DeliveryReport, KafkaError>, Never>) in
-            let ready: Result<DeliveryReport, KafkaError>? = state.withLock { state in
-                switch state {
-                case .done(let result): return result
-                case .pending: state = .pending(continuation); return nil
-                }
-            }
-            if let ready { continuation.resume(returning: ready) }
+        let result = await withCheckedContinuation { (continuation: Waiter) in
+            run(state.withLock { $0.wait(continuation) })
         }
         return try result.get()
     }

@@ -8,9 +8,25 @@ final class RDKafkaCallbackContext: Sendable {
     let logger: Logger
     /// Set when librdkafka reports every broker down; cleared by any successful delivery.
     let allBrokersDown = Atomic<Bool>(false)
+    /// Gauges the statistics feed, if the client has any.
+    let metrics: KafkaClientMetrics?
+    /// The last statistics report.
+    let statistics = Mutex<KafkaStatistics?>(nil)
 
-    init(logger: Logger) {
+    init(logger: Logger, metrics: KafkaClientMetrics?) {
         self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Takes in one statistics report (librdkafka's JSON).
+    func receive(statistics json: UnsafeRawBufferPointer) {
+        do {
+            let parsed = try KafkaStatistics(json: json)
+            statistics.withLock { $0 = parsed }
+            metrics?.record(parsed)
+        } catch {
+            logger.debug("unreadable kafka statistics", metadata: ["error": "\(error)"])
+        }
     }
 }
 
@@ -25,25 +41,27 @@ final class RDKafkaClient: @unchecked Sendable {
     let context: RDKafkaCallbackContext
     private let contextPointer: UnsafeMutableRawPointer
 
-    /// Creates the client.
-    /// - Parameter configure: Sets callbacks on the `rd_kafka_conf_t` before creation.
-    init(kind: Kind, config: KafkaConfig, logger: Logger,
+    /// Creates the client from librdkafka properties (a typed configuration's
+    /// `librdkafkaProperties`).
+    /// - Parameters:
+    ///   - metrics: Gauges to feed from statistics reports (`statistics.interval.ms`).
+    ///   - configure: Sets callbacks on the `rd_kafka_conf_t` before creation.
+    init(kind: Kind, properties: [String: String], logger: Logger, metrics: KafkaClientMetrics? = nil,
          configure: (OpaquePointer) -> Void = { _ in }) throws(KafkaError) {
         let conf = rd_kafka_conf_new()!
-        var errorBuffer = [CChar](repeating: 0, count: 512)
-        for (key, value) in config.properties.sorted(by: { $0.key < $1.key }) {
-            let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
-            if result != RD_KAFKA_CONF_OK {
-                rd_kafka_conf_destroy(conf)
-                let detail = text(ofErrorBuffer: errorBuffer)
-                throw KafkaError(code: .configuration, message: "kafka property \(key)=\(value): \(detail)")
-            }
+        do {
+            try KafkaProperties.apply(properties, to: conf)
+        } catch {
+            rd_kafka_conf_destroy(conf)
+            throw error
         }
-        let context = RDKafkaCallbackContext(logger: logger)
+        var errorBuffer = [CChar](repeating: 0, count: 512)
+        let context = RDKafkaCallbackContext(logger: logger, metrics: metrics)
         let contextPointer = Unmanaged.passRetained(context).toOpaque()
         rd_kafka_conf_set_opaque(conf, contextPointer)
         rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
         rd_kafka_conf_set_error_cb(conf, rdKafkaErrorCallback)
+        rd_kafka_conf_set_stats_cb(conf, rdKafkaStatisticsCallback)
         configure(conf)
 
         let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
@@ -79,6 +97,13 @@ private let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePoi
     // during a broker restart is expected, so it is a warning here.
     let logLevel: Logger.Level = level <= 2 ? .error : level <= 4 ? .warning : level <= 6 ? .info : .debug
     context.logger.log(level: logLevel, "\(text)", metadata: ["kafka.facility": "\(facilityText)"])
+}
+
+private let rdKafkaStatisticsCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+    rk, json, length, _ in
+    guard let json, let context = RDKafkaClient.context(of: rk) else { return 0 }
+    context.receive(statistics: UnsafeRawBufferPointer(start: json, count: length))
+    return 0  // librdkafka frees the JSON
 }
 
 private let rdKafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {

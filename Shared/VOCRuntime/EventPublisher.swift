@@ -14,14 +14,14 @@ public struct EventPublisher: Sendable {
         self.source = source
     }
 
-    /// Creates the producer of a service: the pipeline's producer defaults, then
+    /// Creates the producer of a service: the pipeline's producer settings, then
     /// `properties`, then the operator's `kafka.properties`, which win.
+    /// - Throws: ``KafkaError`` naming a property librdkafka refuses, before the producer starts.
     public init(common: CommonSettings, clientID: String, source: String, properties: [String: String] = [:],
                 logger: Logger) throws(KafkaError) {
-        let config = KafkaConfig.producer(bootstrap: common.kafkaBrokers, clientID: clientID)
-            .merging(properties)
-            .merging(common.kafkaProperties)
-        self.init(producer: try KafkaProducer(config: config, logger: logger), source: source)
+        var configuration = common.producerConfiguration(clientID: clientID)
+        configuration.properties = properties.merging(common.kafkaProperties) { _, operatorValue in operatorValue }
+        self.init(producer: try KafkaProducer(configuration: configuration, logger: logger), source: source)
     }
 
     /// Encodes an event for this publisher's source; an event that writes its own JSON

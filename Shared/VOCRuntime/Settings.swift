@@ -1,6 +1,7 @@
 import Configuration
 import SystemPackage
 import Foundation
+import VOCKafka
 
 /// Builds the configuration every executable reads, in increasing precedence:
 /// built-in defaults < JSON file (`VOC_CONFIG`) < environment (`VOC_*`) < command-line flags.
@@ -28,8 +29,18 @@ public enum Settings {
 public struct CommonSettings: Sendable {
     /// Kafka bootstrap servers.
     public var kafkaBrokers: String
-    /// Extra librdkafka properties, `kafka.properties` as `key=value,key=value`.
+    /// Extra librdkafka properties, `kafka.properties` as `key=value,key=value`; checked
+    /// by librdkafka before any client starts, and applied over the typed settings.
     public var kafkaProperties: [String: String]
+    /// `kafka.securityProtocol`, `kafka.saslMechanism`, `kafka.saslUsername`,
+    /// `kafka.saslPassword`, `kafka.sslCaLocation`.
+    public var kafkaSecurity: KafkaSecurity
+    /// `kafka.statisticsIntervalMs` (0: off): how often clients report lag and queue depth.
+    public var kafkaStatisticsInterval: Duration?
+    /// `kafka.lingerMs`: the producers' `linger.ms`.
+    public var kafkaLinger: Duration
+    /// `kafka.fetchWaitMaxMs`: the consumers' `fetch.wait.max.ms`.
+    public var kafkaFetchWaitMax: Duration
     public var logLevel: String
     /// Retry and batching of every stage loop in the process.
     public var stage: StageTuning
@@ -45,6 +56,28 @@ public struct CommonSettings: Sendable {
         }
         kafkaBrokers = brokers.isEmpty ? "127.0.0.1:9092" : brokers
         kafkaProperties = Self.parseProperties(config.string(forKey: "kafka.properties", default: ""))
+        kafkaSecurity = KafkaSecurity()
+        let securityProtocol = config.string(forKey: "kafka.securityProtocol", default: "plaintext")
+        if let known = KafkaSecurity.SecurityProtocol(rawValue: securityProtocol.lowercased()) {
+            kafkaSecurity.securityProtocol = known
+        } else {
+            // librdkafka names the property and the values it takes when the clients are checked.
+            kafkaProperties["security.protocol", default: securityProtocol] = securityProtocol
+        }
+        if let mechanism = config.string(forKey: "kafka.saslMechanism"), !mechanism.isEmpty {
+            if let known = KafkaSecurity.SASLMechanism(rawValue: mechanism.uppercased()) {
+                kafkaSecurity.saslMechanism = known
+            } else {
+                kafkaProperties["sasl.mechanism", default: mechanism] = mechanism
+            }
+        }
+        kafkaSecurity.saslUsername = config.string(forKey: "kafka.saslUsername")
+        kafkaSecurity.saslPassword = config.string(forKey: "kafka.saslPassword", isSecret: true)
+        kafkaSecurity.sslCALocation = config.string(forKey: "kafka.sslCaLocation")
+        let statistics = config.int(forKey: "kafka.statisticsIntervalMs", default: 5_000)
+        kafkaStatisticsInterval = statistics > 0 ? .milliseconds(statistics) : nil
+        kafkaLinger = .milliseconds(max(0, config.int(forKey: "kafka.lingerMs", default: 1)))
+        kafkaFetchWaitMax = .milliseconds(max(0, config.int(forKey: "kafka.fetchWaitMaxMs", default: 10)))
         logLevel = config.string(forKey: "log.level", default: "info")
         stage = StageTuning(
             maxAttempts: max(1, config.int(forKey: "stage.maxAttempts", default: 5)),
@@ -54,9 +87,15 @@ public struct CommonSettings: Sendable {
     }
 
     public init(kafkaBrokers: String, kafkaProperties: [String: String] = [:], logLevel: String = "info",
-                stage: StageTuning = StageTuning()) {
+                stage: StageTuning = StageTuning(), kafkaSecurity: KafkaSecurity = .plaintext,
+                kafkaStatisticsInterval: Duration? = .seconds(5), kafkaLinger: Duration = .milliseconds(1),
+                kafkaFetchWaitMax: Duration = .milliseconds(10)) {
         self.kafkaBrokers = kafkaBrokers
         self.kafkaProperties = kafkaProperties
+        self.kafkaSecurity = kafkaSecurity
+        self.kafkaStatisticsInterval = kafkaStatisticsInterval
+        self.kafkaLinger = kafkaLinger
+        self.kafkaFetchWaitMax = kafkaFetchWaitMax
         self.logLevel = logLevel
         self.stage = stage
     }

@@ -74,9 +74,8 @@ public final class StageLoop: Service, Sendable {
     /// Creates the consumer for `settings` and the loop around it.
     public convenience init(settings: StageSettings, common: CommonSettings, publisher: EventPublisher,
                             handler: any StageHandler, logger: Logger) throws {
-        let config = KafkaConfig.consumer(bootstrap: common.kafkaBrokers, group: settings.group, clientID: settings.name)
-            .merging(common.kafkaProperties)
-        let consumer = try KafkaConsumer(config: config, topics: settings.topics, logger: logger)
+        let consumer = try KafkaConsumer(configuration: common.consumerConfiguration(group: settings.group, clientID: settings.name),
+                                         topics: settings.topics, logger: logger)
         self.init(settings: settings, consumer: consumer, publisher: publisher, handler: handler, logger: logger)
     }
 
@@ -102,9 +101,13 @@ public final class StageLoop: Service, Sendable {
             }
             guard await publishAll(outputs) else { break }
             do {
+                // Sent after every output is acknowledged, but not waited for: the
+                // coordinator's answer would hold the next poll (against the embedded
+                // broker, behind a fetch it holds for fetch.wait.max.ms). Closing the
+                // consumer waits for commits in flight; a lost one means a redelivery.
                 try await consumer.commit(positions.map {
                     TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-                })
+                }, waitForCoordinator: false)
             } catch {
                 if error.isFatal { throw error }
                 // Commits are cumulative: the next one covers these records, and a crash

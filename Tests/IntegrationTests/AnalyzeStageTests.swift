@@ -28,7 +28,7 @@ struct AnalyzeStageTests {
         let common = CommonSettings(kafkaBrokers: broker.bootstrap)
         let storeConfiguration = try TestPostgres.database("analyze")
         let configuration = AnalyzeConfiguration(common: common, store: storeConfiguration, group: "analyze-\(UUID().uuidString)")
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test/transcribe")
 
         let mobile = "138 1234 5678"

@@ -396,7 +396,7 @@ struct GatewayIntakeTests {
         let configuration = harness.configuration { $0.sweepGraceSeconds = 0 }
         let store = Store(configuration: harness.store, logger: testLogger)
         let blobs = try LocalBlobStore(root: harness.blobFolder)
-        let publisher = EventPublisher(producer: try KafkaProducer(config: .producer(bootstrap: harness.broker.bootstrap), logger: testLogger),
+        let publisher = EventPublisher(producer: try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: harness.broker.bootstrap), logger: testLogger),
                                        source: IngestApp.source)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }

@@ -91,7 +91,7 @@ struct PipelineTests {
     @Test("the same event delivered twice leaves one row")
     func duplicateDelivery() async throws {
         let harness = try Harness(name: "dup")
-        let producer = try KafkaProducer(config: .producer(bootstrap: harness.broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: harness.broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test")
         let event = InteractionReceived(
             interactionId: "dup-1", customerId: "cust-dup", channel: .email, businessLine: "wealth",
@@ -123,7 +123,7 @@ struct PipelineTests {
     @Test("a malformed raw gateway record is dead-lettered with its reason and the stage keeps consuming")
     func rawGatewayDeadLetter() async throws {
         let harness = try Harness(name: "raw")
-        let producer = try KafkaProducer(config: .producer(bootstrap: harness.broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: harness.broker.bootstrap), logger: testLogger)
         let raw = Topic.gatewayRaw.rawValue
         _ = try await producer.send(ProducerRecord(topic: raw, key: Array("k1".utf8), value: Array("{not json".utf8),
                                                    headers: [KafkaHeader(name: "gateway_id", string: "chat-gw")]))
@@ -222,7 +222,7 @@ struct PipelineTests {
     @Test("timeline pages newest first and the cursor continues where the page ended")
     func timelinePaging() async throws {
         let harness = try Harness(name: "paging")
-        let producer = try KafkaProducer(config: .producer(bootstrap: harness.broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: harness.broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test")
         for index in 0..<5 {
             try await publisher.publish(InteractionReceived(

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Testing
+import VOCKafka
 import VOCRuntime
 
 @Suite("Configuration layers")
@@ -37,5 +38,39 @@ struct SettingsTests {
         let fallback = CommonSettings(config: try await Settings.reader(
             environment: ["VOC_KAFKA_BROKERS_FILE": "/nonexistent/voc-broker"]))
         #expect(fallback.kafkaBrokers == "127.0.0.1:9092")
+    }
+
+    @Test("kafka.* keys become the typed client settings; kafka.properties passes through and wins")
+    func typedKafkaSettings() async throws {
+        let settings = CommonSettings(config: try await Settings.reader(environment: [
+            "VOC_KAFKA_BROKERS": "k1:9093", "VOC_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "VOC_KAFKA_SASL_MECHANISM": "SCRAM-SHA-256",
+            "VOC_KAFKA_SASL_USERNAME": "voc", "VOC_KAFKA_SASL_PASSWORD": "s3cret", "VOC_KAFKA_SSL_CA_LOCATION": "/etc/voc/ca.pem",
+            "VOC_KAFKA_STATISTICS_INTERVAL_MS": "0", "VOC_KAFKA_LINGER_MS": "4", "VOC_KAFKA_FETCH_WAIT_MAX_MS": "25",
+            "VOC_KAFKA_PROPERTIES": "fetch.wait.max.ms=30,message.timeout.ms=9000",
+        ]))
+        #expect(settings.kafkaSecurity == KafkaSecurity(securityProtocol: .saslSSL, saslMechanism: .scramSHA256, saslUsername: "voc",
+                                                        saslPassword: "s3cret", sslCALocation: "/etc/voc/ca.pem"))
+        let producer = settings.producerConfiguration(clientID: "voc-ingest").librdkafkaProperties
+        #expect(producer["linger.ms"] == "4" && producer["statistics.interval.ms"] == "0")
+        #expect(producer["security.protocol"] == "sasl_ssl" && producer["sasl.mechanism"] == "SCRAM-SHA-256")
+        #expect(producer["message.timeout.ms"] == "9000")
+        let consumer = settings.consumerConfiguration(group: "voc-analyze", clientID: "voc-analyze").librdkafkaProperties
+        #expect(consumer["fetch.wait.max.ms"] == "30")
+        #expect(consumer["group.id"] == "voc-analyze")
+    }
+
+    @Test("a misspelled kafka.properties entry stops start-up with its name")
+    func misspelledKafkaProperty() async throws {
+        let settings = CommonSettings(config: try await Settings.reader(environment: [
+            "VOC_KAFKA_BROKERS": "127.0.0.1:1", "VOC_KAFKA_PROPERTIES": "fetch.wait.max.ms=5,lingr.ms=3",
+        ]))
+        #expect {
+            try settings.validateKafka()
+        } throws: { error in
+            (error as? KafkaError)?.message.contains("lingr.ms") == true
+        }
+        #expect(throws: KafkaError.self) {
+            _ = try EventPublisher(common: settings, clientID: "voc-test", source: "/test", logger: testLogger)
+        }
     }
 }

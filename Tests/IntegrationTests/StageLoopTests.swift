@@ -38,7 +38,7 @@ struct StageLoopTests {
         try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
         try broker.createTopic(Topic.deadLetter.rawValue, partitions: 1)
         try broker.createTopic("stage.out", partitions: 1)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let inputPublisher = EventPublisher(producer: producer, source: "/test")
         for event in input { try await inputPublisher.publish(event) }
 
@@ -91,7 +91,7 @@ struct StageLoopTests {
     func commitsAfterProcessing() async throws {
         let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test")
         let seen = Counted()
         let settings = StageSettings(name: "count-stage", topics: [Topic.interactionReceived.rawValue], group: "g-resume")
@@ -117,7 +117,7 @@ struct StageLoopTests {
         let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
         try broker.createTopic(Topic.deadLetter.rawValue, partitions: 1)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test")
         try await publisher.publish(Self.interaction("s-1"))
         let common = CommonSettings(kafkaBrokers: broker.bootstrap)

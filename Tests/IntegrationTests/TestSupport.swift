@@ -64,7 +64,7 @@ func eventually<T>(seconds: Double = 30, _ condition: () async throws -> T?) asy
 /// Reads records from a topic with a fresh consumer group until `count` arrived or time ran out.
 func readTopic(_ topic: String, bootstrap: String, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
     let consumer = try KafkaConsumer(
-        config: .consumer(bootstrap: bootstrap, group: "reader-\(UUID().uuidString)"), topics: [topic],
+        configuration: KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "reader-\(UUID().uuidString)"), topics: [topic],
         logger: Logger(label: "test.reader"))
     var records: [ConsumerRecord] = []
     let deadline = Date().addingTimeInterval(seconds)

@@ -212,7 +212,7 @@ struct TranscribeStageTests {
     static func broker() throws -> (EmbeddedBroker, EventPublisher) {
         let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         for topic in [Topic.interactionReceived, .transcriptReady, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: testLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         return (broker, EventPublisher(producer: producer, source: "/test"))
     }
 

@@ -11,14 +11,14 @@ struct EmbeddedBrokerTests {
     func roundTrip() async throws {
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
         try broker.createTopic("roundtrip", partitions: 3)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: logger)
         let report = try await producer.send(ProducerRecord(
             topic: "roundtrip", key: Array("customer-1".utf8), value: Array("{\"a\":1}".utf8),
             headers: [KafkaHeader(name: "ce_id", string: "evt-1"), KafkaHeader(name: "bin", value: [0, 255, 7])]))
         #expect(report.topic == "roundtrip")
         #expect(report.offset >= 0)
 
-        let consumer = try KafkaConsumer(config: .consumer(bootstrap: broker.bootstrap, group: "g-roundtrip"),
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: broker.bootstrap, groupID: "g-roundtrip"),
                                          topics: ["roundtrip"], logger: logger)
         let records = try await pollUntil(consumer, count: 1)
         #expect(records.count == 1)
@@ -35,19 +35,19 @@ struct EmbeddedBrokerTests {
     func commitResumes() async throws {
         let broker = try EmbeddedBroker(brokers: 1, logger: logger)
         try broker.createTopic("commits", partitions: 1)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: logger)
         for index in 0..<5 {
             _ = try await producer.send(ProducerRecord(topic: "commits", key: nil, value: Array("m\(index)".utf8)))
         }
-        let config = KafkaConfig.consumer(bootstrap: broker.bootstrap, group: "g-commits")
-        let first = try KafkaConsumer(config: config, topics: ["commits"], logger: logger)
+        let configuration = KafkaConsumerConfiguration(bootstrapServers: broker.bootstrap, groupID: "g-commits")
+        let first = try KafkaConsumer(configuration: configuration, topics: ["commits"], logger: logger)
         let firstBatch = try await pollUntil(first, count: 5)
         #expect(firstBatch.map { String(decoding: $0.value, as: UTF8.self) } == ["m0", "m1", "m2", "m3", "m4"])
         // Finish only the first three.
         try await first.commit([TopicPartitionOffset(topic: "commits", partition: 0, offset: firstBatch[2].offset + 1)])
         await first.close()
 
-        let second = try KafkaConsumer(config: config, topics: ["commits"], logger: logger)
+        let second = try KafkaConsumer(configuration: configuration, topics: ["commits"], logger: logger)
         let rest = try await pollUntil(second, count: 2)
         #expect(rest.map { String(decoding: $0.value, as: UTF8.self) } == ["m3", "m4"])
         await second.close()
@@ -72,7 +72,7 @@ struct EmbeddedBrokerTests {
     func batchReceipt() async throws {
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
         try broker.createTopic("batch", partitions: 4)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: logger)
         let records = (0..<500).map { index in
             ProducerRecord(topic: "batch", key: Array("customer-\(index % 7)".utf8), value: Array("\(index)".utf8),
                            headers: [KafkaHeader(name: "ce_id", string: "evt-\(index)")])
@@ -81,7 +81,7 @@ struct EmbeddedBrokerTests {
         #expect(refused.isEmpty)
         #expect(await receipt.delivered().isEmpty)
 
-        let consumer = try KafkaConsumer(config: .consumer(bootstrap: broker.bootstrap, group: "g-batch"),
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: broker.bootstrap, groupID: "g-batch"),
                                          topics: ["batch"], logger: logger)
         let consumed = try await pollUntil(consumer, count: 500)
         #expect(consumed.count == 500)
@@ -97,7 +97,7 @@ struct EmbeddedBrokerTests {
     func recordBatch() async throws {
         let broker = try EmbeddedBroker(brokers: 3, logger: logger)
         try broker.createTopic("record-batch", partitions: 4)
-        let producer = try KafkaProducer(config: .producer(bootstrap: broker.bootstrap), logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: logger)
         var batch = RecordBatch(topic: "record-batch", records: 300)
         let idName = batch.store("ce_id"), typeName = batch.store("ce_type"), typeValue = batch.store("t.v1")
         for index in 0..<300 {
@@ -116,7 +116,7 @@ struct EmbeddedBrokerTests {
         #expect(refused.isEmpty)
         #expect(await receipt.delivered().isEmpty)
 
-        let consumer = try KafkaConsumer(config: .consumer(bootstrap: broker.bootstrap, group: "g-record-batch"),
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: broker.bootstrap, groupID: "g-record-batch"),
                                          topics: ["record-batch"], logger: logger)
         let consumed = try await pollUntil(consumer, count: 300)
         #expect(consumed.count == 300)
@@ -173,15 +173,6 @@ struct EmbeddedBrokerTests {
         }
     }
 
-    @Test("a bad librdkafka property is reported by name")
-    func badProperty() {
-        #expect {
-            _ = try KafkaProducer(config: KafkaConfig(["no.such.property": "1"]), logger: logger)
-        } throws: { error in
-            (error as? KafkaError)?.message.contains("no.such.property") == true
-        }
-    }
-
     @Test("the admin client lists the topics of the embedded broker")
     func listTopics() async throws {
         let broker = try EmbeddedBroker(brokers: 1, logger: logger)
@@ -196,14 +187,15 @@ struct EmbeddedBrokerTests {
     private func outage(_ topic: String, brokers: Int = 1) async throws -> (EmbeddedBroker, KafkaProducer) {
         let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
         try broker.createTopic(topic, partitions: 1)
-        let config = KafkaConfig.producer(bootstrap: broker.bootstrap).merging(["message.timeout.ms": "1500"])
-        let producer = try KafkaProducer(config: config, logger: logger)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrap)
+        configuration.messageTimeout = .milliseconds(1500)
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
         _ = try await producer.send(ProducerRecord(topic: topic, key: nil, value: [0]))
         broker.setAllBrokers(up: false)
         return (broker, producer)
     }
 
-    private func pollUntil(_ consumer: KafkaConsumer, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
+    func pollUntil(_ consumer: KafkaConsumer, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
         var records: [ConsumerRecord] = []
         let deadline = Date().addingTimeInterval(seconds)
         while records.count < count, Date() < deadline {

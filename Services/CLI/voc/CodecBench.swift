@@ -143,7 +143,9 @@ struct CodecBench: AsyncParsableCommand {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { properties[parts[0]] = parts[1] }
         }
-        return (try KafkaProducer(config: KafkaConfig.producer(bootstrap: broker.bootstrap).merging(properties), logger: logger), broker)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrap)
+        configuration.properties = properties
+        return (try KafkaProducer(configuration: configuration, logger: logger), broker)
     }
 
     private func measureProduce(_ events: [ProducerRecord]) async throws -> (wall: Double, cpu: Double) {

@@ -25,9 +25,11 @@ struct Tail: AsyncParsableCommand {
         let name = try Self.resolve(topic)
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-tail")
-        let config = KafkaConfig.consumer(bootstrap: try broker.resolve(), group: "voc-tail-\(UUID().uuidString.prefix(8))")
-            .merging(["auto.offset.reset": fromBeginning ? "earliest" : "latest"])
-        let consumer = try KafkaConsumer(config: config, topics: [name], logger: logger)
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: try broker.resolve(), groupID: "voc-tail-\(UUID().uuidString.prefix(8))",
+                                                       clientID: "voc-tail")
+        configuration.autoOffsetReset = fromBeginning ? .earliest : .latest
+        configuration.statisticsInterval = nil
+        let consumer = try KafkaConsumer(configuration: configuration, topics: [name], logger: logger)
         var printed = 0
         while count.map({ printed < $0 }) ?? true {
             for record in try await consumer.poll(maxRecords: count.map { $0 - printed } ?? 500, timeout: .milliseconds(500)) {

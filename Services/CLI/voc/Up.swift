@@ -50,6 +50,7 @@ struct Up: AsyncParsableCommand {
     func run() async throws {
         let reader = try await Settings.reader()
         var common = CommonSettings(config: reader)
+        try common.validateKafka()
         Observability.bootstrap(logLevel: common.logLevel)
         let logger = Logger(label: "voc")
         let folder = URL(fileURLWithPath: dir).standardizedFileURL
