@@ -30,6 +30,10 @@ struct AnalyzeStateRepository: Sendable {
     func record(_ learning: Analyzer.Learning, insightId: String) async throws -> Bool {
         let terms = Array(learning.terms).sorted()
         return try await store.applyOnce(consumer: Self.consumer, eventId: insightId) { transaction in
+            // What analyze learns is statistics, not a record anyone was promised: a server
+            // crash may lose the last few contributions (with their apply-once rows, so the
+            // two never disagree), and no record waits for a disk flush per transcript.
+            try await transaction.execute("SET LOCAL synchronous_commit TO OFF")
             try await transaction.execute("UPDATE analyze_corpus SET documents = documents + 1 WHERE id = 1")
             if !terms.isEmpty {
                 try await transaction.execute(
