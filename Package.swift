@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "VOCKafka",
             dependencies: [
-                "CRdKafka",
+                "CRdKafka", "VOCProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

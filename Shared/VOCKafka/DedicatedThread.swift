@@ -20,18 +20,11 @@ final class DedicatedThread: Sendable {
     }
 
     /// Ends the loop after its current iteration and waits for it. Blocks: call it off
-    /// the cooperative pool (see ``offloaded(_:)``).
+    /// the cooperative pool (see `offPool(on:_:)`).
     func stop() {
         if running.exchange(false, ordering: .acquiringAndReleasing) {
             finished.wait()
         }
-    }
-}
-
-/// Runs a blocking librdkafka call on a Dispatch thread and awaits its result.
-func offloaded<T: Sendable>(on queue: DispatchQueue = .global(), _ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        queue.async { continuation.resume(returning: work()) }
     }
 }
 

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import VOCProcess
 
 /// Topic administration: list what a cluster has, create what the pipeline needs.
 public final class KafkaAdmin: Sendable {
@@ -50,7 +51,7 @@ public final class KafkaAdmin: Sendable {
     public func listTopics(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [TopicInfo] {
         let client = self.client
         let waitMs = timeout.milliseconds
-        let result: Result<[TopicInfo], KafkaError> = await offloaded {
+        let result: Result<[TopicInfo], KafkaError> = await offPool(on: .global()) {
             var metadata: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(client.handle, 1, nil, &metadata, waitMs)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
@@ -76,7 +77,7 @@ public final class KafkaAdmin: Sendable {
     public func createTopics(_ specs: [TopicSpec], timeout: Duration = .seconds(15)) async throws(KafkaError) -> [String] {
         let client = self.client
         let waitMs = timeout.milliseconds
-        let result: Result<[String], KafkaError> = await offloaded {
+        let result: Result<[String], KafkaError> = await offPool(on: .global()) {
             var errorBuffer = [CChar](repeating: 0, count: 512)
             var newTopics: [OpaquePointer?] = []
             defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }

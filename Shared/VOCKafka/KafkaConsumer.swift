@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import VOCProcess
 
 /// A consumer-group member with manual commits: the caller commits a position only
 /// after it has finished with every record before it (at-least-once).
@@ -65,7 +66,7 @@ public final class KafkaConsumer: Sendable {
         let client = self.client
         let logger = self.logger
         let waitMs = timeout.milliseconds
-        let result: Result<[ConsumerRecord], KafkaError> = await offloaded(on: queue) {
+        let result: Result<[ConsumerRecord], KafkaError> = await offPool(on: queue) {
             var records: [ConsumerRecord] = []
             var wait = waitMs
             while records.count < maxRecords, let message = rd_kafka_consumer_poll(client.handle, wait) {
@@ -100,7 +101,7 @@ public final class KafkaConsumer: Sendable {
         guard !positions.isEmpty else { return }
         let client = self.client
         let logger = self.logger
-        let result: rd_kafka_resp_err_t = await offloaded(on: queue) {
+        let result: rd_kafka_resp_err_t = await offPool(on: queue) {
             let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for position in positions {
@@ -123,7 +124,7 @@ public final class KafkaConsumer: Sendable {
     /// Partitions currently assigned to this member.
     public func assignment() async -> [TopicPartitionOffset] {
         let client = self.client
-        return await offloaded(on: queue) {
+        return await offPool(on: queue) {
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -137,7 +138,7 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group cleanly so partitions move to other members at once.
     public func close() async {
         let client = self.client
-        let result = await offloaded(on: queue) { rd_kafka_consumer_close(client.handle) }
+        let result = await offPool(on: queue) { rd_kafka_consumer_close(client.handle) }
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("consumer close", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(result)))"])
         }

@@ -2,6 +2,7 @@ import CRdKafka
 import Foundation
 import Logging
 import Synchronization
+import VOCProcess
 
 /// A producer whose sends complete when the broker has acknowledged the record
 /// (`acks=all` with idempotence by default).
@@ -164,7 +165,7 @@ public final class KafkaProducer: Sendable {
     public func flush(timeout: Duration = .seconds(10)) async {
         let client = self.client
         let milliseconds = timeout.milliseconds
-        let result = await offloaded { rd_kafka_flush(client.handle, milliseconds) }
+        let result = await offPool(on: .global()) { rd_kafka_flush(client.handle, milliseconds) }
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("producer flush left records undelivered", metadata: ["kafka.queue": "\(queueLength)"])
         }

@@ -66,16 +66,16 @@ struct IngestBench: AsyncParsableCommand {
             try await waitForPort(port)
             // The first requests wait for topic metadata and the producer id (about a
             // second); a short unmeasured run keeps that start-up out of the figures.
-            _ = try await onOwnThread { try runWrk(port: port, folder: work, seconds: 2) }
+            _ = try await offPool { try runWrk(port: port, folder: work, seconds: 2) }
             let rssBefore = residentMegabytes()
-            let http = quick ? WrkResult() : try await onOwnThread { try runWrk(port: port, folder: work, seconds: seconds) }
+            let http = quick ? WrkResult() : try await offPool { try runWrk(port: port, folder: work, seconds: seconds) }
             let rssAfter = residentMegabytes()
             let batchCPU = CPUTime.now()
-            let batch = try await onOwnThread { try runBatch(port: port, folder: work) }
+            let batch = try await offPool { try runBatch(port: port, folder: work) }
             let batchSpent = CPUTime.now() - batchCPU
-            let audio = quick ? WrkResult() : try await onOwnThread { try runAudio(port: port, folder: work) }
+            let audio = quick ? WrkResult() : try await offPool { try runAudio(port: port, folder: work) }
             let bootstrap = broker.bootstrap
-            let (kcat, kcatSpent) = try await onOwnThread { try runKcat(bootstrap: bootstrap, folder: work) }
+            let (kcat, kcatSpent) = try await offPool { try runKcat(bootstrap: bootstrap, folder: work) }
             let batchEvents = Double(batch.requests - batch.non2xx) * Double(batchLines)
             let batchMicros = batchSpent.process / batchEvents * 1e6
             let kcatMicros = (kcatSpent.process + kcatSpent.children) / Double(kcatEvents) * 1e6

@@ -91,7 +91,7 @@ struct LatencyBench: AsyncParsableCommand {
             try await waitForHealth(port)
             try await warmUp(port: port, observer: observer)
             for rate in rateList {
-                let sent = try await onOwnThread { [connections, seconds] in
+                let sent = try await offPool { [connections, seconds] in
                     try LatencyLoad(port: port, rate: rate, seconds: seconds, connections: connections).run()
                 }
                 let deadline = ContinuousClock.now + .seconds(grace)
@@ -122,7 +122,7 @@ struct LatencyBench: AsyncParsableCommand {
     private func warmUp(port: Int, observer: LatencyObserver) async throws {
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
-            let load = try await onOwnThread { try LatencyLoad(port: port, rate: 10, seconds: 1, connections: 2).run() }
+            let load = try await offPool { try LatencyLoad(port: port, rate: 10, seconds: 1, connections: 2).run() }
             let settled = ContinuousClock.now + .seconds(3)
             while ContinuousClock.now < settled && !observer.allSeen(load.accepted) {
                 try await Task.sleep(for: .milliseconds(50))
