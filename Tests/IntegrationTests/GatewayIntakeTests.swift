@@ -462,19 +462,7 @@ final class MotoServer {
 
     /// Waits until the server accepts connections (it serves as soon as it listens).
     func waitUntilReady() async throws {
-        for _ in 0..<300 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if await waitUntilListening(port: port, attempts: 300) { return }
         throw BlobError(code: .unavailable, message: "moto_server did not start at \(endpoint)")
     }
 

@@ -145,20 +145,9 @@ struct TranscribeAdapterBench {
     }
 
     func waitForEngine(port: Int) async throws {
-        for _ in 0..<100 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { return }
-            try await Task.sleep(for: .milliseconds(100))
+        guard await waitUntilListening(port: port) else {
+            throw TranscribeError(.engineUnavailable, "the fake engine did not start on port \(port)")
         }
-        throw TranscribeError(.engineUnavailable, "the fake engine did not start on port \(port)")
     }
 
     /// User and system CPU of this process, CPU of its waited-for children, in seconds.
