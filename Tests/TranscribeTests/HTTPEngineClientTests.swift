@@ -54,7 +54,10 @@ struct HTTPEngineClientTests {
         #expect(error?.code == .engineTimeout)
         #expect(error?.isRetriable == true)
         #expect(elapsed >= .milliseconds(900))
-        #expect(elapsed < .seconds(10))
+        // Far below the 120 s default, so the configured second is what ended the call; the
+        // margin is for the whole suite running at once on two cores, where the waiting
+        // task may resume many seconds after its deadline fired.
+        #expect(elapsed < .seconds(60))
         #expect(server.connections == 1)
     }
 

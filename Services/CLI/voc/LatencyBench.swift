@@ -40,48 +40,25 @@ struct LatencyBench: AsyncParsableCommand {
         let rateList = rates.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
         guard !rateList.isEmpty else { throw ValidationError("--rates needs at least one positive number") }
 
-        let broker = try EmbeddedBroker(brokers: 3, logger: logger)
-        try broker.createPipelineTopics()
-        // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
-        var common = CommonSettings(config: reader)
-        common.kafkaBrokers = broker.bootstrap
         let port = 19_000 + Int.random(in: 0..<2000)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("voc-latency-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let postgres = try LocalPostgres(dataDirectory: work.appendingPathComponent("pg"), port: port + 1, logger: logger)
-        try postgres.start()
-        defer { try? postgres.stop() }
-        try postgres.createDatabase("voc")
-        var store = postgres.configuration
-        store.database = "voc"
+        let stack = try DevStack.start(in: work, postgresPort: port + 1, brokers: 3, logger: logger)
+        defer { stack.stop() }
+        let broker = stack.broker
+        // Environment settings (VOC_KAFKA_PROPERTIES, …) apply, so tuning can be measured.
+        var common = CommonSettings(config: reader)
+        common.kafkaBrokers = broker.bootstrap
 
         // The services of `voc up`, configured as it configures them; no gateway keys
         // (X-Gateway-Id is trusted) and no speech server: text needs none.
-        // (ingest.*, analyze.*, transcribe.* keys apply as they do for voc up.)
-        let blob = BlobSettings(localDirectory: work.appendingPathComponent("blobs").path)
-        var ingestConfiguration = try IngestConfiguration(config: reader)
-        ingestConfiguration.common = common
-        ingestConfiguration.store = store
-        ingestConfiguration.blob = blob
-        ingestConfiguration.http = HTTPSettings(port: port)
-        ingestConfiguration.keysFile = nil
-        let ingest = try IngestApp.build(configuration: ingestConfiguration, logger: Logger(label: "voc-ingest"))
-        let projector = try ProjectorApp.build(
-            configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(port: port + 2)),
-            logger: Logger(label: "voc-projector"))
-        var analyzeConfiguration = try AnalyzeConfiguration(config: reader)
-        analyzeConfiguration.common = common
-        analyzeConfiguration.store = store
-        analyzeConfiguration.http = HTTPSettings(port: port + 3)
-        let analyze = try AnalyzeApp.build(configuration: analyzeConfiguration, logger: Logger(label: "voc-analyze"))
-        var speech = try TranscribeConfiguration(config: reader)
-        speech.common = common
-        speech.http = HTTPSettings(port: port + 4)
-        speech.local.supervise = false
-        speech.blob = blob
-        let transcribe = try TranscribeApp.build(configuration: speech, logger: Logger(label: "voc-transcribe"))
-        let group = ServiceGroup(services: [ingest, projector, transcribe, analyze], logger: logger)
+        var pipeline = try PipelineServices(
+            reader: reader, common: common, store: stack.store, folder: work, host: "127.0.0.1",
+            ports: .init(ingest: port, projector: port + 2, analyze: port + 3, transcribe: port + 4))
+        pipeline.ingest.keysFile = nil
+        pipeline.transcribe.local.supervise = false
+        let group = ServiceGroup(services: try pipeline.build(), logger: logger)
 
         let observer = try LatencyObserver(common: common, logger: logger)
         var phases: [LatencyPhase] = []

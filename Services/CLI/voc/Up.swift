@@ -77,36 +77,18 @@ struct Up: AsyncParsableCommand {
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
-            var ingestConfiguration = try IngestConfiguration(config: reader)
-            ingestConfiguration.common = common
-            ingestConfiguration.store = store
-            ingestConfiguration.http = HTTPSettings(host: host, port: ingestPort)
-            if reader.string(forKey: "blob.localDir") == nil {
-                ingestConfiguration.blob.localDirectory = folder.appendingPathComponent("blobs").path
-            }
-            if ingestConfiguration.keysFile == nil && !open {
+            var pipeline = try PipelineServices(
+                reader: reader, common: common, store: store, folder: folder, host: host,
+                ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort))
+            if pipeline.ingest.keysFile == nil && !open {
                 let (file, key) = try DevelopmentKey.ensure(in: folder)
-                ingestConfiguration.keysFile = file
+                pipeline.ingest.keysFile = file
                 lines.append("  Gateway key    \(key)   (gateway \"dev\", every channel; kept in \(folder.path)/gateway-key)")
             }
-            let ingest = try IngestApp.build(configuration: ingestConfiguration, logger: Logger(label: "voc-ingest"))
-            let projector = try ProjectorApp.build(
-                configuration: ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: projectorPort)),
-                logger: Logger(label: "voc-projector"))
-            // analyze.* keys (rules path, …) come from the environment and VOC_CONFIG as for voc-analyze.
-            var analyzeConfiguration = try AnalyzeConfiguration(config: reader)
-            analyzeConfiguration.common = common
-            analyzeConfiguration.store = store
-            analyzeConfiguration.http = HTTPSettings(host: host, port: analyzePort)
-            let analyze = try AnalyzeApp.build(configuration: analyzeConfiguration, logger: Logger(label: "voc-analyze"))
-            var speech = try TranscribeConfiguration(config: reader)
-            speech.common = common
-            speech.http = HTTPSettings(host: host, port: transcribePort)
-            speech.local.supervise = true
-            speech.local.logFile = folder.appendingPathComponent("whisper-server.log").path
-            speech.blob = ingestConfiguration.blob
-            let transcribe = try TranscribeApp.build(configuration: speech, logger: Logger(label: "voc-transcribe"))
-            services += [.init(service: ingest), .init(service: projector), .init(service: transcribe), .init(service: analyze)]
+            pipeline.transcribe.local.supervise = true
+            pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
+            let (analyzeConfiguration, speech) = (pipeline.analyze, pipeline.transcribe)
+            services += try pipeline.build().map { .init(service: $0) }
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",

@@ -1,0 +1,57 @@
+import Analyze
+import Configuration
+import Foundation
+import Ingest
+import Logging
+import Projector
+import ServiceLifecycle
+import Transcribe
+import VOCRuntime
+import VOCStore
+
+/// The four services of `voc up` in one process, against one PostgreSQL database and
+/// one broker. Their own keys (`ingest.*`, `analyze.*`, `transcribe.*`, from the
+/// environment and `VOC_CONFIG`) apply as they do for the separate executables.
+struct PipelineServices {
+    struct Ports {
+        var ingest: Int
+        var projector: Int
+        var analyze: Int
+        var transcribe: Int
+    }
+
+    var ingest: IngestConfiguration
+    var projector: ProjectorConfiguration
+    var analyze: AnalyzeConfiguration
+    var transcribe: TranscribeConfiguration
+
+    /// - Parameter folder: where recordings go unless `blob.localDir` says otherwise.
+    init(reader: ConfigReader, common: CommonSettings, store: StoreConfiguration, folder: URL, host: String, ports: Ports) throws {
+        ingest = try IngestConfiguration(config: reader)
+        ingest.common = common
+        ingest.store = store
+        ingest.http = HTTPSettings(host: host, port: ports.ingest)
+        if reader.string(forKey: "blob.localDir") == nil {
+            ingest.blob.localDirectory = folder.appendingPathComponent("blobs").path
+        }
+        projector = ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: ports.projector))
+        analyze = try AnalyzeConfiguration(config: reader)
+        analyze.common = common
+        analyze.store = store
+        analyze.http = HTTPSettings(host: host, port: ports.analyze)
+        transcribe = try TranscribeConfiguration(config: reader)
+        transcribe.common = common
+        transcribe.http = HTTPSettings(host: host, port: ports.transcribe)
+        transcribe.blob = ingest.blob
+    }
+
+    /// Builds the four applications, in the order a service group starts them.
+    func build() throws -> [any Service] {
+        [
+            try IngestApp.build(configuration: ingest, logger: Logger(label: "voc-ingest")),
+            try ProjectorApp.build(configuration: projector, logger: Logger(label: "voc-projector")),
+            try TranscribeApp.build(configuration: transcribe, logger: Logger(label: "voc-transcribe")),
+            try AnalyzeApp.build(configuration: analyze, logger: Logger(label: "voc-analyze")),
+        ]
+    }
+}
