@@ -272,11 +272,7 @@ struct IngestBench: AsyncParsableCommand {
     }
 
     func waitForPort(_ port: Int) async throws {
-        for _ in 0..<100 {
-            if (try? capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/healthz"])) != nil { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw ValidationError("ingest did not start on port \(port)")
+        guard await waitUntilListening(port: port) else { throw ValidationError("ingest did not start on port \(port)") }
     }
 
     func residentMegabytes() -> Int {
@@ -295,21 +291,25 @@ struct IngestBench: AsyncParsableCommand {
     }
 }
 
-/// CPU seconds (user + system) of this process and of its waited-for children.
+/// CPU seconds of this process (user and system) and of its waited-for children.
 struct CPUTime {
-    var process: Double
+    var user: Double
+    var system: Double
     var children: Double
 
+    /// User + system of this process.
+    var process: Double { user + system }
+
     static func now() -> CPUTime {
-        func seconds(_ who: Int32) -> Double {
-            var usage = rusage()
-            getrusage(__rusage_who_t(who), &usage)
-            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        }
-        return CPUTime(process: seconds(RUSAGE_SELF.rawValue), children: seconds(RUSAGE_CHILDREN.rawValue))
+        var own = rusage(), kids = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &own)
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &kids)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return CPUTime(user: seconds(own.ru_utime), system: seconds(own.ru_stime),
+                       children: seconds(kids.ru_utime) + seconds(kids.ru_stime))
     }
 
     static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
-        CPUTime(process: lhs.process - rhs.process, children: lhs.children - rhs.children)
+        CPUTime(user: lhs.user - rhs.user, system: lhs.system - rhs.system, children: lhs.children - rhs.children)
     }
 }

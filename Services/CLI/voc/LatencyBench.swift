@@ -65,7 +65,9 @@ struct LatencyBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask { try await observer.run() }
-            try await waitForHealth(port)
+            guard await waitUntilListening(port: port, attempts: 200) else {
+                throw ValidationError("ingest did not start on port \(port)")
+            }
             try await warmUp(port: port, observer: observer)
             for rate in rateList {
                 let sent = try await offPool { [connections, seconds] in
@@ -111,15 +113,6 @@ struct LatencyBench: AsyncParsableCommand {
         throw ValidationError("no insight came out of the pipeline within 90 s")
     }
 
-    private func waitForHealth(_ port: Int) async throws {
-        for _ in 0..<200 {
-            if let connection = try? PlainHTTPConnection(port: port), (try? connection.post(path: "/healthz", headers: [], body: [])) != nil {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw ValidationError("ingest did not start on port \(port)")
-    }
 }
 
 /// Milliseconds since the epoch, as precise as the clock: Kafka record timestamps

@@ -118,7 +118,7 @@ struct TranscribeAdapterBench {
     /// Runs `jobs` with at most `concurrency` at a time and measures this process's CPU.
     func measure<Job: Sendable>(concurrency: Int, jobs: [Job],
                                 _ work: @escaping @Sendable (Job) async throws -> (audioSeconds: Double, repaired: Int)) async throws -> Figures {
-        let before = Usage.now(), started = ContinuousClock.now
+        let before = CPUTime.now(), started = ContinuousClock.now
         var audio = 0.0, repaired = 0
         try await withThrowingTaskGroup(of: (audioSeconds: Double, repaired: Int).self) { group in
             var next = 0
@@ -137,7 +137,7 @@ struct TranscribeAdapterBench {
                 }
             }
         }
-        let elapsed = ContinuousClock.now - started, after = Usage.now()
+        let elapsed = ContinuousClock.now - started, after = CPUTime.now()
         return Figures(audioSeconds: audio,
                        wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                        user: after.user - before.user, system: after.system - before.system,
@@ -147,22 +147,6 @@ struct TranscribeAdapterBench {
     func waitForEngine(port: Int) async throws {
         guard await waitUntilListening(port: port) else {
             throw TranscribeError(.engineUnavailable, "the fake engine did not start on port \(port)")
-        }
-    }
-
-    /// User and system CPU of this process, CPU of its waited-for children, in seconds.
-    struct Usage {
-        var user: Double
-        var system: Double
-        var children: Double
-
-        static func now() -> Usage {
-            var own = rusage(), kids = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &own)
-            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &kids)
-            func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-            return Usage(user: seconds(own.ru_utime), system: seconds(own.ru_stime),
-                         children: seconds(kids.ru_utime) + seconds(kids.ru_stime))
         }
     }
 
