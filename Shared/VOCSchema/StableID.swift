@@ -72,46 +72,37 @@ public enum UUIDText {
     }
 
     /// 128 random bits. The system generator is a system call per 64 bits (microseconds
-    /// each in a virtual machine), so it only seeds a generator that serves 4 KiB of bits
-    /// before it is seeded again.
+    /// each in a virtual machine), so bits are read from the kernel 4 KiB at a time.
     static func randomWords() -> (UInt64, UInt64) {
         pool.next()
     }
 
     private static let pool = RandomPool()
 
-    /// xoshiro256** (Blackman and Vigna), seeded with 256 bits of the system generator
-    /// every 256 draws. The ids need to be unique, not secret.
     private final class RandomPool: @unchecked Sendable {
         // Guards every stored property below.
         private let lock = NSLock()
-        private var state: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        private var remaining = 0
+        private let source = FileHandle(forReadingAtPath: "/dev/urandom")
+        private var words = [UInt64](repeating: 0, count: 512)
+        private var position = 512
 
         func next() -> (UInt64, UInt64) {
             lock.lock()
             defer { lock.unlock() }
-            if remaining == 0 {
-                var system = SystemRandomNumberGenerator()
-                repeat {
-                    state = (system.next(), system.next(), system.next(), system.next())
-                } while state == (0, 0, 0, 0)
-                remaining = 256
-            }
-            remaining -= 1
-            return (word(), word())
+            if position == words.count { refill() }
+            defer { position += 2 }
+            return (words[position], words[position + 1])
         }
 
-        private func word() -> UInt64 {
-            let result = (state.1 &* 5).rotated(7) &* 9
-            let shifted = state.1 << 17
-            state.2 ^= state.0
-            state.3 ^= state.1
-            state.1 ^= state.2
-            state.0 ^= state.3
-            state.2 ^= shifted
-            state.3 = state.3.rotated(45)
-            return result
+        private func refill() {
+            let bytes = words.count * MemoryLayout<UInt64>.size
+            if let data = source?.readData(ofLength: bytes), data.count == bytes {
+                words.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }
+            } else {
+                var system = SystemRandomNumberGenerator()
+                for index in words.indices { words[index] = system.next() }
+            }
+            position = 0
         }
     }
 
