@@ -10,8 +10,22 @@ import VOCSchema
 /// Throw ``ValidationError`` (or ``StageError/invalid(_:)``) for a record that can never
 /// be processed: it goes to the dead-letter topic at once. Any other error is retried
 /// with backoff, then dead-lettered.
+///
+/// A handler whose records share a cost (one database transaction for a whole poll
+/// instead of one per record) gathers in ``handle(_:)`` and writes in
+/// ``finishBatch()``; the loop publishes and commits the batch only after that returns.
 public protocol StageHandler: Sendable {
+    /// Called once for every polled batch, before any of its records is handled.
+    func prepareBatch(_ records: [ConsumerRecord]) async throws
     func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent]
+    /// Called once for every polled batch, after its records are handled and before
+    /// their outputs are published. Failures are retried; the records stay uncommitted.
+    func finishBatch() async throws
+}
+
+extension StageHandler {
+    public func prepareBatch(_ records: [ConsumerRecord]) async throws {}
+    public func finishBatch() async throws {}
 }
 
 public enum StageError: Error, Sendable, CustomStringConvertible {
@@ -84,6 +98,7 @@ public final class StageLoop: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let records = try await consumer.poll(maxRecords: settings.tuning.batchSize, timeout: .milliseconds(200))
             if records.isEmpty { continue }
+            guard await untilDone("prepare batch", { try await self.handler.prepareBatch(records) }) else { break }
             var outputs: [EncodedEvent] = []
             var positions: [PartitionKey: Int64] = [:]
             var interrupted = false
@@ -99,7 +114,8 @@ public final class StageLoop: Service, Sendable {
                 finished += 1
                 positions[PartitionKey(topic: record.topic, partition: record.partition)] = record.offset + 1
             }
-            guard await publishAll(outputs) else { break }
+            guard await untilDone("finish batch", { try await self.handler.finishBatch() }),
+                  await publishAll(outputs) else { break }
             do {
                 // Sent after every output is acknowledged, but not waited for: the
                 // coordinator's answer would hold the next poll (against the embedded
@@ -146,6 +162,25 @@ public final class StageLoop: Service, Sendable {
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, settings.tuning.maxBackoff)
                 attempt += 1
+            }
+        }
+    }
+
+    /// Runs a batch step until it succeeds (the database may be away for a while); no
+    /// record is to blame, so nothing is dead-lettered.
+    /// - Returns: `false` if shutdown came first.
+    private func untilDone(_ step: String, _ body: () async throws -> Void) async -> Bool {
+        var backoff = settings.tuning.initialBackoff
+        while true {
+            do {
+                try await body()
+                return true
+            } catch {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+                logger.warning("\(step) failed, retrying", metadata: [LogKey.error: "\(error)"])
+                retried.increment()
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, settings.tuning.maxBackoff)
             }
         }
     }

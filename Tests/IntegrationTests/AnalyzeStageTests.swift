@@ -57,25 +57,35 @@ struct AnalyzeStageTests {
             #expect(insight.cluster != nil)
         }
 
-        let store = Store(configuration: storeConfiguration, logger: testLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await store.run() }
-            let documents = try await store.rows("SELECT documents FROM analyze_corpus WHERE id = 1", as: Int.self)
-            let sizes = try await store.rows("SELECT size FROM analyze_clusters", as: Int.self)
-            #expect(documents == [1])
-            #expect(sizes == [1])
-            tasks.cancelAll()
+        /// The documents counted and the cluster sizes recorded in PostgreSQL.
+        func learned() async throws -> (documents: [Int], sizes: [Int]) {
+            let store = Store(configuration: storeConfiguration, logger: testLogger)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await store.run() }
+                defer { tasks.cancelAll() }
+                return (try await store.rows("SELECT documents FROM analyze_corpus WHERE id = 1", as: Int.self),
+                        try await store.rows("SELECT size FROM analyze_clusters", as: Int.self))
+            }
         }
+        var recorded = try await learned()
+        #expect(recorded.documents == [1])
+        #expect(recorded.sizes == [1])
 
-        // A restart loads the corpus and the clusters: a similar complaint joins the same cluster.
+        // A restart loads the corpus and the clusters: a similar complaint joins the same
+        // cluster, and the first transcript delivered once more is not learned again.
         let second = Self.transcript(id: "t-analyze-2", text: "年费又扣了两次，太离谱了，我要向监管投诉！")
         try await publisher.publish(second)
+        try await publisher.publish(transcript)
         try await AnalyzeApp.build(configuration: configuration, logger: testLogger).test(.live) { _ in
-            let records = try await readTopic(Topic.insightProduced.rawValue, bootstrap: broker.bootstrap, count: 3)
+            let records = try await readTopic(Topic.insightProduced.rawValue, bootstrap: broker.bootstrap, count: 4)
             let insights = try records.map { try $0.decode(InsightProduced.self).0 }
             let latest = try #require(insights.first { $0.transcriptId == "t-analyze-2" })
             #expect(latest.cluster?.id == insights[0].cluster?.id)
             #expect(latest.cluster?.size == 2)
+            #expect(insights.last?.insightId == insights[0].insightId)
         }
+        recorded = try await learned()
+        #expect(recorded.documents == [2])
+        #expect(recorded.sizes == [2])
     }
 }

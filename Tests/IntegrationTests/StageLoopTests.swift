@@ -37,7 +37,7 @@ struct StageLoopTests {
         let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
         try broker.createTopic(Topic.deadLetter.rawValue, partitions: 1)
-        try broker.createTopic("stage.out", partitions: 1)
+        if ![.interactionReceived, .deadLetter].contains(topicOut) { try broker.createTopic(topicOut.rawValue, partitions: 1) }
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let inputPublisher = EventPublisher(producer: producer, source: "/test")
         for event in input { try await inputPublisher.publish(event) }
@@ -144,6 +144,64 @@ struct StageLoopTests {
             try await tasks.waitForAll()
         }
         #expect(counted.ids.withLock { $0 } == ["s-1"])
+        let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2)
+        #expect(letters.isEmpty)
+    }
+
+    /// Gathers a batch's outputs and releases them only when its batch is finished,
+    /// failing the first `failures` finishes.
+    final class Batched: StageHandler, Sendable {
+        struct State {
+            var batches: [[Int64]] = []
+            var finishes = 0
+            var finishedRecords: Set<Int64> = []
+            var handledBeforeFinish: [Int64] = []
+        }
+        let failures: Int
+        let state = Mutex(State())
+        let publisher: EventPublisher
+
+        init(failures: Int, publisher: EventPublisher) {
+            self.failures = failures
+            self.publisher = publisher
+        }
+
+        func prepareBatch(_ records: [ConsumerRecord]) async throws {
+            state.withLock { $0.batches.append(records.map(\.offset)) }
+        }
+
+        func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
+            state.withLock { $0.handledBeforeFinish.append(record.offset) }
+            var (event, _) = try record.decode(InteractionReceived.self)
+            event.metadata = ["stage": "seen"]
+            var output = try publisher.encode(event)
+            output.topic = .insightProduced
+            return [output]
+        }
+
+        func finishBatch() async throws {
+            let attempt = state.withLock { $0.finishes += 1; return $0.finishes }
+            if attempt <= failures { throw CocoaError(.fileWriteUnknown) }
+            state.withLock { $0.finishedRecords.formUnion($0.handledBeforeFinish); $0.handledBeforeFinish = [] }
+        }
+    }
+
+    @Test("a batch is prepared before its records and finished once they are handled; a failing finish is retried, nothing dead-lettered")
+    func batchHooks() async throws {
+        let batched = Mutex<Batched?>(nil)
+        let (records, broker) = try await run(
+            handler: { publisher in
+                let handler = Batched(failures: 2, publisher: publisher)
+                batched.withLock { $0 = handler }
+                return handler
+            },
+            input: (1...5).map { Self.interaction("b-\($0)") }, topicOut: .insightProduced, expect: 5)
+        let handler = try #require(batched.withLock { $0 })
+        let state = handler.state.withLock { $0 }
+        #expect(records.count == 5)
+        #expect(state.batches.flatMap { $0 } == [0, 1, 2, 3, 4])
+        #expect(state.finishes >= 3)
+        #expect(state.finishedRecords == [0, 1, 2, 3, 4])
         let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2)
         #expect(letters.isEmpty)
     }

@@ -26,23 +26,50 @@ struct AnalyzeStateRepository: Sendable {
         return (corpus, clusters)
     }
 
-    /// - Returns: `false` when this insight was recorded before (a redelivery).
-    func record(_ learning: Analyzer.Learning, insightId: String) async throws -> Bool {
-        let terms = Array(learning.terms).sorted()
-        return try await store.applyOnce(consumer: Self.consumer, eventId: insightId) { transaction in
+    /// The transcripts among `ids` whose contribution is already recorded.
+    func recorded(_ ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await store.rows(
+            "SELECT event_id FROM applied_events WHERE consumer = \(Self.consumer) AND event_id = ANY(\(ids)::text[])",
+            as: String.self))
+    }
+
+    /// Records the contributions of a batch of transcripts in one transaction, each
+    /// with its apply-once row. A transcript recorded meanwhile by another member of
+    /// the group (a rebalance) is skipped.
+    func record(_ batch: [(transcriptId: String, learning: Analyzer.Learning)]) async throws {
+        guard !batch.isEmpty else { return }
+        try await store.transaction { transaction in
             // What analyze learns is statistics, not a record anyone was promised: a server
             // crash may lose the last few contributions (with their apply-once rows, so the
-            // two never disagree), and no record waits for a disk flush per transcript.
+            // two never disagree), and no batch waits for a disk flush.
             try await transaction.execute("SET LOCAL synchronous_commit TO OFF")
-            try await transaction.execute("UPDATE analyze_corpus SET documents = documents + 1 WHERE id = 1")
-            if !terms.isEmpty {
+            let inserted: [String] = try await transaction.rows(
+                """
+                INSERT INTO applied_events (consumer, event_id) SELECT \(Self.consumer), unnest(\(batch.map(\.transcriptId))::text[])
+                ON CONFLICT DO NOTHING RETURNING event_id
+                """, as: String.self)
+            let fresh = Set(inserted)
+            let learnings = batch.filter { fresh.contains($0.transcriptId) }.map(\.learning)
+            guard !learnings.isEmpty else { return }
+            try await transaction.execute("UPDATE analyze_corpus SET documents = documents + \(learnings.count) WHERE id = 1")
+            var documents: [String: Int] = [:]
+            for learning in learnings {
+                for term in Set(learning.terms) { documents[term, default: 0] += 1 }
+            }
+            if !documents.isEmpty {
+                let terms = documents.keys.sorted()
                 try await transaction.execute(
                     """
-                    INSERT INTO analyze_terms (term, documents) SELECT unnest(\(terms)::text[]), 1
-                    ON CONFLICT (term) DO UPDATE SET documents = analyze_terms.documents + 1
+                    INSERT INTO analyze_terms (term, documents)
+                    SELECT * FROM unnest(\(terms)::text[], \(terms.map { documents[$0]! })::int8[])
+                    ON CONFLICT (term) DO UPDATE SET documents = analyze_terms.documents + EXCLUDED.documents
                     """)
             }
-            if let update = learning.cluster {
+            // Each update carries the cluster's whole state, so the last one of a cluster wins.
+            var clusters: [String: ClusterBook.Update] = [:]
+            for case let update? in learnings.map(\.cluster) { clusters[update.id] = update }
+            for update in clusters.values.sorted(by: { $0.id < $1.id }) {
                 let centroid = String(decoding: try JSONEncoder().encode(update.cluster.centroid), as: UTF8.self)
                 try await transaction.execute(
                     """
