@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "VOCRuntime",
             dependencies: [
-                "VOCStore", "VOCSchema", "VOCFastJSON", "VOCKafka",
+                "VOCStore", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCProcess",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

@@ -41,8 +41,10 @@ public final class SpawnedProcess: Sendable {
 
     /// Starts `argv` (`argv[0]` an absolute path), stdin from `/dev/null`, stdout and
     /// stderr appended to `outputPath` (or discarded when nil).
+    /// - Parameter ownGroup: start the child in a process group of its own, so a
+    ///   terminal's Ctrl-C reaches only this process, which then stops the child itself.
     /// - Returns: nil when the program could not be started.
-    public init?(_ argv: [String], environment: [String: String]? = nil, outputPath: String?) {
+    public init?(_ argv: [String], environment: [String: String]? = nil, outputPath: String?, ownGroup: Bool = false) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -66,7 +68,12 @@ public final class SpawnedProcess: Sendable {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0

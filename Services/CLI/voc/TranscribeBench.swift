@@ -133,7 +133,7 @@ struct TranscribeBench: AsyncParsableCommand {
                     """)
                 await transcriber.shutdown()
             }
-            if let server { await LocalWhisperServer.stop(server) }
+            if let server { await SupervisedProcess.stop(server) }
         }
         print("")
     }

@@ -68,7 +68,7 @@ struct TranscribeFiles: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(line), as: UTF8.self))
         }
         await transcriber.shutdown()
-        if let started { await LocalWhisperServer.stop(started) }
+        if let started { await SupervisedProcess.stop(started) }
         if failures > 0 { throw ExitCode(1) }
     }
 

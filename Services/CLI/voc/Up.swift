@@ -47,6 +47,12 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe).")
     var infraOnly = false
 
+    @Flag(help: "Run every service as its own supervised process (restarted with backoff, logs in DIR/logs) instead of in this one.")
+    var processes = false
+
+    @Option(help: "With --processes: replicas of a service, e.g. analyze=2 (one consumer group; up to the partition count).")
+    var replicas: [String] = []
+
     func run() async throws {
         let reader = try await Settings.reader()
         var common = CommonSettings(config: reader)
@@ -87,15 +93,22 @@ struct Up: AsyncParsableCommand {
             }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
-            let (analyzeConfiguration, speech) = (pipeline.analyze, pipeline.transcribe)
-            services += try pipeline.build().map { .init(service: $0) }
+            if processes {
+                let supervisors = try processPipeline(pipeline, store: store, bootstrap: broker.bootstrap)
+                    .supervisors(folder: folder, common: ["VOC_KAFKA_BROKERS": broker.bootstrap, "VOC_POSTGRES_URL": store.url,
+                                                          "VOC_HTTP_HOST": host], logger: logger)
+                services += supervisors.map { .init(service: $0) }
+                lines.append("  Processes      \(supervisors.map(\.name).joined(separator: ", "))   (logs in \(folder.path)/logs)")
+            } else {
+                services += try pipeline.build().map { .init(service: $0) }
+            }
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
-                "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? analyzeConfiguration.rulesURL().path) ?? "?"))",
+                "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
                 "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics"
                     + "  http://\(host):\(transcribePort)/metrics",
-                "  Speech engine  " + Self.speechLine(speech),
+                "  Speech engine  " + Self.speechLine(pipeline.transcribe),
             ]
         }
         lines += [
@@ -114,6 +127,23 @@ struct Up: AsyncParsableCommand {
 }
 
 extension Up {
+    /// The services of `pipeline` as processes, configured through the environment.
+    func processPipeline(_ pipeline: PipelineServices, store: StoreConfiguration, bootstrap: String) throws -> ProcessPipeline {
+        var ingest = ["VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]
+        if let keys = pipeline.ingest.keysFile { ingest["VOC_INGEST_KEYS_FILE"] = keys }
+        let transcribe = [
+            "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory,
+            "VOC_TRANSCRIBE_LOCAL_SUPERVISE": "true",
+            "VOC_TRANSCRIBE_LOCAL_LOG_FILE": pipeline.transcribe.local.logFile,
+        ]
+        return ProcessPipeline(members: [
+            .init(executable: "voc-ingest", port: ingestPort, environment: ingest),
+            .init(executable: "voc-projector", port: projectorPort),
+            .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
+            .init(executable: "voc-analyze", port: analyzePort),
+        ], replicas: try ProcessPipeline.parseReplicas(replicas))
+    }
+
     /// What the transcribe stage will use, or how to install what it lacks.
     static func speechLine(_ configuration: TranscribeConfiguration) -> String {
         guard configuration.engine == "local" else {

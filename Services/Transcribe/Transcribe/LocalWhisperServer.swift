@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import Metrics
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -15,8 +14,7 @@ import VOCRuntime
 public final class LocalWhisperServer: Service, Sendable {
     public let settings: LocalEngineSettings
     private let logger: Logger
-    private let current = Mutex<SpawnedProcess?>(nil)
-    private let restarts = Counter(label: "voc_transcribe_local_engine_restarts_total")
+    private let current = Mutex<SupervisedProcess?>(nil)
     /// Opened once the engine first answers its health check (or is known not to be
     /// installed, or did not come up in ``startupTimeout``): the stage waits on it, so
     /// recordings that arrive while the model loads are not burned through retries.
@@ -53,50 +51,24 @@ public final class LocalWhisperServer: Service, Sendable {
             return
         }
         let began = ContinuousClock.now
-        var healthy = false
-        var backoff = Duration.seconds(1)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let started = ContinuousClock.now
-            guard let child = start() else {
-                logger.error("cannot start \(settings.python)")
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(30))
-                continue
-            }
-            logger.info("local speech engine started", metadata: ["pid": "\(child.pid)", "url": "\(settings.baseURL)",
-                                                               "log": "\(settings.logFile)"])
-            current.withLock { $0 = child }
-            var status: Int32?
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                status = child.exitStatus()
-                if status != nil { break }
-                if !healthy {
-                    healthy = await Self.waitUntilHealthy(baseURL: settings.baseURL, timeout: .zero)
-                    if healthy {
-                        logger.info("local speech engine ready", metadata: ["url": "\(settings.baseURL)"])
-                        ready.open()
-                    } else if ContinuousClock.now - began > Self.startupTimeout {
-                        logger.error("local speech engine not ready after \(Self.startupTimeout); starting the stage anyway")
-                        ready.open()
-                    }
+        let healthy = Mutex(false)
+        let (settings, logger, ready) = (settings, logger, ready)
+        let supervisor = SupervisedProcess(
+            name: "local speech engine", restartsMetric: "voc_transcribe_local_engine_restarts_total", logger: logger,
+            launch: { [self] in start() },
+            watch: { _ in
+                guard !healthy.withLock({ $0 }) else { return }
+                if await Self.waitUntilHealthy(baseURL: settings.baseURL, timeout: .zero) {
+                    healthy.withLock { $0 = true }
+                    logger.info("local speech engine ready", metadata: ["url": "\(settings.baseURL)", "log": "\(settings.logFile)"])
+                    ready.open()
+                } else if ContinuousClock.now - began > Self.startupTimeout {
+                    logger.error("local speech engine not ready after \(Self.startupTimeout); starting the stage anyway")
+                    ready.open()
                 }
-                try? await Task.sleep(for: .milliseconds(healthy ? 200 : 300))
-            }
-            guard let status else {
-                await Self.stop(child)
-                current.withLock { $0 = nil }
-                logger.info("local speech engine stopped")
-                return
-            }
-            current.withLock { $0 = nil }
-            restarts.increment()
-            if ContinuousClock.now - started > .seconds(60) { backoff = .seconds(1) }
-            logger.error("local speech engine exited, restarting", metadata: [
-                "status": "\(status)", "restartIn": "\(backoff)", "log": "\(settings.logFile)",
-            ])
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(30))
-        }
+            })
+        current.withLock { $0 = supervisor }
+        try await supervisor.run()
     }
 
     /// The running server's process id, if any.
@@ -124,7 +96,7 @@ public final class LocalWhisperServer: Service, Sendable {
 
     /// Starts the server for one command (`voc transcribe`, `voc bench`) unless one
     /// already answers at its address, and waits until it is healthy.
-    /// - Returns: the started server, to ``stop(_:)`` afterwards; nil when one was already running.
+    /// - Returns: the started server, to stop with ``SupervisedProcess/stop(_:)`` afterwards; nil when one was already running.
     /// - Throws: ``TranscribeError/Code/engineUnavailable`` when it is not installed or does not come up.
     public func startIfNeeded(timeout: Duration = .seconds(120)) async throws(TranscribeError) -> SpawnedProcess? {
         if await Self.waitUntilHealthy(baseURL: settings.baseURL, timeout: .zero) { return nil }
@@ -137,19 +109,8 @@ public final class LocalWhisperServer: Service, Sendable {
                 throw TranscribeError(.engineUnavailable, "the local speech engine exited (status \(status)); see \(settings.logFile)")
             }
         }
-        await Self.stop(child)
+        await SupervisedProcess.stop(child)
         throw TranscribeError(.engineUnavailable, "the local speech engine did not come up within \(timeout); see \(settings.logFile)")
-    }
-
-    /// SIGTERM, then SIGKILL after five seconds.
-    public static func stop(_ child: SpawnedProcess) async {
-        child.signal(SIGTERM)
-        for _ in 0..<50 {
-            if child.exitStatus() != nil { return }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        child.signal(SIGKILL)
-        _ = child.waitForExit()
     }
 
     /// Waits until `GET {baseURL}/health` answers 200.
