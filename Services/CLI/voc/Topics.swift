@@ -16,7 +16,7 @@ struct Topics: AsyncParsableCommand {
 
         func run() async throws {
             Observability.bootstrap(logLevel: "error")
-            let admin = try KafkaAdmin(bootstrap: try broker.resolve(), logger: Logger(label: "voc-topics"))
+            let admin = try await broker.connection().admin(logger: Logger(label: "voc-topics"))
             for topic in try await admin.listTopics() {
                 print("\(topic.name)\t\(topic.partitions) partitions")
             }
@@ -50,7 +50,7 @@ struct Topics: AsyncParsableCommand {
                                          replicationFactor: replicationFactor)
                 }
             }
-            let admin = try KafkaAdmin(bootstrap: try broker.resolve(), logger: Logger(label: "voc-topics"))
+            let admin = try await broker.connection().admin(logger: Logger(label: "voc-topics"))
             let created = try await admin.createTopics(specs)
             for spec in specs {
                 print("\(spec.name)\t\(created.contains(spec.name) ? "created" : "exists")")

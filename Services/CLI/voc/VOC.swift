@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+import Logging
+import VOCKafka
+import VOCRuntime
 
 /// The operator's command line.
 @main
@@ -6,7 +10,7 @@ struct VOC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voc",
         abstract: "Voice-of-Customer pipeline: run it, watch its topics, measure it.",
-        subcommands: [Up.self, Tail.self, Topics.self, GatewayKey.self, AnalyzeCommand.self, TranscribeFiles.self, Bench.self]
+        subcommands: [Up.self, Tail.self, Topics.self, Lag.self, Replay.self, GatewayKey.self, AnalyzeCommand.self, TranscribeFiles.self, Bench.self]
     )
 }
 
@@ -26,6 +30,40 @@ struct BrokerOptions: ParsableArguments {
             if !address.isEmpty { return address }
         }
         throw ValidationError("no Kafka address: pass --brokers, set VOC_KAFKA_BROKERS, or start `voc up` (it writes \(brokersFile))")
+    }
+
+    /// The cluster's address with the `kafka.*` security settings and properties of the
+    /// configuration (environment, `VOC_CONFIG`), as the services would use them.
+    func connection() async throws -> KafkaConnection {
+        let common = CommonSettings(config: try await Settings.reader())
+        try common.validateKafka()
+        return KafkaConnection(bootstrap: try resolve(), security: common.kafkaSecurity, properties: common.kafkaProperties)
+    }
+}
+
+struct KafkaConnection {
+    var bootstrap: String
+    var security: KafkaSecurity
+    var properties: [String: String]
+
+    func consumer(group: String, clientID: String) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: group, clientID: clientID)
+        configuration.security = security
+        configuration.properties = properties
+        configuration.statisticsInterval = nil
+        return configuration
+    }
+
+    func producer(clientID: String) -> KafkaProducerConfiguration {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap, clientID: clientID)
+        configuration.security = security
+        configuration.properties = properties
+        configuration.statisticsInterval = nil
+        return configuration
+    }
+
+    func admin(logger: Logger) throws -> KafkaAdmin {
+        try KafkaAdmin(bootstrap: bootstrap, security: security, properties: properties, logger: logger)
     }
 }
 

@@ -78,6 +78,9 @@ public struct DeadLetter: VOCEvent {
         self.failedAt = failedAt
     }
 
+    /// The header `voc replay` adds to a replayed record: the dead letter's id.
+    public static let replayedFromHeader = "voc-replayed-from"
+
     public var eventId: String { deadLetterId }
     public var subject: String { stage }
     public var eventTime: Date { failedAt }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import VOCKafka
+import VOCProcess
+import VOCRuntime
+import VOCSchema
+import VOCStore
+
+/// `voc replay` and `voc lag` as an operator runs them: the built `voc` against the
+/// embedded broker and a real PostgreSQL.
+@Suite("Ops commands", .serialized)
+struct OpsCommandsTests {
+    static func voc(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let executable = AnalyzeReplicasTests.productsFolder.appendingPathComponent("voc").path
+        try #require(FileManager.default.isExecutableFile(atPath: executable), "build every product first: \(executable)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["VOC_LOG_LEVEL"] = "error"
+        return try #require(await ChildProcess.runInBackground([executable] + arguments, environment: environment))
+    }
+
+    static func letter(stage: String, offset: Int64, key: String, value: String) -> DeadLetter {
+        DeadLetter(stage: stage, originalTopic: Topic.interactionReceived.rawValue, partition: 0, offset: offset,
+                   key: Array(key.utf8), headers: [(name: "ce_id", value: Array("orig-\(offset)".utf8))], value: Array(value.utf8),
+                   error: "PostgreSQL unreachable", reason: .failed, attempts: 5, failedAt: Date())
+    }
+
+    @Test("replay: dry run sends nothing; a run sends the matching letter with its key, headers and bytes; a second run skips it")
+    func replayOnce() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        try broker.createPipelineTopics()
+        let store = try TestPostgres.database("replay")
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
+        let publisher = EventPublisher(producer: producer, source: "/test")
+        try await publisher.publish(Self.letter(stage: "projector", offset: 7, key: "C-9", value: #"{"original":true}"#))
+        try await publisher.publish(Self.letter(stage: "transcribe", offset: 8, key: "C-10", value: "other"))
+        let common = ["--brokers", broker.bootstrap, "--postgres-url", store.url, "--stage", "projector"]
+
+        let dry = try await Self.voc(["replay", "--dry-run"] + common)
+        #expect(dry.status == 0, "\(dry.output)")
+        #expect(dry.output.contains("read 2, matching 1, replayed before 0, would replay 1"), "\(dry.output)")
+        #expect(try await readTopic(Topic.interactionReceived.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2).isEmpty)
+
+        let run = try await Self.voc(["replay"] + common)
+        #expect(run.output.contains("matching 1, replayed before 0, replayed 1"), "\(run.output)")
+        let replayed = try await readTopic(Topic.interactionReceived.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 20)
+        #expect(replayed.count == 1)
+        #expect(replayed.first?.value == Array(#"{"original":true}"#.utf8))
+        #expect(replayed.first?.key == Array("C-9".utf8))
+        #expect(replayed.first?.header("ce_id") == "orig-7")
+        #expect(replayed.first?.header(DeadLetter.replayedFromHeader) != nil)
+
+        let again = try await Self.voc(["replay"] + common)
+        #expect(again.output.contains("matching 1, replayed before 1, replayed 0"), "\(again.output)")
+        let all = try await readTopic(Topic.interactionReceived.rawValue, bootstrap: broker.bootstrap, count: 2, seconds: 8)
+        #expect(all.count == 1)
+
+        let bad = try await Self.voc(["replay", "--reason", "maybe"] + common)
+        #expect(bad.status != 0 && bad.output.contains("--reason maybe"), "\(bad.output)")
+    }
+
+    @Test("lag: a group that committed 1 of 3 records lags by 2 on that partition")
+    func lag() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
+        let publisher = EventPublisher(producer: producer, source: "/test")
+        for id in ["l-1", "l-2", "l-3"] { try await publisher.publish(StageLoopTests.interaction(id)) }
+        let group = "lag-\(UUID().uuidString.prefix(8))"
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: broker.bootstrap, groupID: group),
+                                         topics: [Topic.interactionReceived.rawValue], logger: testLogger)
+        let first = try #require(try await eventually(seconds: 20) { try await consumer.poll(maxRecords: 1).first })
+        try await consumer.commit([TopicPartitionOffset(topic: first.topic, partition: first.partition, offset: first.offset + 1)])
+        await consumer.close()
+
+        let result = try await Self.voc(["lag", "--brokers", broker.bootstrap, "--group", group, "--json"])
+        #expect(result.status == 0, "\(result.output)")
+        let rows = result.output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(rows.count == 1)
+        #expect(rows.first?["lag"] as? Int == 2 && rows.first?["committed"] as? Int == 1 && rows.first?["end"] as? Int == 3, "\(result.output)")
+    }
+}
