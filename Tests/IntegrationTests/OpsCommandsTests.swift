@@ -15,7 +15,9 @@ struct OpsCommandsTests {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "build every product first: \(executable)")
         var environment = ProcessInfo.processInfo.environment
         environment["VOC_LOG_LEVEL"] = "error"
-        return try #require(await ChildProcess.runInBackground([executable] + arguments, environment: environment))
+        // A command that waits for a record that never comes must fail the test, not hang the suite.
+        let timeout = try #require(ChildProcess.resolve("timeout"))
+        return try #require(await ChildProcess.runInBackground([timeout, "60", executable] + arguments, environment: environment))
     }
 
     static func letter(stage: String, offset: Int64, key: String, value: String) -> DeadLetter {
@@ -79,5 +81,27 @@ struct OpsCommandsTests {
         }
         #expect(rows.count == 1)
         #expect(rows.first?["lag"] as? Int == 2 && rows.first?["committed"] as? Int == 1 && rows.first?["end"] as? Int == 3, "\(result.output)")
+    }
+
+    @Test("tail: --customer keeps only that customer's events; --pretty prints a header line and the payload")
+    func tailFilters() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        try broker.createTopic(Topic.interactionReceived.rawValue, partitions: 1)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
+        let publisher = EventPublisher(producer: producer, source: "/test")
+        for (id, customer) in [("t-1", "C-1"), ("t-2", "C-2"), ("t-3", "C-1"), ("t-4", "C-2")] {
+            var event = StageLoopTests.interaction(id)
+            event.customerId = customer
+            try await publisher.publish(event)
+        }
+        let lines = try await Self.voc(["tail", "interaction", "--brokers", broker.bootstrap, "--from-beginning", "--customer", "C-2", "--count", "2"])
+        let ids = lines.output.split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["event"] as? [String: Any]
+        }.compactMap { $0["interactionId"] as? String }
+        #expect(ids == ["t-2", "t-4"], "\(lines.output)")
+
+        let pretty = try await Self.voc(["tail", "interaction", "--brokers", broker.bootstrap, "--since", "1h", "--key", "C-1", "--count", "1", "--pretty"])
+        #expect(pretty.output.hasPrefix("voc.interaction.received.v1/0@0  key=C-1  type="), "\(pretty.output)")
+        #expect(pretty.output.contains("\"interactionId\" : \"t-1\""), "\(pretty.output)")
     }
 }
