@@ -198,6 +198,9 @@ let package = Package(
                 "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Services/CLI/voc",
             swiftSettings: strict

@@ -70,7 +70,9 @@ struct Lag: AsyncParsableCommand {
 
     private static func pad(_ columns: [String]) -> String {
         let widths = [16, 32, 10, 10, 10, 8]
-        return zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
-            .joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        var line = zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
+            .joined(separator: " ")
+        while line.last == " " { line.removeLast() }
+        return line
     }
 }
