@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import Route
+import Testing
+import VOCSchema
+import VOCStore
+
+/// Route's state on a real PostgreSQL: tickets, repeat contacts, the life cycle with its
+/// paused clock, owner sync and breach escalation. Events are read back from the outbox,
+/// where route writes them in the same transaction as the state.
+@Suite("Ticket flow on PostgreSQL", .serialized)
+struct TicketFlowTests {
+    struct Route {
+        let store: Store
+        let books: RoutingBookStore
+        let handler: RouteHandler
+        let service: TicketService
+
+        /// Events queued for `topic`, oldest first.
+        func outbox<E: VOCEvent>(_ type: E.Type) async throws -> [E] {
+            try await store.rows("SELECT value FROM route_outbox WHERE topic = \(E.topic.rawValue) ORDER BY seq", as: Data.self)
+                .map { try JSONCoding.decode(E.self, from: $0) }
+        }
+    }
+
+    /// A fresh database with route's schema, the bundled rules, and the pool running.
+    static func withRoute(_ name: String, _ body: (Route) async throws -> Void) async throws {
+        let store = Store(configuration: try TestPostgres.database(name), logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await store.run() }
+            defer { tasks.cancelAll() }
+            try await store.migrate(component: RouteApp.component, RouteApp.migrations())
+            let books = try RoutingBookStore(files: .bundled(), logger: testLogger)
+            try await body(Route(store: store, books: books, handler: RouteHandler(store: store, books: books, logger: testLogger),
+                                 service: TicketService(store: store, books: books)))
+        }
+    }
+
+    static let monday = BusinessClockTests.at("2025-11-17 11:00")
+
+    @Test("one complaint, one ticket: a repeat contact attaches and raises the priority; a replay changes nothing")
+    func repeatContact() async throws {
+        try await Self.withRoute("repeat") { route in
+            let first = try #require(try await route.handler.apply(makeInsight(id: "r1", categories: ["fees_interest"], occurredAt: Self.monday)))
+            #expect(first.priority == "normal" && first.status == .open && first.department == "card_operations")
+            let second = try #require(try await route.handler.apply(
+                makeInsight(id: "r2", channel: .chat, categories: ["fees_interest"], occurredAt: Self.monday.addingTimeInterval(2 * 86_400))))
+            #expect(second.ticketId == first.ticketId)
+            #expect(second.repeatCount == 1 && second.priority == "high")
+            // Higher priority, shorter target: the resolution time moves earlier.
+            #expect(try #require(second.resolutionDueAt) < (try #require(first.resolutionDueAt)))
+            let third = try #require(try await route.handler.apply(
+                makeInsight(id: "r3", categories: ["fees_interest"], occurredAt: Self.monday.addingTimeInterval(3 * 86_400))))
+            #expect(third.ticketId == first.ticketId && third.priority == "urgent" && third.repeatCount == 2)
+            // The same insight again (a redelivery) is applied once.
+            #expect(try await route.handler.apply(makeInsight(id: "r3", categories: ["fees_interest"])) == nil)
+            // Another issue of the same customer is another ticket.
+            let other = try #require(try await route.handler.apply(makeInsight(id: "r4", categories: ["account_access"], occurredAt: Self.monday)))
+            #expect(other.ticketId != first.ticketId)
+
+            let events = try await route.outbox(TicketEvent.self).filter { $0.ticketId == first.ticketId }
+            #expect(events.map(\.kind) == [.opened, .repeatContact, .repeatContact])
+            #expect(events.map(\.sequence) == [1, 2, 3])
+            #expect(Set(events.map(\.eventId)).count == 3)
+
+            // Once resolved, a new contact about the same issue opens a new ticket.
+            try await route.service.apply(.resolve(code: "refunded"), to: first.ticketId)
+            let after = try #require(try await route.handler.apply(
+                makeInsight(id: "r5", categories: ["fees_interest"], occurredAt: Self.monday.addingTimeInterval(4 * 86_400))))
+            #expect(after.ticketId != first.ticketId && after.repeatCount == 0)
+        }
+    }
+
+    @Test("life cycle: waiting on the customer pauses the clock, which resumes where it stopped; forbidden moves are refused")
+    func lifecycleAndPause() async throws {
+        try await Self.withRoute("lifecycle") { route in
+            // A regulator threat goes to consumer protection, assigned to its team lead at once.
+            let opened = try #require(try await route.handler.apply(
+                makeInsight(id: "l1", categories: ["fees_interest"], risk: 0.9, signals: ["regulator_threat"], occurredAt: Self.monday)))
+            #expect(opened.status == .assigned && opened.assigneeId == "cp-lead" && opened.priority == "urgent")
+            #expect(opened.regulatoryDueAt == BusinessClockTests.at("2025-12-03 00:00"))
+            // Urgent: 240 working minutes from Monday 11:00 on the office calendar → 16:00.
+            #expect(opened.resolutionDueAt == BusinessClockTests.at("2025-11-17 16:00"))
+            #expect(opened.slaProvisional == false)
+
+            let started = try await route.service.apply(.start, to: opened.ticketId, at: BusinessClockTests.at("2025-11-17 11:30"))
+            #expect(started.status == .inProgress && started.firstRespondedAt != nil)
+            let waiting = try await route.service.apply(.waitOnCustomer, to: opened.ticketId, at: BusinessClockTests.at("2025-11-17 14:00"))
+            #expect(waiting.status == .waitingOnCustomer && waiting.resolutionDueAt == nil)
+            // The customer answers the next morning at 10:00; 2 working hours were left.
+            let resumed = try await route.service.apply(.resume, to: opened.ticketId, at: BusinessClockTests.at("2025-11-18 10:00"))
+            #expect(resumed.status == .inProgress)
+            #expect(resumed.resolutionDueAt == BusinessClockTests.at("2025-11-18 12:00"))
+
+            await #expect(throws: RouteError.self) {
+                try await route.service.apply(.confirm, to: opened.ticketId)
+            }
+            await #expect(throws: RouteError.self) {
+                try await route.service.apply(.assign("x"), to: opened.ticketId, expectedVersion: 1)
+            }
+            let resolved = try await route.service.apply(.resolve(code: "fee_refunded"), to: opened.ticketId)
+            #expect(resolved.status == .resolved && resolved.resolutionCode == "fee_refunded")
+            let reopened = try await route.service.apply(.reopen(reason: "not fixed"), to: opened.ticketId)
+            #expect(reopened.status == .reopened)
+            try await route.service.apply(.resolve(code: "fee_refunded"), to: opened.ticketId)
+            try await route.service.apply(.confirm, to: opened.ticketId)
+            let closed = try await route.service.apply(.close, to: opened.ticketId)
+            #expect(closed.status == .closed)
+            await #expect(throws: RouteError.self) {
+                try await route.service.apply(.reopen(reason: "late"), to: opened.ticketId)
+            }
+            let history = try await route.service.history(opened.ticketId)
+            #expect(history.map(\.kind) == [.opened, .assigned, .started, .waitingOnCustomer, .resumed, .resolved, .reopened,
+                                             .resolved, .customerConfirmed, .closed])
+            #expect(history.map(\.sequence) == Array(1...10))
+        }
+    }
+
+    @Test("owner sync: the owner who did not serve is told, the one who served is not; consent is respected")
+    func ownerSync() async throws {
+        try await Self.withRoute("owners") { route in
+            let owners = CustomerUpdated(updateId: "u1", customerId: "C-1", advisorId: "adv-1", relationshipManagerId: "rm-1",
+                                         consents: .init(sensitiveProfile: false), updatedAt: Self.monday)
+            try await route.handler.apply(owners, eventId: owners.updateId)
+            let hypertension = InsightProduced.ProfileFact(fact: "health.hypertension", evidence: "血压高", utteranceIndex: 0,
+                                                           confidence: 0.9, sensitive: true)
+            let film = InsightProduced.ProfileFact(fact: "interest.film", evidence: "看电影", utteranceIndex: 0, confidence: 0.9, sensitive: false)
+            let hotline = try await route.handler.apply(makeInsight(id: "o1", channel: .hotlineCall, categories: ["fees_interest"],
+                                                                    facts: [hypertension, film]))
+            try await route.handler.apply(makeInsight(id: "o2", channel: .advisorCall, categories: ["praise"], sentiment: "positive"))
+
+            let sent = try await route.outbox(NotificationRequested.self)
+            #expect(sent.map(\.recipient) == [.init(role: "advisor", id: "adv-1"), .init(role: "relationship_manager", id: "rm-1")])
+            let first = try #require(sent.first)
+            #expect(first.ticketId == hotline?.ticketId && first.ticketId != nil)
+            #expect(first.categories == ["fees_interest"] && first.sentiment == "negative" && first.complaintRisk == 0.2)
+            #expect(first.body.contains("interest.film") && !first.body.contains("hypertension"))
+            #expect(sent.last?.ticketId == nil)
+
+            // The customer withdraws consent to sharing: nobody is told.
+            let withdrawn = CustomerUpdated(updateId: "u2", customerId: "C-1", consents: .init(ownerSync: false),
+                                            updatedAt: Self.monday.addingTimeInterval(60))
+            try await route.handler.apply(withdrawn, eventId: withdrawn.updateId)
+            try await route.handler.apply(makeInsight(id: "o3", channel: .chat, categories: ["fees_interest"]))
+            #expect(try await route.outbox(NotificationRequested.self).count == 2)
+        }
+    }
+
+    @Test("SLA: a warning before the due time, escalation to the team lead on a breach and to the head at the regulatory deadline")
+    func breachEscalates() async throws {
+        try await Self.withRoute("breach") { route in
+            let sweeper = SLASweeper(store: route.store, books: route.books, logger: testLogger)
+            let ticket = try #require(try await route.handler.apply(
+                makeInsight(id: "b1", categories: ["collection_conduct"], occurredAt: Self.monday)))
+            #expect(ticket.department == "collections" && ticket.priority == "high")
+            // High: 960 working minutes (two office days); warned at 80 %.
+            #expect(ticket.resolutionDueAt == BusinessClockTests.at("2025-11-19 11:00"))
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-11-18 12:00")) == 0)
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-11-19 10:00")) == 1)
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-11-19 10:30")) == 0)
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-11-19 11:00")) == 1)
+            let escalated = try #require(try await route.service.ticket(ticket.ticketId))
+            #expect(escalated.status == .escalated && escalated.breached && escalated.escalationLevel == 1)
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-12-03 00:00")) == 1)
+            #expect(try await sweeper.sweep(at: BusinessClockTests.at("2025-12-04 00:00")) == 0)
+
+            let notices = try await route.outbox(NotificationRequested.self).filter { $0.ticketId == ticket.ticketId }
+            #expect(notices.map(\.recipient.id) == ["cl-lead", "cl-lead", "cl-head"])
+            #expect(notices.map(\.recipient.role) == ["manager", "manager", "manager"])
+            let events = try await route.service.history(ticket.ticketId)
+            #expect(events.map(\.kind) == [.opened, .slaBreached, .slaBreached])
+            #expect(events.last?.status == .escalated)
+        }
+    }
+}
