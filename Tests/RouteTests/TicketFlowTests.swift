@@ -10,7 +10,7 @@ import VOCStore
 /// where route writes them in the same transaction as the state.
 @Suite("Ticket flow on PostgreSQL", .serialized)
 struct TicketFlowTests {
-    struct Route {
+    struct Harness {
         let store: Store
         let books: RoutingBookStore
         let handler: RouteHandler
@@ -18,20 +18,21 @@ struct TicketFlowTests {
 
         /// Events queued for `topic`, oldest first.
         func outbox<E: VOCEvent>(_ type: E.Type) async throws -> [E] {
-            try await store.rows("SELECT value FROM route_outbox WHERE topic = \(E.topic.rawValue) ORDER BY seq", as: Data.self)
-                .map { try JSONCoding.decode(E.self, from: $0) }
+            let values: [Data] = try await store.rows(
+                "SELECT value FROM route_outbox WHERE topic = \(E.topic.rawValue) ORDER BY seq", as: Data.self)
+            return try values.map { (value: Data) throws -> E in try JSONCoding.decode(E.self, from: [UInt8](value)) }
         }
     }
 
     /// A fresh database with route's schema, the bundled rules, and the pool running.
-    static func withRoute(_ name: String, _ body: (Route) async throws -> Void) async throws {
+    static func withRoute(_ name: String, _ body: (Harness) async throws -> Void) async throws {
         let store = Store(configuration: try TestPostgres.database(name), logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await store.run() }
             defer { tasks.cancelAll() }
             try await store.migrate(component: RouteApp.component, RouteApp.migrations())
             let books = try RoutingBookStore(files: .bundled(), logger: testLogger)
-            try await body(Route(store: store, books: books, handler: RouteHandler(store: store, books: books, logger: testLogger),
+            try await body(Harness(store: store, books: books, handler: RouteHandler(store: store, books: books, logger: testLogger),
                                  service: TicketService(store: store, books: books)))
         }
     }

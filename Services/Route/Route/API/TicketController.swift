@@ -81,8 +81,8 @@ struct TicketController<Context: RequestContext>: Sendable {
         }
         let action: TicketAction
         switch Self.action(name, body) {
-        case .success(let value): action = value
-        case .failure(let problem): return HTTPResponses.problem(problem)
+        case .action(let value): action = value
+        case .problem(let problem): return HTTPResponses.problem(problem)
         }
         do {
             let ticket = try await service.apply(action, to: ticketId, expectedVersion: version)
@@ -92,24 +92,29 @@ struct TicketController<Context: RequestContext>: Sendable {
         }
     }
 
-    static func action(_ name: String, _ body: ActionBody) -> Result<TicketAction, Problem> {
-        func missing(_ field: String) -> Result<TicketAction, Problem> {
-            .failure(Problem(validation: ValidationError(kind: .invalid, problems: [FieldProblem(field: field, problem: "is required for \(name)")]),
+    enum Parsed {
+        case action(TicketAction)
+        case problem(Problem)
+    }
+
+    static func action(_ name: String, _ body: ActionBody) -> Parsed {
+        func missing(_ field: String) -> Parsed {
+            .problem(Problem(validation: ValidationError(kind: .invalid, problems: [FieldProblem(field: field, problem: "is required for \(name)")]),
                              subject: "ticket action"))
         }
         switch name {
-        case "assign": return body.assigneeId.map { .success(.assign($0)) } ?? missing("assigneeId")
-        case "start": return .success(.start)
-        case "wait": return .success(.waitOnCustomer)
-        case "resume": return .success(.resume)
-        case "resolve": return body.resolutionCode.map { .success(.resolve(code: $0)) } ?? missing("resolutionCode")
-        case "confirm": return .success(.confirm)
-        case "reopen": return .success(.reopen(reason: body.reason ?? "reopened"))
-        case "close": return .success(.close)
-        case "escalate": return body.reason.map { .success(.escalate(reason: $0)) } ?? missing("reason")
-        case "comment": return body.text.map { .success(.comment($0)) } ?? missing("text")
+        case "assign": return body.assigneeId.map { .action(.assign($0)) } ?? missing("assigneeId")
+        case "start": return .action(.start)
+        case "wait": return .action(.waitOnCustomer)
+        case "resume": return .action(.resume)
+        case "resolve": return body.resolutionCode.map { .action(.resolve(code: $0)) } ?? missing("resolutionCode")
+        case "confirm": return .action(.confirm)
+        case "reopen": return .action(.reopen(reason: body.reason ?? "reopened"))
+        case "close": return .action(.close)
+        case "escalate": return body.reason.map { .action(.escalate(reason: $0)) } ?? missing("reason")
+        case "comment": return body.text.map { .action(.comment($0)) } ?? missing("text")
         default:
-            return .failure(Problem(type: "/problems/not-found", title: "No such action", status: 404,
+            return .problem(Problem(type: "/problems/not-found", title: "No such action", status: 404,
                                     detail: "\(name) is not one of assign, start, wait, resume, resolve, confirm, reopen, close, escalate, comment"))
         }
     }

@@ -29,6 +29,11 @@ public struct BusinessClock: Sendable {
     public struct Due: Sendable, Equatable {
         public var date: Date
         public var provisional: Bool
+
+        public init(date: Date, provisional: Bool) {
+            self.date = date
+            self.provisional = provisional
+        }
     }
 
     public let holidays: HolidayCalendar

@@ -39,12 +39,24 @@ public struct HolidayCalendar: Sendable {
         public struct Entry: Codable, Sendable {
             public var date: String
             public var name: String?
+
+            public init(date: String, name: String?) {
+                self.date = date
+                self.name = name
+            }
         }
 
         public var source: String
         public var years: [Int]
         public var holidays: [Entry]
         public var workdays: [Entry]
+
+        public init(source: String, years: [Int], holidays: [Entry], workdays: [Entry]) {
+            self.source = source
+            self.years = years
+            self.holidays = holidays
+            self.workdays = workdays
+        }
     }
 
     public let source: String

@@ -121,7 +121,7 @@ public final class RoutingBookStore: Sendable {
                 logger.error("routing rules change ignored: the files do not load", metadata: [
                     "rules": "\(files.rules.path)", "error": "\(error)", "inForce": "\(state.book.rules.version)",
                 ])
-                state.lastError = error.description
+                state.lastError = "\(error)"
             }
             return state.book
         }

@@ -124,10 +124,10 @@ extension RoutingRules.Condition {
         if let channels, !channels.contains(insight.channel.rawValue) { return false }
         if let sentiments, !sentiments.contains(insight.sentiment.label) { return false }
         if let minComplaintRisk, insight.complaintRisk < minComplaintRisk { return false }
-        if let complaintSignals, !(insight.complaintSignals ?? []).contains(where: complaintSignals.contains) { return false }
+        if let complaintSignals, !(insight.complaintSignals ?? []).contains(where: { complaintSignals.contains($0) }) { return false }
         if let compliance {
             let found = insight.compliance.map(\.rule)
-            if compliance.contains("*") ? found.isEmpty : !found.contains(where: compliance.contains) { return false }
+            if compliance.contains("*") ? found.isEmpty : !found.contains(where: { compliance.contains($0) }) { return false }
         }
         return true
     }

@@ -76,8 +76,9 @@ struct SLAPlanner {
             return
         }
         var provisional = false
+        let openedAt = ticket.openedAt
         func due(_ minutes: Int?) -> Date? {
-            guard let minutes, let due = clock.adding(seconds: TimeInterval(minutes * 60), to: ticket.openedAt, pauses: pauses)
+            guard let minutes, let due = clock.adding(seconds: TimeInterval(minutes * 60), to: openedAt, pauses: pauses)
             else { return nil }
             provisional = provisional || due.provisional
             return due.date
