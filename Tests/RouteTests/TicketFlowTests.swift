@@ -64,11 +64,41 @@ struct TicketFlowTests {
             #expect(events.map(\.sequence) == [1, 2, 3])
             #expect(Set(events.map(\.eventId)).count == 3)
 
-            // Once resolved, a new contact about the same issue opens a new ticket.
-            try await route.service.apply(.resolve(code: "refunded"), to: first.ticketId)
+            // Resolved, then the customer comes back about it unhappy: the same ticket reopens.
+            try await route.service.apply(.resolve(code: "refunded"), to: first.ticketId, at: Self.monday.addingTimeInterval(3.5 * 86_400))
             let after = try #require(try await route.handler.apply(
                 makeInsight(id: "r5", categories: ["fees_interest"], occurredAt: Self.monday.addingTimeInterval(4 * 86_400))))
-            #expect(after.ticketId != first.ticketId && after.repeatCount == 0)
+            #expect(after.ticketId == first.ticketId && after.status == .reopened && after.lastInsightId == "r5")
+            #expect(try await route.store.rows("SELECT count(*) FROM tickets", as: Int.self) == [2])
+        }
+    }
+
+    @Test("closed loop: resolving asks the customer; a positive answer confirms, silence closes after the window")
+    func closedLoop() async throws {
+        try await Self.withRoute("closedloop") { route in
+            let sweeper = SLASweeper(store: route.store, books: route.books, logger: testLogger)
+            let fees = try #require(try await route.handler.apply(makeInsight(id: "c1", categories: ["fees_interest"], occurredAt: Self.monday)))
+            let access = try #require(try await route.handler.apply(makeInsight(id: "c2", customer: "C-2", categories: ["account_access"],
+                                                                                occurredAt: Self.monday)))
+            let resolvedAt = Self.monday.addingTimeInterval(3_600)
+            try await route.service.apply(.resolve(code: "refunded"), to: fees.ticketId, at: resolvedAt)
+            try await route.service.apply(.resolve(code: "password_reset"), to: access.ticketId, at: resolvedAt)
+            let requests = try await route.outbox(NotificationRequested.self)
+            #expect(requests.map(\.recipient) == [.init(role: "customer", id: "C-1"), .init(role: "customer", id: "C-2")])
+            #expect(requests.map(\.ticketId) == [fees.ticketId, access.ticketId])
+
+            // The customer's next contact is happy: confirmed, and no new ticket.
+            let answered = try #require(try await route.handler.apply(
+                makeInsight(id: "c3", categories: ["praise"], sentiment: "positive", occurredAt: Self.monday.addingTimeInterval(86_400))))
+            #expect(answered.ticketId == fees.ticketId && answered.status == .confirmed)
+
+            // The other customer never answers: still resolved after six days, closed after seven.
+            #expect(try await sweeper.sweep(at: resolvedAt.addingTimeInterval(6 * 86_400)) == 0)
+            #expect(try await route.service.ticket(access.ticketId)?.status == .resolved)
+            #expect(try await sweeper.sweep(at: resolvedAt.addingTimeInterval(7 * 86_400 + 1)) == 1)
+            #expect(try await route.service.ticket(access.ticketId)?.status == .closed)
+            #expect(try await route.service.ticket(fees.ticketId)?.status == .confirmed)
+            #expect(try await route.service.history(access.ticketId).map(\.kind) == [.opened, .resolved, .closed])
         }
     }
 

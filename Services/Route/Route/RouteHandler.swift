@@ -54,8 +54,9 @@ public struct RouteHandler: StageHandler {
         let book = books.current()
         var result: Ticket?
         try await store.applyOnce(consumer: Self.insightConsumer, eventId: insight.insightId) { transaction in
-            var ticket: Ticket?
-            if let decision = book.rules.decide(insight) {
+            // A contact that answers a resolved ticket confirms or reopens it instead of opening another.
+            var ticket = try await ClosedLoop.answer(insight, book: book, in: transaction)
+            if ticket == nil, let decision = book.rules.decide(insight) {
                 switch try await TicketOpening(book: book).apply(insight, decision: decision, in: transaction) {
                 case .opened(let opened):
                     routed.increment()

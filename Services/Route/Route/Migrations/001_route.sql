@@ -30,6 +30,7 @@ CREATE TABLE tickets (
     warn_at                timestamptz,
     sla_provisional        boolean NOT NULL DEFAULT false,
     first_responded_at     timestamptz,
+    resolved_at            timestamptz,
     repeat_count           integer NOT NULL DEFAULT 0,
     escalation_level       integer NOT NULL DEFAULT 0,
     warned                 boolean NOT NULL DEFAULT false,

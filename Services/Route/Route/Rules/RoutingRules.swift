@@ -10,6 +10,8 @@ public struct RoutingRules: Codable, Sendable {
     public var priorities: [String]
     /// Days after opening during which a new contact about the same category joins the ticket.
     public var openWindowDays: Int
+    /// Days a resolved ticket waits for the customer's answer before it closes (default 7).
+    public var closeAfterDays: Int?
     public var slaPolicies: [String: SLAPolicy]
     public var rules: [Rule]
 
@@ -104,6 +106,9 @@ public struct RoutingRules: Codable, Sendable {
             category: rule.then.category ?? strongest ?? "service_quality",
             regulatoryClock: rule.then.regulatoryClock ?? false)
     }
+
+    /// How long a resolved ticket waits for the customer's answer.
+    public var confirmationWindow: TimeInterval { TimeInterval(max(1, closeAfterDays ?? 7) * 86_400) }
 
     /// One step up from `priority`, capped at the highest.
     public func raised(_ priority: String) -> String {

@@ -8,7 +8,8 @@ import VOCStore
 /// Watches due times: a warning to the assignee (or the first of the escalation chain)
 /// before the resolution target, and on a breach the ticket is escalated and the chain
 /// told step by step — the team lead when the resolution target passes, the department
-/// head when the regulatory deadline does.
+/// head when the regulatory deadline does. Resolved tickets left unanswered past the
+/// confirmation window are closed.
 public final class SLASweeper: Service, Sendable {
     private let store: Store
     private let books: RoutingBookStore
@@ -34,7 +35,7 @@ public final class SLASweeper: Service, Sendable {
         }
     }
 
-    /// Acts on every ticket whose warning, resolution or regulatory time has passed at `now`.
+    /// Acts on every ticket whose warning, resolution, regulatory or confirmation time has passed at `now`.
     /// - Returns: how many tickets were acted on.
     @discardableResult
     public func sweep(at now: Date) async throws -> Int {
@@ -77,7 +78,8 @@ public final class SLASweeper: Service, Sendable {
                 }
                 try await TicketRepository.update(ticket, in: transaction)
             }
-            return tickets.count
+            let closed = try await ClosedLoop.closeUnanswered(at: now, book: book, in: transaction)
+            return tickets.count + closed
         }
     }
 

@@ -21,6 +21,8 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var warnAt: Date?
     public var slaProvisional: Bool
     public var firstRespondedAt: Date?
+    /// When it was last resolved; the closed loop waits for the customer from then.
+    public var resolvedAt: Date?
     public var repeatCount: Int
     public var escalationLevel: Int
     public var warned: Bool

@@ -39,7 +39,7 @@ struct TicketOpening {
             department: decision.department, priority: decision.priority, status: .open, assigneeId: nil,
             ruleId: decision.ruleId, rulesVersion: book.rules.version, slaPolicy: decision.slaPolicy,
             openedAt: insight.occurredAt, firstResponseDueAt: nil, resolutionDueAt: nil, regulatoryDueAt: nil, warnAt: nil,
-            slaProvisional: false, firstRespondedAt: nil, repeatCount: 0, escalationLevel: 0, warned: false, breached: false,
+            slaProvisional: false, firstRespondedAt: nil, resolvedAt: nil, repeatCount: 0, escalationLevel: 0, warned: false, breached: false,
             resolutionCode: nil, firstInsightId: insight.insightId, lastInsightId: insight.insightId,
             lastInteractionId: insight.interactionId, version: 1)
         SLAPlanner(book: book).plan(&ticket, pauses: [], regulatory: decision.regulatoryClock)

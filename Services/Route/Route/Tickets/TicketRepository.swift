@@ -8,7 +8,7 @@ enum TicketRepository {
     private static let columns = """
         ticket_id, customer_id, business_line, category, department, priority, status, assignee_id, rule_id,
         rules_version, sla_policy, opened_at, first_response_due_at, resolution_due_at, regulatory_due_at, warn_at,
-        sla_provisional, first_responded_at, repeat_count, escalation_level, warned, breached, resolution_code,
+        sla_provisional, first_responded_at, resolved_at, repeat_count, escalation_level, warned, breached, resolution_code,
         first_insight_id, last_insight_id, last_interaction_id, version
         """
 
@@ -41,6 +41,25 @@ enum TicketRepository {
             """, in: session)
     }
 
+    /// The customer's most recently resolved ticket, resolved at or after `since`.
+    static func resolvedTicket(customerId: String, since: Date, in session: some SQLSession) async throws -> Ticket? {
+        try await select(
+            """
+            SELECT \(unsafe: columns) FROM tickets
+            WHERE customer_id = \(customerId) AND status = 'resolved' AND resolved_at >= \(since)
+            ORDER BY resolved_at DESC LIMIT 1 FOR UPDATE
+            """, in: session).first
+    }
+
+    /// Resolved tickets the customer has not answered since `before`.
+    static func unanswered(before: Date, in session: some SQLSession) async throws -> [Ticket] {
+        try await select(
+            """
+            SELECT \(unsafe: columns) FROM tickets WHERE status = 'resolved' AND resolved_at <= \(before)
+            ORDER BY resolved_at LIMIT 500 FOR UPDATE SKIP LOCKED
+            """, in: session)
+    }
+
     /// A page of tickets, newest first, optionally of one department and status.
     static func list(department: String?, status: String?, limit: Int, in session: some SQLSession) async throws -> [Ticket] {
         let department = department ?? ""
@@ -58,17 +77,18 @@ enum TicketRepository {
             sql,
             as: String.self, String.self, String.self, String.self, String.self, String.self, String.self, String?.self,
             String.self, String.self, String.self, Date.self, Date?.self, Date?.self, Date?.self, Date?.self, Bool.self,
-            Date?.self, Int.self, Int.self, Bool.self, Bool.self, String?.self, String.self, String.self, String?.self, Int.self)
+            Date?.self, Date?.self, Int.self, Int.self, Bool.self, Bool.self, String?.self, String.self, String.self, String?.self,
+            Int.self)
         return rows.map { row in
             let (id, customer, line, category, department, priority, status, assignee, rule, rulesVersion, policy,
-                 opened, firstDue, resolutionDue, regulatoryDue, warnAt, provisional, responded, repeats, level, warned,
+                 opened, firstDue, resolutionDue, regulatoryDue, warnAt, provisional, responded, resolved, repeats, level, warned,
                  breached, code, firstInsight, lastInsight, lastInteraction, version) = row
             return Ticket(
                 ticketId: id, customerId: customer, businessLine: line, category: category, department: department,
                 priority: priority, status: TicketEvent.Status(rawValue: status), assigneeId: assignee, ruleId: rule,
                 rulesVersion: rulesVersion, slaPolicy: policy, openedAt: opened, firstResponseDueAt: firstDue,
                 resolutionDueAt: resolutionDue, regulatoryDueAt: regulatoryDue, warnAt: warnAt, slaProvisional: provisional,
-                firstRespondedAt: responded, repeatCount: repeats, escalationLevel: level, warned: warned,
+                firstRespondedAt: responded, resolvedAt: resolved, repeatCount: repeats, escalationLevel: level, warned: warned,
                 breached: breached, resolutionCode: code, firstInsightId: firstInsight, lastInsightId: lastInsight,
                 lastInteractionId: lastInteraction, version: version)
         }
@@ -82,7 +102,7 @@ enum TicketRepository {
                 \(t.ticketId), \(t.customerId), \(t.businessLine), \(t.category), \(t.department), \(t.priority),
                 \(t.status.rawValue), \(t.assigneeId), \(t.ruleId), \(t.rulesVersion), \(t.slaPolicy), \(t.openedAt),
                 \(t.firstResponseDueAt), \(t.resolutionDueAt), \(t.regulatoryDueAt), \(t.warnAt), \(t.slaProvisional),
-                \(t.firstRespondedAt), \(t.repeatCount), \(t.escalationLevel), \(t.warned), \(t.breached),
+                \(t.firstRespondedAt), \(t.resolvedAt), \(t.repeatCount), \(t.escalationLevel), \(t.warned), \(t.breached),
                 \(t.resolutionCode), \(t.firstInsightId), \(t.lastInsightId), \(t.lastInteractionId), \(t.version))
             """)
     }
@@ -94,7 +114,7 @@ enum TicketRepository {
             UPDATE tickets SET priority = \(t.priority), status = \(t.status.rawValue), assignee_id = \(t.assigneeId),
                 first_response_due_at = \(t.firstResponseDueAt), resolution_due_at = \(t.resolutionDueAt),
                 regulatory_due_at = \(t.regulatoryDueAt), warn_at = \(t.warnAt), sla_provisional = \(t.slaProvisional),
-                first_responded_at = \(t.firstRespondedAt), repeat_count = \(t.repeatCount),
+                first_responded_at = \(t.firstRespondedAt), resolved_at = \(t.resolvedAt), repeat_count = \(t.repeatCount),
                 escalation_level = \(t.escalationLevel), warned = \(t.warned), breached = \(t.breached),
                 resolution_code = \(t.resolutionCode), last_insight_id = \(t.lastInsightId),
                 last_interaction_id = \(t.lastInteractionId), version = \(t.version), updated_at = now()

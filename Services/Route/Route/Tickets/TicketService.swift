@@ -34,48 +34,63 @@ public struct TicketService: Sendable {
     public func apply(_ action: TicketAction, to ticketId: String, expectedVersion: Int? = nil,
                       at now: Date = Date()) async throws -> Ticket {
         let book = books.current()
-        return try await store.transaction { transaction in
+        // The client wraps what a transaction body throws; a refusal is carried out of it
+        // as a value, so callers see the RouteError itself.
+        let outcome: Result<Ticket, RouteError> = try await store.transaction { transaction in
             guard var ticket = try await TicketRepository.load(ticketId, in: transaction, lock: true) else {
-                throw RouteError(.notFound, "ticket \(ticketId) does not exist")
+                return .failure(RouteError(.notFound, "ticket \(ticketId) does not exist"))
             }
             if let expectedVersion, expectedVersion != ticket.version {
-                throw RouteError(.conflict, "ticket \(ticketId) is at version \(ticket.version), not \(expectedVersion)")
+                return .failure(RouteError(.conflict, "ticket \(ticketId) is at version \(ticket.version), not \(expectedVersion)"))
             }
             guard let status = TicketLifecycle.next(from: ticket.status, action) else {
-                throw RouteError(.transition, "a ticket that is \(ticket.status.rawValue) cannot take \(action.kind.rawValue)")
+                return .failure(RouteError(.transition, "a ticket that is \(ticket.status.rawValue) cannot take \(action.kind.rawValue)"))
             }
-            var note: String?
-            switch action {
-            case .assign(let assignee):
-                ticket.assigneeId = assignee
-            case .start:
-                if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
-            case .waitOnCustomer:
-                try await transaction.execute(
-                    "INSERT INTO ticket_pauses (ticket_id, started_at) VALUES (\(ticketId), \(now)) ON CONFLICT DO NOTHING")
-                // The clock stands still: no due time until the customer answers.
-                ticket.resolutionDueAt = nil
-                ticket.warnAt = nil
-            case .resume:
-                try await Self.endPause(ticketId, at: now, in: transaction)
-                ticket.status = status
-                let pauses = try await TicketRepository.pauses(ticketId, openEnd: now, in: transaction)
-                SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil)
-            case .resolve(let code):
-                try await Self.endPause(ticketId, at: now, in: transaction)
-                ticket.resolutionCode = code
-                if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
-            case .reopen(let reason), .escalate(let reason), .comment(let reason):
-                note = reason
-                if case .escalate = action { ticket.escalationLevel += 1 }
-            case .confirm, .close:
-                break
-            }
+            try await Self.perform(action, on: &ticket, to: status, book: book, at: now, in: transaction)
+            return .success(ticket)
+        }
+        return try outcome.get()
+    }
+
+    /// Makes an allowed move on a locked ticket inside `transaction`: the row and the
+    /// event recording the move change together. Resolving also asks the customer to
+    /// confirm (the closed loop).
+    static func perform(_ action: TicketAction, on ticket: inout Ticket, to status: TicketEvent.Status, book: RoutingBook,
+                        at now: Date, in transaction: StoreTransaction) async throws {
+        var note: String?
+        switch action {
+        case .assign(let assignee):
+            ticket.assigneeId = assignee
+        case .start:
+            if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
+        case .waitOnCustomer:
+            try await transaction.execute(
+                "INSERT INTO ticket_pauses (ticket_id, started_at) VALUES (\(ticket.ticketId), \(now)) ON CONFLICT DO NOTHING")
+            // The clock stands still: no due time until the customer answers.
+            ticket.resolutionDueAt = nil
+            ticket.warnAt = nil
+        case .resume:
+            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
             ticket.status = status
-            ticket.version += 1
-            try await TicketRepository.update(ticket, in: transaction)
-            try await Outbox.append(ticket.event(action.kind, at: now, note: note), ticketId: ticketId, in: transaction)
-            return ticket
+            let pauses = try await TicketRepository.pauses(ticket.ticketId, openEnd: now, in: transaction)
+            SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil)
+        case .resolve(let code):
+            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
+            ticket.resolutionCode = code
+            ticket.resolvedAt = now
+            if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
+        case .reopen(let reason), .escalate(let reason), .comment(let reason):
+            note = reason
+            if case .escalate = action { ticket.escalationLevel += 1 }
+        case .confirm, .close:
+            break
+        }
+        ticket.status = status
+        ticket.version += 1
+        try await TicketRepository.update(ticket, in: transaction)
+        try await Outbox.append(ticket.event(action.kind, at: now, note: note), ticketId: ticket.ticketId, in: transaction)
+        if case .resolve = action {
+            try await Outbox.append(ClosedLoop.confirmationRequest(ticket, book: book), in: transaction)
         }
     }
 
