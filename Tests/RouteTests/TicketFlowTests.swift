@@ -25,13 +25,13 @@ struct TicketFlowTests {
     }
 
     /// A fresh database with route's schema, the bundled rules, and the pool running.
-    static func withRoute(_ name: String, _ body: (Harness) async throws -> Void) async throws {
+    static func withRoute(_ name: String, files: RoutingBook.Files? = nil, _ body: (Harness) async throws -> Void) async throws {
         let store = Store(configuration: try TestPostgres.database(name), logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await store.run() }
             defer { tasks.cancelAll() }
             try await store.migrate(component: RouteApp.component, RouteApp.migrations())
-            let books = try RoutingBookStore(files: .bundled(), logger: testLogger)
+            let books = try RoutingBookStore(files: files ?? .bundled(), checkInterval: .zero, logger: testLogger)
             try await body(Harness(store: store, books: books, handler: RouteHandler(store: store, books: books, logger: testLogger),
                                  service: TicketService(store: store, books: books)))
         }
@@ -201,6 +201,41 @@ struct TicketFlowTests {
             let events = try await route.service.history(ticket.ticketId)
             #expect(events.map(\.kind) == [.opened, .slaBreached, .slaBreached])
             #expect(events.last?.status == .escalated)
+        }
+    }
+
+    @Test("a year the holiday file lacks gives provisional due times, recomputed once the file gains the year")
+    func provisionalRecomputed() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("route-holidays-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bundled = try RoutingBook.Files.bundled()
+        let files = RoutingBook.Files(rules: bundled.rules, directory: bundled.directory, holidays: folder.appendingPathComponent("h.json"))
+        let full = try JSONDecoder().decode(HolidayCalendar.File.self, from: Data(contentsOf: bundled.holidays))
+        let through2025 = HolidayCalendar.File(
+            source: full.source, years: [2024, 2025], holidays: full.holidays.filter { !$0.date.hasPrefix("2026") },
+            workdays: full.workdays.filter { !$0.date.hasPrefix("2026") })
+        try JSONEncoder().encode(through2025).write(to: files.holidays)
+
+        try await Self.withRoute("provisional", files: files) { route in
+            let sweeper = SLASweeper(store: route.store, books: route.books, logger: testLogger)
+            // High priority, 16 working hours from Wednesday 30 September 2026, 10:00.
+            let ticket = try #require(try await route.handler.apply(
+                makeInsight(id: "p1", categories: ["collection_conduct"], occurredAt: BusinessClockTests.at("2026-09-30 10:00"))))
+            #expect(ticket.slaProvisional)
+            #expect(ticket.resolutionDueAt == BusinessClockTests.at("2026-10-02 10:00"))
+            let now = BusinessClockTests.at("2026-09-30 10:30")
+            #expect(try await sweeper.sweep(at: now) == 0)
+
+            // The operator adds 2026: the National Day week (1–7 October) is off.
+            try await Task.sleep(for: .milliseconds(20))
+            try Data(contentsOf: bundled.holidays).write(to: files.holidays)
+            #expect(try await sweeper.sweep(at: now) == 1)
+            let recomputed = try #require(try await route.service.ticket(ticket.ticketId))
+            #expect(!recomputed.slaProvisional)
+            #expect(recomputed.resolutionDueAt == BusinessClockTests.at("2026-10-09 10:00"))
+            let last = try #require(try await route.service.history(ticket.ticketId).last)
+            #expect(last.kind == .commented && last.slaProvisional == false && last.dueAt == recomputed.resolutionDueAt)
         }
     }
 }

@@ -9,7 +9,8 @@ import VOCStore
 /// before the resolution target, and on a breach the ticket is escalated and the chain
 /// told step by step — the team lead when the resolution target passes, the department
 /// head when the regulatory deadline does. Resolved tickets left unanswered past the
-/// confirmation window are closed.
+/// confirmation window are closed, and provisional due times are recomputed once the
+/// holiday file covers their year.
 public final class SLASweeper: Service, Sendable {
     private let store: Store
     private let books: RoutingBookStore
@@ -79,8 +80,27 @@ public final class SLASweeper: Service, Sendable {
                 try await TicketRepository.update(ticket, in: transaction)
             }
             let closed = try await ClosedLoop.closeUnanswered(at: now, book: book, in: transaction)
-            return tickets.count + closed
+            let recomputed = try await Self.recomputeProvisional(book: book, at: now, in: transaction)
+            return tickets.count + closed + recomputed
         }
+    }
+
+    /// Plans provisional due times again; those the holiday file now covers are stored
+    /// and announced (`commented`), the rest wait for the file to gain their year.
+    static func recomputeProvisional(book: RoutingBook, at now: Date, in transaction: StoreTransaction) async throws -> Int {
+        var changed = 0
+        for var ticket in try await TicketRepository.provisional(in: transaction) {
+            let pauses = try await TicketRepository.pauses(ticket.ticketId, openEnd: now, in: transaction)
+            SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil)
+            guard !ticket.slaProvisional else { continue }
+            ticket.version += 1
+            try await TicketRepository.update(ticket, in: transaction)
+            try await Outbox.append(
+                ticket.event(.commented, at: now, note: "due times recomputed: the holiday file now covers their year"),
+                ticketId: ticket.ticketId, in: transaction)
+            changed += 1
+        }
+        return changed
     }
 
     static func notice(_ ticket: Ticket, to recipient: String, role: String, step: String, title: String,

@@ -60,6 +60,16 @@ enum TicketRepository {
             """, in: session)
     }
 
+    /// Working tickets whose due times rest on a year the holiday file did not cover.
+    static func provisional(in session: some SQLSession) async throws -> [Ticket] {
+        try await select(
+            """
+            SELECT \(unsafe: columns) FROM tickets
+            WHERE sla_provisional AND status NOT IN ('resolved', 'confirmed', 'closed', 'waiting_on_customer')
+            ORDER BY opened_at LIMIT 500 FOR UPDATE SKIP LOCKED
+            """, in: session)
+    }
+
     /// A page of tickets, newest first, optionally of one department and status.
     static func list(department: String?, status: String?, limit: Int, in session: some SQLSession) async throws -> [Ticket] {
         let department = department ?? ""
