@@ -39,8 +39,7 @@ struct RouteBench: AsyncParsableCommand {
         let publisher = try EventPublisher(common: common, clientID: "bench-route", source: "/bench/analyze", logger: logger)
 
         // Every customer has both owners, so each insight yields a ticket event and an owner notification.
-        try await send((0..<insights).map { try owners($0, publisher) } + (0..<insights).map { try insight("t\($0)", $0, publisher) },
-                       publisher)
+        try await send((0..<insights).map { try owners($0, publisher) }, publisher)
         let configuration = RouteConfiguration(common: common, store: stack.store, http: HTTPSettings(port: port),
                                                group: "voc-route-bench", outboxInterval: .milliseconds(5))
         let store = Store(configuration: stack.store, logger: logger)
@@ -50,13 +49,12 @@ struct RouteBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask { try await observer.run() }
+            // The owners first: the two topics are consumed independently.
+            try await waitUntil(store, "SELECT count(*) FROM route_customers", equals: insights)
             let cpu = CPUTime.now()
-            let deadline = ContinuousClock.now + .seconds(600)
-            while ContinuousClock.now < deadline {
-                let sent = try? await store.rows("SELECT count(*) FROM route_outbox WHERE sent_at IS NOT NULL", as: Int.self).first
-                if sent == 2 * insights { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await send((0..<insights).map { try insight("t\($0)", $0, publisher) }, publisher)
+            try await waitUntil(store, "SELECT count(*) FROM applied_events WHERE consumer = 'route.insights'", equals: insights)
+            try await waitUntil(store, "SELECT count(*) FROM route_outbox WHERE sent_at IS NULL", equals: 0)
             let spent = CPUTime.now() - cpu
             let handled = try await store.rows(
                 """
@@ -69,9 +67,12 @@ struct RouteBench: AsyncParsableCommand {
             let throughput = Double(handled.0) / max(handled.1, 0.001)
             print(String(format: "throughput   %d insights applied in %.2f s: %.0f insights/s (handler); %.0f insights/s to the last event acknowledged",
                          handled.0, handled.1, throughput, Double(handled.0) / max(published, 0.001)))
-            print(String(format: "cpu          %.2f s of this process (route and the embedded broker) while routing %d insights", spent.process, insights))
+            print(String(format: "cpu          %.2f s of this process (route, the embedded broker, the bench producing them) for %d insights", spent.process, insights))
 
             let paced = rate > 0 ? rate : max(1, Int(throughput / 2))
+            let latencyCustomers = insights..<(insights + paced * seconds)
+            try await send(latencyCustomers.map { try owners($0, publisher) }, publisher)
+            try await waitUntil(store, "SELECT count(*) FROM route_customers", equals: latencyCustomers.upperBound)
             var sentAt: [String: Double] = [:]
             let start = ContinuousClock.now
             var receipts: [DeliveryReceipt] = []
@@ -113,6 +114,15 @@ struct RouteBench: AsyncParsableCommand {
             utterances: [.init(speaker: .customer, text: "年费扣了两次，请退回", sentiment: .init(label: "negative", score: -0.6))],
             pii: [], keywords: [], sentiment: .init(label: "negative", score: -0.6), categories: [.init(id: "fees_interest", score: 0.9)],
             compliance: [], profileFacts: [], suitability: [], complaintRisk: 0.3, effort: 0.1, producedAt: now))
+    }
+
+    func waitUntil(_ store: Store, _ sql: SQL, equals expected: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < deadline {
+            if (try? await store.rows(sql, as: Int.self).first) == expected { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ValidationError("route did not get there within 600 s")
     }
 
     func send(_ events: [EncodedEvent], _ publisher: EventPublisher) async throws {
