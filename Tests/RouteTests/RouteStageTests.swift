@@ -52,7 +52,9 @@ struct RouteStageTests {
         try broker.createPipelineTopics()
         let configuration = RouteConfiguration(
             common: CommonSettings(kafkaBrokers: broker.bootstrap), store: try TestPostgres.database("routeapi"),
-            group: "route-\(UUID().uuidString)", outboxInterval: .milliseconds(20))
+            group: "route-\(UUID().uuidString)", outboxInterval: .milliseconds(20),
+            departmentTokens: ["cp-token": "consumer_protection", "co-token": "compliance"])
+        let cp: HTTPFields = [.authorization: "Bearer cp-token"]
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         let publisher = EventPublisher(producer: producer, source: "/test/analyze")
         try await publisher.publish(CustomerUpdated(updateId: "cu-1", customerId: "C-api", advisorId: "adv-9",
@@ -82,36 +84,59 @@ struct RouteStageTests {
                 let notice = try #require(try notices.first.map { try $0.decode(NotificationRequested.self).0 })
                 #expect(notice.recipient == .init(role: "advisor", id: "adv-9") && notice.ticketId == ticketId)
 
-                let read = try await client.execute(uri: "/v1/tickets/\(ticketId)", method: .get)
+                let read = try await client.execute(uri: "/v1/tickets/\(ticketId)", method: .get, headers: cp)
                 #expect(read.status == .ok)
                 #expect(read.headers[.eTag] == "\"2\"")
 
-                let started = try await client.execute(uri: "/v1/tickets/\(ticketId)/start", method: .post, headers: [.ifMatch: "\"2\""])
+                let started = try await client.execute(uri: "/v1/tickets/\(ticketId)/start", method: .post,
+                                                       headers: cp.merging([.ifMatch: "\"2\""]))
                 #expect(started.status == .ok)
                 #expect(started.headers[.eTag] == "\"3\"")
 
                 let stale = try await client.execute(uri: "/v1/tickets/\(ticketId)/assign", method: .post,
-                                                     headers: [.ifMatch: "\"2\"", .contentType: "application/json"],
+                                                     headers: cp.merging([.ifMatch: "\"2\"", .contentType: "application/json"]),
                                                      body: ByteBuffer(string: #"{"assigneeId":"cp-agent-1"}"#))
                 #expect(stale.status == .preconditionFailed)
                 #expect(stale.headers[.contentType] == "application/problem+json")
 
-                let unconditional = try await client.execute(uri: "/v1/tickets/\(ticketId)/close", method: .post)
+                let unconditional = try await client.execute(uri: "/v1/tickets/\(ticketId)/close", method: .post, headers: cp)
                 #expect(unconditional.status == .preconditionRequired)
-                let missingCode = try await client.execute(uri: "/v1/tickets/\(ticketId)/resolve", method: .post, headers: [.ifMatch: "\"3\""])
+                let missingCode = try await client.execute(uri: "/v1/tickets/\(ticketId)/resolve", method: .post,
+                                                           headers: cp.merging([.ifMatch: "\"3\""]))
                 #expect(missingCode.status == .unprocessableContent)
                 #expect(String(buffer: missingCode.body).contains("resolutionCode"))
-                let wrongMove = try await client.execute(uri: "/v1/tickets/\(ticketId)/confirm", method: .post, headers: [.ifMatch: "\"3\""])
+                let wrongMove = try await client.execute(uri: "/v1/tickets/\(ticketId)/confirm", method: .post,
+                                                         headers: cp.merging([.ifMatch: "\"3\""]))
                 #expect(wrongMove.status == .conflict)
 
-                let list = try await client.execute(uri: "/v1/tickets?department=consumer_protection&status=in_progress", method: .get)
+                let list = try await client.execute(uri: "/v1/tickets?department=consumer_protection&status=in_progress", method: .get,
+                                                    headers: cp)
                 #expect(String(buffer: list.body).contains(ticketId))
-                let none = try await client.execute(uri: "/v1/tickets?department=compliance", method: .get)
-                #expect(!String(buffer: none.body).contains(ticketId))
+                let none = try await client.execute(uri: "/v1/tickets?department=compliance", method: .get, headers: cp)
+                #expect(none.status == .forbidden)
+
+                // Department tokens: none is 401; another department sees neither the ticket nor it in lists.
+                #expect(try await client.execute(uri: "/v1/tickets/\(ticketId)", method: .get).status == .unauthorized)
+                let compliance: HTTPFields = [.authorization: "Bearer co-token"]
+                #expect(try await client.execute(uri: "/v1/tickets/\(ticketId)", method: .get, headers: compliance).status == .notFound)
+                let theirs = try await client.execute(uri: "/v1/tickets", method: .get, headers: compliance)
+                #expect(theirs.status == .ok && !String(buffer: theirs.body).contains(ticketId))
+                let foreign = try await client.execute(uri: "/v1/tickets/\(ticketId)/close", method: .post,
+                                                       headers: compliance.merging([.ifMatch: "\"3\""]))
+                #expect(foreign.status == .notFound)
 
                 let all = try await readTopic(Topic.ticketEvent.rawValue, bootstrap: broker.bootstrap, count: 3)
                 #expect(try all.map { try $0.decode(TicketEvent.self).0.kind } == [.opened, .assigned, .started])
             }
         }
+    }
+}
+
+extension HTTPFields {
+    /// These fields with `other`'s added.
+    func merging(_ other: HTTPFields) -> HTTPFields {
+        var fields = self
+        fields.append(contentsOf: other)
+        return fields
     }
 }

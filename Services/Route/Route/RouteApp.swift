@@ -27,7 +27,8 @@ public enum RouteApp {
         var app = ServiceApp(name: "voc-route", http: configuration.http, logger: logger)
         app.use(store: store, component: component, migrations: try migrations())
         app.use(publisher: publisher)
-        TicketController<BasicRequestContext>(service: TicketService(store: store, books: books)).addRoutes(to: app.router)
+        TicketController<BasicRequestContext>(service: TicketService(store: store, books: books), tokens: configuration.departmentTokens)
+            .addRoutes(to: app.router)
         app.run(try StageLoop(
             settings: StageSettings(name: "route", topics: [Topic.customerUpdated.rawValue, Topic.insightProduced.rawValue],
                                     group: configuration.group, tuning: configuration.common.stage),

@@ -21,6 +21,9 @@ public struct RouteConfiguration: Sendable {
     public var outboxInterval: Duration
     /// How often due times are checked for warnings and breaches.
     public var slaSweepInterval: Duration
+    /// API bearer tokens and the department each may see (`*`: every department); empty:
+    /// the API is open (development only).
+    public var departmentTokens: [String: String]
 
     /// - Throws: ``StoreError`` for a malformed `postgres.url`.
     public init(config: ConfigReader) throws {
@@ -36,12 +39,23 @@ public struct RouteConfiguration: Sendable {
         rulesCheckInterval = .milliseconds(config.int(forKey: "route.rulesCheckIntervalMs", default: 2_000))
         outboxInterval = .milliseconds(max(1, config.int(forKey: "route.outboxIntervalMs", default: 50)))
         slaSweepInterval = .milliseconds(max(100, config.int(forKey: "route.slaSweepIntervalMs", default: 30_000)))
+        departmentTokens = Self.parseTokens(config.string(forKey: "route.departmentTokens", isSecret: true, default: ""))
+    }
+
+    /// Reads `token=department,token=department`.
+    static func parseTokens(_ text: String) -> [String: String] {
+        var tokens: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { tokens[parts[0]] = parts[1] }
+        }
+        return tokens
     }
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-route", rulesPath: String = "", directoryPath: String = "", holidaysPath: String = "",
                 rulesCheckInterval: Duration = .seconds(2), outboxInterval: Duration = .milliseconds(50),
-                slaSweepInterval: Duration = .seconds(30)) {
+                slaSweepInterval: Duration = .seconds(30), departmentTokens: [String: String] = [:]) {
         self.common = common
         self.store = store
         self.http = http
@@ -52,6 +66,7 @@ public struct RouteConfiguration: Sendable {
         self.rulesCheckInterval = rulesCheckInterval
         self.outboxInterval = outboxInterval
         self.slaSweepInterval = slaSweepInterval
+        self.departmentTokens = departmentTokens
     }
 
     /// The files in force: each configured path, else the bundled one.

@@ -7,9 +7,39 @@ import VOCSchema
 /// `GET /v1/tickets`, `GET /v1/tickets/{id}` (with history and an `ETag`), and
 /// `POST /v1/tickets/{id}/{action}` (assign, start, wait, resume, resolve, confirm,
 /// reopen, close, escalate, comment), which needs `If-Match` with the ETag read: a
-/// stale one is `412`, none is `428`.
+/// stale one is `412`, none is `428`. With department tokens configured, every request
+/// needs `Authorization: Bearer <token>` and sees its department's tickets only.
 struct TicketController<Context: RequestContext>: Sendable {
     let service: TicketService
+    /// Token → department (`*`: all); empty: open.
+    let tokens: [String: String]
+
+    /// Which tickets a request may see.
+    enum Scope {
+        case all
+        case department(String)
+        case refused(Response)
+
+        func allows(_ department: String) -> Bool {
+            switch self {
+            case .all: true
+            case .department(let own): own == department
+            case .refused: false
+            }
+        }
+    }
+
+    func scope(_ request: Request) -> Scope {
+        guard !tokens.isEmpty else { return .all }
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer "), let department = tokens[String(header.dropFirst(7))] else {
+            return .refused(HTTPResponses.problem(
+                Problem(type: "/problems/unauthorized", title: "Department token required", status: 401,
+                        detail: "send Authorization: Bearer <department token>"),
+                headers: [.wwwAuthenticate: "Bearer"]))
+        }
+        return department == "*" ? .all : .department(department)
+    }
 
     struct TicketPage: Codable, Sendable {
         var tickets: [Ticket]
@@ -29,7 +59,9 @@ struct TicketController<Context: RequestContext>: Sendable {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/tickets") { request, _ in try await self.list(request) }
-        router.get("/v1/tickets/:ticketId") { _, context in try await self.get(context.parameters.get("ticketId") ?? "") }
+        router.get("/v1/tickets/:ticketId") { request, context in
+            try await self.get(context.parameters.get("ticketId") ?? "", scope: self.scope(request))
+        }
         router.post("/v1/tickets/:ticketId/:action") { request, context in
             try await self.act(request, ticketId: context.parameters.get("ticketId") ?? "",
                                action: context.parameters.get("action") ?? "")
@@ -37,6 +69,8 @@ struct TicketController<Context: RequestContext>: Sendable {
     }
 
     func list(_ request: Request) async throws -> Response {
+        let scope = scope(request)
+        if case .refused(let response) = scope { return response }
         var check = FieldChecker()
         var limit = 50
         if let text = request.uri.queryParameters["limit"] {
@@ -52,17 +86,33 @@ struct TicketController<Context: RequestContext>: Sendable {
             return HTTPResponses.problem(Problem(validation: ValidationError(kind: .invalid, problems: check.problems),
                                                  subject: "ticket query"))
         }
-        let department = request.uri.queryParameters["department"].map(String.init)
+        var department = request.uri.queryParameters["department"].map(String.init)
+        if case .department(let own) = scope {
+            if let department, department != own {
+                return HTTPResponses.problem(Problem(type: "/problems/forbidden", title: "Other department", status: 403,
+                                                     detail: "this token sees the tickets of \(own) only"))
+            }
+            department = own
+        }
         return HTTPResponses.json(TicketPage(tickets: try await service.list(department: department, status: status, limit: limit)))
     }
 
-    func get(_ ticketId: String) async throws -> Response {
-        guard let ticket = try await service.ticket(ticketId) else { return Self.problem(RouteError(.notFound, "ticket \(ticketId) does not exist")) }
+    func get(_ ticketId: String, scope: Scope) async throws -> Response {
+        if case .refused(let response) = scope { return response }
+        // Another department's ticket is answered as if it did not exist.
+        guard let ticket = try await service.ticket(ticketId), scope.allows(ticket.department) else {
+            return Self.problem(RouteError(.notFound, "ticket \(ticketId) does not exist"))
+        }
         let detail = TicketDetail(ticket: ticket, history: try await service.history(ticketId))
         return HTTPResponses.json(detail, headers: [.eTag: Self.etag(ticket.version)])
     }
 
     func act(_ request: Request, ticketId: String, action name: String) async throws -> Response {
+        let scope = scope(request)
+        if case .refused(let response) = scope { return response }
+        guard let current = try await service.ticket(ticketId), scope.allows(current.department) else {
+            return Self.problem(RouteError(.notFound, "ticket \(ticketId) does not exist"))
+        }
         guard let match = request.headers[.ifMatch] else {
             return HTTPResponses.problem(Problem(type: "/problems/precondition-required", title: "If-Match required", status: 428,
                                                  detail: "send If-Match with the ETag of GET /v1/tickets/\(ticketId)"))
