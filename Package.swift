@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "voc-projector", targets: ["voc-projector"]),
         .executable(name: "voc-analyze", targets: ["voc-analyze"]),
         .executable(name: "voc-transcribe", targets: ["voc-transcribe"]),
+        .executable(name: "voc-route", targets: ["voc-route"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -190,12 +191,32 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Route",
+            dependencies: [
+                configuration, logging, metrics, lifecycle, hummingbird,
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+            ],
+            path: "Services/Route/Route",
+            resources: [
+                .copy("Migrations"), .copy("Resources/routing-rules.json"), .copy("Resources/directory.json"),
+                .copy("Resources/cn-holidays.json"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-route",
+            dependencies: ["Route", "VOCRuntime"],
+            path: "Services/Route/voc-route",
+            swiftSettings: strict
+        ),
+
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
                 hummingbird, logging, lifecycle,
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+                "Ingest", "Projector", "Analyze", "Transcribe", "Route", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -237,6 +258,12 @@ let package = Package(
             name: "TranscribeTests",
             dependencies: [logging, "Transcribe", "VOCRuntime", "VOCSchema", "VOCBlob", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TranscribeTests"
+        ),
+        .testTarget(
+            name: "RouteTests",
+            dependencies: [logging, hummingbird, "Route", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/RouteTests"
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -43,6 +43,12 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             inner.appendInterpolation(value)
         }
 
+        /// Text spliced in as it is: a column list or keyword the caller holds as a
+        /// constant, never a value (values are binds).
+        public mutating func appendInterpolation(unsafe text: String) {
+            inner.appendInterpolation(unescaped: text)
+        }
+
         /// `bytea`.
         public mutating func appendInterpolation(_ value: Data) {
             inner.appendInterpolation(ByteBuffer(bytes: value))

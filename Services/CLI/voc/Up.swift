@@ -38,13 +38,16 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of the transcribe-adapter's health and metrics.")
     var transcribePort: Int = 8083
 
+    @Option(help: "Port of route's ticket API.")
+    var routePort: Int = 8086
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
     @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
     var open = false
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe, voc-route).")
     var infraOnly = false
 
     @Flag(help: "Run every service as its own supervised process (restarted with backoff, logs in DIR/logs) instead of in this one.")
@@ -78,14 +81,15 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe and voc-analyze with",
+                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze and voc-route with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
             var pipeline = try PipelineServices(
                 reader: reader, common: common, store: store, folder: folder, host: host,
-                ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort))
+                ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort,
+                             route: routePort))
             if pipeline.ingest.keysFile == nil && !open {
                 let (file, key) = try DevelopmentKey.ensure(in: folder)
                 pipeline.ingest.keysFile = file
@@ -106,8 +110,10 @@ struct Up: AsyncParsableCommand {
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
+                "  Route          \(Topic.insightProduced.rawValue) → \(Topic.ticketEvent.rawValue), \(Topic.notificationRequested.rawValue)",
+                "  Ticket API     http://\(host):\(routePort)/v1/tickets",
                 "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics"
-                    + "  http://\(host):\(transcribePort)/metrics",
+                    + "  http://\(host):\(transcribePort)/metrics  http://\(host):\(routePort)/metrics",
                 "  Speech engine  " + Self.speechLine(pipeline.transcribe),
             ]
         }
@@ -141,6 +147,7 @@ extension Up {
             .init(executable: "voc-projector", port: projectorPort),
             .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
             .init(executable: "voc-analyze", port: analyzePort),
+            .init(executable: "voc-route", port: routePort),
         ], replicas: try ProcessPipeline.parseReplicas(replicas))
     }
 

@@ -20,11 +20,15 @@ public struct CustomerUpdated: VOCEvent {
         public var recording: Bool?
         /// PIPL Art. 29: separate consent before sensitive facts (health) are kept.
         public var sensitiveProfile: Bool?
+        /// Whether the customer's contacts may be shared with the owner who did not serve
+        /// them (route's owner sync); absent means yes. Added in v1, optional.
+        public var ownerSync: Bool?
 
-        public init(marketing: Bool? = nil, recording: Bool? = nil, sensitiveProfile: Bool? = nil) {
+        public init(marketing: Bool? = nil, recording: Bool? = nil, sensitiveProfile: Bool? = nil, ownerSync: Bool? = nil) {
             self.marketing = marketing
             self.recording = recording
             self.sensitiveProfile = sensitiveProfile
+            self.ownerSync = ownerSync
         }
     }
 

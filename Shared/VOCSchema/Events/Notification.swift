@@ -38,6 +38,11 @@ public struct NotificationRequested: VOCEvent {
         /// `advisor`, `relationship_manager`, `department`, `manager`.
         public var role: String
         public var id: String
+
+        public init(role: String, id: String) {
+            self.role = role
+            self.id = id
+        }
     }
 
     public var notificationId: String
@@ -51,6 +56,33 @@ public struct NotificationRequested: VOCEvent {
     public var ticketId: String?
     public var customerId: String?
     public var requestedAt: Date
+    /// What the notification is about. Added in v1, optional.
+    public var insightId: String?
+    public var interactionId: String?
+    /// The insight's categories, sentiment label and complaint risk (0...1). Added in v1, optional.
+    public var categories: [String]?
+    public var sentiment: String?
+    public var complaintRisk: Double?
+
+    public init(notificationId: String, idempotencyKey: String, recipient: Recipient, medium: Medium, title: String,
+                body: String, ticketId: String? = nil, customerId: String? = nil, requestedAt: Date,
+                insightId: String? = nil, interactionId: String? = nil, categories: [String]? = nil,
+                sentiment: String? = nil, complaintRisk: Double? = nil) {
+        self.notificationId = notificationId
+        self.idempotencyKey = idempotencyKey
+        self.recipient = recipient
+        self.medium = medium
+        self.title = title
+        self.body = body
+        self.ticketId = ticketId
+        self.customerId = customerId
+        self.requestedAt = requestedAt
+        self.insightId = insightId
+        self.interactionId = interactionId
+        self.categories = categories
+        self.sentiment = sentiment
+        self.complaintRisk = complaintRisk
+    }
 
     public var eventId: String { notificationId }
     public var subject: String { recipient.id }

@@ -7,11 +7,18 @@ public struct TicketEvent: VOCEvent {
     public enum Kind: OpenEnum {
         case opened, assigned, escalated, slaBreached, resolved
         case customerConfirmed, reopened, closed, commented
+        /// Work started (`in_progress`).
+        case started
+        /// A repeat contact about the same issue attached to the open ticket.
+        case repeatContact
+        /// The SLA clock paused while the customer is asked for something, and resumed.
+        case waitingOnCustomer, resumed
         /// A kind added after this build, carried as sent.
         case unknown(String)
 
         public static let known: [Kind] = [
             .opened, .assigned, .escalated, .slaBreached, .resolved, .customerConfirmed, .reopened, .closed, .commented,
+            .started, .repeatContact, .waitingOnCustomer, .resumed,
         ]
 
         public init(rawValue: String) {
@@ -25,6 +32,10 @@ public struct TicketEvent: VOCEvent {
             case "reopened": self = .reopened
             case "closed": self = .closed
             case "commented": self = .commented
+            case "started": self = .started
+            case "repeat_contact": self = .repeatContact
+            case "waiting_on_customer": self = .waitingOnCustomer
+            case "resumed": self = .resumed
             default: self = .unknown(rawValue)
             }
         }
@@ -40,6 +51,10 @@ public struct TicketEvent: VOCEvent {
             case .reopened: "reopened"
             case .closed: "closed"
             case .commented: "commented"
+            case .started: "started"
+            case .repeatContact: "repeat_contact"
+            case .waitingOnCustomer: "waiting_on_customer"
+            case .resumed: "resumed"
             case .unknown(let raw): raw
             }
         }
@@ -47,10 +62,13 @@ public struct TicketEvent: VOCEvent {
 
     public enum Status: OpenEnum {
         case open, inProgress, resolved, closed
+        case assigned, waitingOnCustomer, confirmed, reopened, escalated
         /// A status added after this build, carried as sent.
         case unknown(String)
 
-        public static let known: [Status] = [.open, .inProgress, .resolved, .closed]
+        public static let known: [Status] = [
+            .open, .assigned, .inProgress, .waitingOnCustomer, .resolved, .confirmed, .closed, .reopened, .escalated,
+        ]
 
         public init(rawValue: String) {
             switch rawValue {
@@ -58,6 +76,11 @@ public struct TicketEvent: VOCEvent {
             case "in_progress": self = .inProgress
             case "resolved": self = .resolved
             case "closed": self = .closed
+            case "assigned": self = .assigned
+            case "waiting_on_customer": self = .waitingOnCustomer
+            case "confirmed": self = .confirmed
+            case "reopened": self = .reopened
+            case "escalated": self = .escalated
             default: self = .unknown(rawValue)
             }
         }
@@ -68,6 +91,11 @@ public struct TicketEvent: VOCEvent {
             case .inProgress: "in_progress"
             case .resolved: "resolved"
             case .closed: "closed"
+            case .assigned: "assigned"
+            case .waitingOnCustomer: "waiting_on_customer"
+            case .confirmed: "confirmed"
+            case .reopened: "reopened"
+            case .escalated: "escalated"
             case .unknown(let raw): raw
             }
         }
@@ -91,6 +119,44 @@ public struct TicketEvent: VOCEvent {
     public var dueAt: Date?
     public var note: String?
     public var occurredAt: Date
+    /// First-response target in business time. Added in v1, optional.
+    public var firstResponseDueAt: Date?
+    /// The regulatory decision deadline for a consumer complaint. Added in v1, optional.
+    public var regulatoryDueAt: Date?
+    /// Due times computed for a year the holiday file does not cover yet. Added in v1, optional.
+    public var slaProvisional: Bool?
+    /// Contacts about this issue after the first. Added in v1, optional.
+    public var repeatCount: Int?
+    /// Set on `resolved`. Added in v1, optional.
+    public var resolutionCode: String?
+
+    public init(eventId: String, ticketId: String, sequence: Int, kind: Kind, status: Status, customerId: String,
+                businessLine: String, category: String, department: String, priority: String, assigneeId: String? = nil,
+                insightId: String? = nil, interactionId: String? = nil, dueAt: Date? = nil, note: String? = nil,
+                occurredAt: Date, firstResponseDueAt: Date? = nil, regulatoryDueAt: Date? = nil, slaProvisional: Bool? = nil,
+                repeatCount: Int? = nil, resolutionCode: String? = nil) {
+        self.eventId = eventId
+        self.ticketId = ticketId
+        self.sequence = sequence
+        self.kind = kind
+        self.status = status
+        self.customerId = customerId
+        self.businessLine = businessLine
+        self.category = category
+        self.department = department
+        self.priority = priority
+        self.assigneeId = assigneeId
+        self.insightId = insightId
+        self.interactionId = interactionId
+        self.dueAt = dueAt
+        self.note = note
+        self.occurredAt = occurredAt
+        self.firstResponseDueAt = firstResponseDueAt
+        self.regulatoryDueAt = regulatoryDueAt
+        self.slaProvisional = slaProvisional
+        self.repeatCount = repeatCount
+        self.resolutionCode = resolutionCode
+    }
 
     public var subject: String { ticketId }
     public var eventTime: Date { occurredAt }

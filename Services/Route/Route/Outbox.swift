@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+import VOCStore
+
+/// The transactional outbox: events are written in the transaction that changes the
+/// state they report, so state and event never disagree, and a relay publishes them.
+enum Outbox {
+    /// Encodes `event` and queues it in `transaction`; an event id already queued is
+    /// left as it is (a replayed input produces the same ids).
+    static func append<E: VOCEvent>(_ event: E, ticketId: String? = nil, traceparent: String? = nil,
+                                    in transaction: StoreTransaction) async throws {
+        try event.validate()
+        let encoded = try EventCodec.encode(event, source: RouteApp.source, traceparent: traceparent)
+        let headers = encoded.headers
+        let names = headers.map(\.name)
+        let values = headers.map(\.value)
+        let key = String(decoding: encoded.key, as: UTF8.self)
+        try await transaction.execute(
+            """
+            INSERT INTO route_outbox (event_id, topic, record_key, value, header_names, header_values, ticket_id)
+            VALUES (\(event.eventId), \(E.topic.rawValue), \(key), \(Data(encoded.value)), \(names), \(values), \(ticketId))
+            ON CONFLICT (event_id) DO NOTHING
+            """)
+    }
+}
+
+/// Publishes what the outbox holds, in order, and marks each row sent once the broker
+/// acknowledged it.
+///
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks them,
+/// so two replicas never publish the same row. The producer is idempotent, so its own
+/// retries do not duplicate. A crash after the acknowledgement and before the commit
+/// leaves the row unsent: it is published again with the same `ce_id`, which every
+/// consumer of the pipeline applies once.
+public final class OutboxRelay: Service, Sendable {
+    private let store: Store
+    private let producer: KafkaProducer
+    private let interval: Duration
+    private let batchSize: Int
+    private let logger: Logger
+    private let published = Counter(label: "voc_route_outbox_published_total")
+    private let failures = Counter(label: "voc_route_outbox_publish_failures_total")
+
+    public init(store: Store, producer: KafkaProducer, interval: Duration = .milliseconds(50), batchSize: Int = 200,
+                logger: Logger) {
+        self.store = store
+        self.producer = producer
+        self.interval = interval
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var backoff = interval
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let sent = try await relayOnce()
+                backoff = interval
+                if sent == batchSize { continue }
+            } catch {
+                failures.increment()
+                logger.warning("outbox relay failed, will retry", metadata: ["error": "\(error)"])
+                backoff = min(backoff * 2, .seconds(5))
+            }
+            try? await Task.sleep(for: backoff)
+        }
+    }
+
+    /// Publishes one batch of unsent rows and marks them sent.
+    /// - Returns: how many rows were published.
+    @discardableResult
+    public func relayOnce() async throws -> Int {
+        try await store.transaction { transaction in
+            let rows = try await transaction.rows(
+                """
+                SELECT seq, topic, record_key, value, header_names, header_values FROM route_outbox
+                WHERE sent_at IS NULL ORDER BY seq LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                """, as: Int.self, String.self, String.self, Data.self, [String].self, [String].self)
+            guard !rows.isEmpty else { return 0 }
+            var receipts: [DeliveryReceipt] = []
+            for (_, topic, key, value, names, values) in rows {
+                let headers = zip(names, values).map { KafkaHeader(name: $0, string: $1) }
+                receipts.append(try producer.enqueue(ProducerRecord(topic: topic, key: Array(key.utf8), value: Array(value),
+                                                                    headers: headers)))
+            }
+            // Every receipt is awaited before any row is marked: a failure rolls the batch
+            // back and the next round sends it again.
+            for receipt in receipts { _ = try await receipt.delivered() }
+            let sequences = rows.map(\.0)
+            try await transaction.execute("UPDATE route_outbox SET sent_at = now() WHERE seq = ANY(\(sequences))")
+            published.increment(by: rows.count)
+            return rows.count
+        }
+    }
+}
