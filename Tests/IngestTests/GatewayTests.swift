@@ -60,6 +60,16 @@ struct GatewayTests {
         let crm = try GatewayKeyFile.addGateway("crm", channels: [], customers: true, ratePerSecond: nil, to: path)
         let reloaded = try #require(keyring.identify(key: crm))
         #expect(reloaded.customers && reloaded.channels.isEmpty && reloaded.ratePerSecond == 1)
+
+        // Rotation: a second key with the first one's permissions; both work until the old entry goes.
+        #expect(throws: ValidationError.self) {
+            try GatewayKeyFile.addGateway("fax", channels: [], customers: false, ratePerSecond: nil, rotating: true, to: path)
+        }
+        Thread.sleep(forTimeInterval: 1.1)
+        let rotated = try GatewayKeyFile.addGateway("hotline", channels: [], customers: true, ratePerSecond: nil, rotating: true, to: path)
+        let second = try #require(keyring.identify(key: rotated))
+        #expect(second.id == "hotline" && second.channels == [.hotlineCall] && second.ratePerSecond == 50 && !second.customers)
+        #expect(keyring.identify(key: key)?.id == "hotline")
     }
 
     @Test("a keys file with bad entries names them")

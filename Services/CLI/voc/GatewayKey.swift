@@ -23,13 +23,17 @@ struct GatewayKey: ParsableCommand {
         @Option(help: "Interactions per second (per ingest replica); default: ingest.defaultRatePerSecond.")
         var rate: Double?
 
+        @Flag(help: "Give a gateway that has a key a second one with the same permissions (delete the old entry once the gateway switched).")
+        var rotate = false
+
         @Option(help: "The keys file ingest reads (ingest.keysFile).")
         var file: String = ".voc/gateway-keys.json"
 
         func run() throws {
             let list = channels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             do {
-                let key = try GatewayKeyFile.addGateway(gateway, channels: list, customers: customers, ratePerSecond: rate, to: file)
+                let key = try GatewayKeyFile.addGateway(gateway, channels: list, customers: customers, ratePerSecond: rate,
+                                                         rotating: rotate, to: file)
                 print(key)
                 FileHandle.standardError.write(Data("gateway \(gateway) added to \(file); ingest picks it up within a second. Keep the key: it is not stored.\n".utf8))
             } catch {

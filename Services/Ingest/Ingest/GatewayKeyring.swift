@@ -134,9 +134,13 @@ final class GatewayKeyring: Sendable {
 public enum GatewayKeyFile {
     /// Adds a gateway with a new random key and returns the key: the only time it is
     /// shown, since the file keeps only its SHA-256.
-    /// - Throws: ``ValidationError`` for an unknown channel or a gateway already listed.
+    /// - Parameter rotating: add a second key to a gateway that has one, with the same
+    ///   permissions (`channels`, `customers` and `ratePerSecond` are then ignored), so the
+    ///   gateway can switch before the old entry is deleted.
+    /// - Throws: ``ValidationError`` for an unknown channel, a gateway already listed (or,
+    ///   rotating, one not listed).
     public static func addGateway(_ id: String, channels: [String], customers: Bool, ratePerSecond: Double?,
-                                  to path: String) throws -> String {
+                                  rotating: Bool = false, to path: String) throws -> String {
         var file = GatewayKeyring.File(gateways: [])
         if let data = FileManager.default.contents(atPath: path) {
             file = try JSONCoding.decode(GatewayKeyring.File.self, from: data)
@@ -146,14 +150,22 @@ public enum GatewayKeyFile {
         for channel in channels where !Channel(rawValue: channel).isKnown {
             check.fail("channels", "unknown channel \"\(channel)\" (known: \(Channel.knownList))")
         }
-        if file.gateways.contains(where: { $0.id == id }) { check.fail("gateway", "\(id) already has a key; remove its entry to rotate") }
+        let existing = file.gateways.first { $0.id == id }
+        if rotating {
+            if existing == nil { check.fail("gateway", "\(id) has no key to rotate") }
+        } else if existing != nil {
+            check.fail("gateway", "\(id) already has a key; --rotate adds a second one")
+        }
         try check.throwIfAny()
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let key = "voc_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        file.gateways.append(GatewayKeyring.Entry(id: id, keySha256: Array(SHA256.hash(data: Data(key.utf8))).hexString,
-                                                  channels: channels, customers: customers, ratePerSecond: ratePerSecond, burst: nil))
+        var entry = GatewayKeyring.Entry(id: id, keySha256: "", channels: channels, customers: customers,
+                                         ratePerSecond: ratePerSecond, burst: nil)
+        if rotating, let existing { entry = existing }
+        entry.keySha256 = Array(SHA256.hash(data: Data(key.utf8))).hexString
+        file.gateways.append(entry)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(file)
