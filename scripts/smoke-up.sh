@@ -6,8 +6,10 @@ voc=${1:-.build/debug/voc}
 dir=$(mktemp -d /tmp/voc-smoke.XXXXXX)
 chmod 755 "$dir"
 pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
+transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5))
 log="$dir/up.log"
-"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" --analyze-port "$analyze_port" >"$log" 2>&1 &
+"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" --analyze-port "$analyze_port" \
+  --transcribe-port "$transcribe_port" --route-port "$route_port" >"$log" 2>&1 &
 pid=$!
 cleanup() { kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -84,6 +86,24 @@ done
 [[ "$seen" == *'"name":"passthrough"'* ]] || fail "no passthrough transcript of the text interaction: $seen"
 echo "smoke: the transcribe stage passed the text interaction through"
 
+# voc demo: a small made-up day reaches every stage's topic and the read model.
+"$voc" demo --url "http://127.0.0.1:$ingest_port" --read-url "http://127.0.0.1:$read_port" --dir "$dir/state" \
+  --customers 8 --interactions 40 --recordings 0 >"$dir/demo.log" 2>&1 || fail "voc demo failed: $(tail -5 "$dir/demo.log")"
+count() { kcat -C -b "$broker" -t "$1" -o beginning -e -q -f '%k\n' 2>/dev/null | grep -c DEMO- || true; }
+for topic in voc.customer.updated.v1 voc.interaction.received.v1 voc.transcript.ready.v1 voc.insight.produced.v1 voc.ticket.event.v1 voc.notification.requested.v1; do
+  n=0
+  for _ in $(seq 1 100); do
+    n=$(count "$topic")
+    [[ "$topic" == voc.notification.requested.v1 || "$topic" == voc.ticket.event.v1 ]] && n=$(kcat -C -b "$broker" -t "$topic" -o beginning -e -q -f '%s\n' 2>/dev/null | grep -c DEMO- || true)
+    (( n > 0 )) && break
+    sleep 0.3
+  done
+  (( n > 0 )) || fail "voc demo left $topic without any of its records"
+  echo "smoke: voc demo → $topic: $n records"
+done
+timeline=$(curl -sf "http://127.0.0.1:$read_port/v1/customers/DEMO-C0001/timeline" || true)
+[[ "$timeline" == *'"kind":"interaction"'* ]] || fail "the demo customer's timeline is empty: $timeline"
+
 # A recording uploaded to ingest (multipart) is stored by claim-check and transcribed by
 # the local speech engine that voc up supervises. Under make test
 # (VOC_REQUIRE_WHISPER=1) a missing engine fails the smoke test.
@@ -91,7 +111,7 @@ grep -q "Speech engine" "$log" || fail "voc up did not print its speech engine l
 if grep -q "Speech engine  NOT INSTALLED" "$log" || ! command -v espeak-ng >/dev/null; then
   [[ "${VOC_REQUIRE_WHISPER:-}" == 1 ]] && fail "the local speech engine or espeak-ng is missing (make whisper; apt-get install espeak-ng)"
   echo "smoke: speech engine not installed, recording not tried"
-  echo "smoke: 3 passed, 0 failed"
+  echo "smoke: 4 passed, 0 failed"
   exit 0
 fi
 wav="$dir/smoke.wav"
@@ -115,4 +135,4 @@ for key in '"file":' '"text":' '"utterances":[{' '"speaker":"unknown"' '"startMs
   [[ "$line" == *"$key"* ]] || fail "voc transcribe printed no $key: $line"
 done
 echo "smoke: voc transcribe printed $line"
-echo "smoke: 5 passed, 0 failed"
+echo "smoke: 6 passed, 0 failed"
