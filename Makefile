@@ -40,15 +40,17 @@ up: build whisper
 	.build/debug/voc up
 
 ## Python test tools in a venv: jsonschema (event schemas), openapi-spec-validator and
-## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server).
-PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5'
-.venv/bin/test-tools-ok:
+## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server),
+## standardwebhooks (verifies notify's webhook signatures) and aiosmtpd (receives its e-mail).
+PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5' \
+	'standardwebhooks==1.1.0' 'aiosmtpd==1.4.6'
+.venv/bin/test-tools-v2-ok:
 	python3 -m venv .venv
 	.venv/bin/pip install -q $(PY_TEST_TOOLS)
 	touch $@
 
 ## Tests that need the speech engine fail (not skip) when it is missing under make test.
-test: deps whisper .venv/bin/test-tools-ok
+test: deps whisper .venv/bin/test-tools-v2-ok
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc

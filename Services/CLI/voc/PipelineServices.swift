@@ -3,14 +3,15 @@ import Configuration
 import Foundation
 import Ingest
 import Logging
+import Notify
 import Projector
 import ServiceLifecycle
 import Transcribe
 import VOCRuntime
 import VOCStore
 
-/// The four services of `voc up` in one process, against one PostgreSQL database and
-/// one broker. Their own keys (`ingest.*`, `analyze.*`, `transcribe.*`, from the
+/// The five services of `voc up` in one process, against one PostgreSQL database and
+/// one broker. Their own keys (`ingest.*`, `analyze.*`, `transcribe.*`, `notify.*`, from the
 /// environment and `VOC_CONFIG`) apply as they do for the separate executables.
 struct PipelineServices {
     struct Ports {
@@ -18,12 +19,14 @@ struct PipelineServices {
         var projector: Int
         var analyze: Int
         var transcribe: Int
+        var notify: Int
     }
 
     var ingest: IngestConfiguration
     var projector: ProjectorConfiguration
     var analyze: AnalyzeConfiguration
     var transcribe: TranscribeConfiguration
+    var notify: NotifyConfiguration
 
     /// - Parameter folder: where recordings go unless `blob.localDir` says otherwise.
     init(reader: ConfigReader, common: CommonSettings, store: StoreConfiguration, folder: URL, host: String, ports: Ports) throws {
@@ -43,15 +46,20 @@ struct PipelineServices {
         transcribe.common = common
         transcribe.http = HTTPSettings(host: host, port: ports.transcribe)
         transcribe.blob = ingest.blob
+        notify = try NotifyConfiguration(config: reader)
+        notify.common = common
+        notify.store = store
+        notify.http = HTTPSettings(host: host, port: ports.notify)
     }
 
-    /// Builds the four applications, in the order a service group starts them.
+    /// Builds the five applications, in the order a service group starts them.
     func build() throws -> [any Service] {
         [
             try IngestApp.build(configuration: ingest, logger: Logger(label: "voc-ingest")),
             try ProjectorApp.build(configuration: projector, logger: Logger(label: "voc-projector")),
             try TranscribeApp.build(configuration: transcribe, logger: Logger(label: "voc-transcribe")),
             try AnalyzeApp.build(configuration: analyze, logger: Logger(label: "voc-analyze")),
+            try NotifyApp.build(configuration: notify, logger: Logger(label: "voc-notify")),
         ]
     }
 }

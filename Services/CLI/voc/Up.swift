@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Notify
 import Projector
 import Transcribe
 import ServiceLifecycle
@@ -38,13 +39,16 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of the transcribe-adapter's health and metrics.")
     var transcribePort: Int = 8083
 
+    @Option(help: "Port of the notify stage's in-app inbox API.")
+    var notifyPort: Int = 8084
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
     @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
     var open = false
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe, voc-notify).")
     var infraOnly = false
 
     func run() async throws {
@@ -72,14 +76,15 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe and voc-analyze with",
+                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze and voc-notify with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
             var pipeline = try PipelineServices(
                 reader: reader, common: common, store: store, folder: folder, host: host,
-                ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort))
+                ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort,
+                             notify: notifyPort))
             if pipeline.ingest.keysFile == nil && !open {
                 let (file, key) = try DevelopmentKey.ensure(in: folder)
                 pipeline.ingest.keysFile = file
@@ -92,9 +97,10 @@ struct Up: AsyncParsableCommand {
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
+                "  Inbox API      http://\(host):\(notifyPort)/v1/inbox   (notify: \(Topic.notificationRequested.rawValue) → \(Topic.notificationDelivered.rawValue))",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? analyzeConfiguration.rulesURL().path) ?? "?"))",
                 "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics"
-                    + "  http://\(host):\(transcribePort)/metrics",
+                    + "  http://\(host):\(transcribePort)/metrics  http://\(host):\(notifyPort)/metrics",
                 "  Speech engine  " + Self.speechLine(speech),
             ]
         }

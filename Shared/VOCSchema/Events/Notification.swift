@@ -51,6 +51,11 @@ public struct NotificationRequested: VOCEvent {
     public var ticketId: String?
     public var customerId: String?
     public var requestedAt: Date
+    /// What it is about (`owner_sync`, `escalation`, `sla_warning`, `confirmation_request`);
+    /// chooses the template. Absent: `generic`.
+    public var kind: String?
+    /// Urgent notifications reach the person during quiet hours too.
+    public var urgent: Bool?
 
     public var eventId: String { notificationId }
     public var subject: String { recipient.id }
@@ -105,6 +110,32 @@ public struct NotificationDelivered: VOCEvent {
     public var attempts: Int
     public var error: String?
     public var deliveredAt: Date
+    /// The receiver's HTTP status of the last attempt, when it answered.
+    public var receiverStatus: Int?
+    /// The receiver's answer to the last attempt (a robot's `errcode`/`errmsg`, an SMTP
+    /// reply), cut to 1,000 characters.
+    public var receiverAnswer: String?
+    /// The medium actually used when it differs from the one requested (quiet hours move
+    /// a push to the in-app inbox).
+    public var deliveredVia: NotificationRequested.Medium?
+
+    public init(deliveryId: String, notificationId: String, idempotencyKey: String, recipientId: String,
+                medium: NotificationRequested.Medium, outcome: Outcome, attempts: Int, error: String? = nil,
+                deliveredAt: Date, receiverStatus: Int? = nil, receiverAnswer: String? = nil,
+                deliveredVia: NotificationRequested.Medium? = nil) {
+        self.deliveryId = deliveryId
+        self.notificationId = notificationId
+        self.idempotencyKey = idempotencyKey
+        self.recipientId = recipientId
+        self.medium = medium
+        self.outcome = outcome
+        self.attempts = attempts
+        self.error = error
+        self.deliveredAt = deliveredAt
+        self.receiverStatus = receiverStatus
+        self.receiverAnswer = receiverAnswer
+        self.deliveredVia = deliveredVia
+    }
 
     public var eventId: String { deliveryId }
     public var subject: String { recipientId }
