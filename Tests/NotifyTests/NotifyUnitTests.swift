@@ -51,7 +51,7 @@ struct NotifyUnitTests {
         var person = Recipient(id: "p", name: nil, language: "zh", channels: [], quietStart: 22 * 60, quietEnd: 8 * 60,
                                utcOffsetMinutes: 480, email: nil, mobile: nil, wecomKey: nil, dingtalkToken: nil,
                                dingtalkSecret: nil, webhookURL: nil, webhookSecrets: [], webhookDisabled: false)
-        let midnightUTC = Date(timeIntervalSince1970: 1_795_000_000 - 1_795_000_000 % 86_400)
+        let midnightUTC = Date(timeIntervalSince1970: 1_794_960_000)
         #expect(person.isQuiet(at: midnightUTC.addingTimeInterval(15 * 3600)))   // 23:00 in Beijing
         #expect(person.isQuiet(at: midnightUTC.addingTimeInterval(22 * 3600)))   // 06:00
         #expect(!person.isQuiet(at: midnightUTC.addingTimeInterval(2 * 3600)))   // 10:00
@@ -64,7 +64,7 @@ struct NotifyUnitTests {
         let person = Recipient(id: "p", name: nil, language: "zh", channels: [], quietStart: 0, quietEnd: 1439,
                                utcOffsetMinutes: 0, email: nil, mobile: nil, wecomKey: nil, dingtalkToken: nil,
                                dingtalkSecret: nil, webhookURL: nil, webhookSecrets: [], webhookDisabled: false)
-        let noon = Date(timeIntervalSince1970: 1_795_000_000 - 1_795_000_000 % 86_400 + 12 * 3600)
+        let noon = Date(timeIntervalSince1970: 1_794_960_000 + 12 * 3600)
         let push = try notificationRequest(id: "n1", recipient: "p", medium: "wecom")
         let urgent = try notificationRequest(id: "n2", recipient: "p", medium: "wecom", urgent: true)
         let hook = try notificationRequest(id: "n3", recipient: "p", medium: "webhook")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VOCRuntime
 import VOCSchema
 
 /// Sends one notification over its medium, retrying transient failures with backoff and
@@ -46,8 +47,8 @@ struct Deliverer: Sendable {
             }
             let delay = retry.delay(after: attempts - attemptsSoFar, retryAfter: attempt.retryAfter)
             logger.info("delivery failed, retrying", metadata: [
-                "idempotency_key": "\(request.idempotencyKey)", "attempt": "\(attempts)", "error": "\(attempt.error ?? "")",
-                "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                NotifyLogKey.idempotencyKey: "\(request.idempotencyKey)", LogKey.attempt: "\(attempts)",
+                LogKey.error: "\(attempt.error ?? "")", NotifyLogKey.delay: "\(delay)",
             ])
             try await Task.sleep(for: delay)
         }
@@ -114,6 +115,14 @@ struct Deliverer: Sendable {
     static func webhookId(_ request: NotificationRequested) -> String {
         "msg_" + DeliveryLedger.deliveryId(request.idempotencyKey)
     }
+}
+
+/// Log metadata keys of the notify stage, beside the pipeline's ``LogKey``.
+enum NotifyLogKey {
+    static let idempotencyKey = "notify.idempotency_key"
+    static let delay = "notify.delay"
+    static let directory = "notify.directory_file"
+    static let recipients = "notify.recipients"
 }
 
 /// The JSON body of a webhook, in the Standard Webhooks shape (`type`, `timestamp`,

@@ -31,7 +31,7 @@ public enum NotifyApp {
             app.beforeStart {
                 let file = try DirectoryFile.load(path: path)
                 try await recipients.load(file)
-                logger.info("directory loaded", metadata: ["file": "\(path)", "recipients": "\(file.recipients.count)"])
+                logger.info("directory loaded", metadata: [NotifyLogKey.directory: "\(path)", NotifyLogKey.recipients: "\(file.recipients.count)"])
             }
         }
         let inbox = InboxRepository(store: store)

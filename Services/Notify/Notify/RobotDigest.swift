@@ -105,7 +105,7 @@ struct DigestFlusher: Service {
             do {
                 try await flushOnce()
             } catch {
-                logger.warning("robot digest failed, will try again", metadata: ["error": "\(error)"])
+                logger.warning("robot digest failed, will try again", metadata: [LogKey.error: "\(error)"])
             }
             try? await Task.sleep(for: interval)
         }
