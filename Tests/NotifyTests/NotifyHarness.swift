@@ -46,6 +46,7 @@ struct NotifyHarness: Sendable {
             ["id": "CRM", "webhook": ["url": hooks + "/ok", "secrets": [Receivers.webhookSecret]]],
             ["id": "CRM-ROTATING", "webhook": ["url": hooks + "/old",
                                               "secrets": [Receivers.webhookSecret, Receivers.oldWebhookSecret]]],
+            ["id": "SLOW", "webhook": ["url": hooks + "/slow?seconds=1.5", "secrets": [Receivers.webhookSecret]]],
             ["id": "DOWN", "webhook": ["url": hooks + "/fail500", "secrets": [Receivers.webhookSecret]]],
             ["id": "FLAKY", "webhook": ["url": hooks + "/flaky", "secrets": [Receivers.webhookSecret]]],
             ["id": "GONE", "webhook": ["url": hooks + "/gone", "secrets": [Receivers.webhookSecret]]],

@@ -140,6 +140,24 @@ struct NotifyUnitTests {
         #expect(message.contains(Data("正文".utf8).base64EncodedString()))
     }
 
+    @Test("the circuit breaker opens after the threshold of failures in a row, and one attempt after the cooldown decides")
+    func breaker() {
+        var breaker = CircuitBreaker(threshold: 3, cooldown: .seconds(10))
+        let start = ContinuousClock.now
+        breaker.record("a", transientFailures: 2, succeeded: false, now: start)
+        #expect(!breaker.isOpen("a", now: start))
+        breaker.record("a", transientFailures: 1, succeeded: false, now: start)
+        #expect(breaker.isOpen("a", now: start + .seconds(5)) && breaker.openLanes(now: start + .seconds(5)) == ["a"])
+        #expect(!breaker.isOpen("a", now: start + .seconds(11)) && !breaker.isOpen("b", now: start))
+        // Half-open: one more failure reopens it at once; a success closes it.
+        breaker.record("a", transientFailures: 1, succeeded: false, now: start + .seconds(11))
+        #expect(breaker.isOpen("a", now: start + .seconds(12)))
+        breaker.record("a", transientFailures: 0, succeeded: true, now: start + .seconds(22))
+        #expect(!breaker.isOpen("a", now: start + .seconds(22)))
+        breaker.record("a", transientFailures: 2, succeeded: false, now: start + .seconds(22))
+        #expect(!breaker.isOpen("a", now: start + .seconds(22)))
+    }
+
     @Test("a digest takes the oldest messages that fit 4,096 bytes, at least one")
     func digestMerge() {
         let items = (1...30).map { RobotDigest.Queued(idempotencyKey: "k\($0)", recipientId: "r", title: "t",

@@ -14,14 +14,17 @@ struct WebhookDeliveryTests {
         try await harness.request(request, request)
         try await harness.request(try notificationRequest(id: "n-hook-2", recipient: "CRM-ROTATING", medium: "webhook"))
         try await harness.run { _ in
-            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3)
-            #expect(delivered.count == 3)
-            let first = delivered.filter { $0.notificationId == "n-hook-1" }
-            #expect(first.count == 2)
-            #expect(first.allSatisfy { $0.outcome == .delivered && $0.receiverStatus == 200 && $0.attempts == 1 })
-            #expect(Set(first.map(\.deliveryId)).count == 1)
+            // Consumed twice while its delivery was pending: one delivery, one outcome.
+            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3, seconds: 5)
+            #expect(delivered.count == 2)
+            let first = try #require(delivered.first { $0.notificationId == "n-hook-1" })
+            #expect(first.outcome == .delivered && first.receiverStatus == 200 && first.attempts == 1)
             let rotated = try #require(delivered.first { $0.notificationId == "n-hook-2" })
             #expect(rotated.outcome == .delivered)
+            // Consumed again after it ended: the recorded outcome again, nothing sent.
+            try await harness.request(request)
+            let again = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3)
+            #expect(again.count == 3 && again.filter { $0.notificationId == "n-hook-1" }.map(\.deliveryId) == [first.deliveryId, first.deliveryId])
 
             let hooks = try await harness.receivers.log(kind: "webhook")
             let verified = hooks.filter { $0["verified"] as? Bool == true }
@@ -75,6 +78,29 @@ struct WebhookDeliveryTests {
             // The same webhook-id on every attempt, so the receiver can drop repeats.
             let flakyIds = Set(hooks.filter { $0["mode"] as? String == "flaky" }.compactMap { ($0["headers"] as? [String: String])?["webhook-id"] })
             #expect(flakyIds.count == 1)
+        }
+    }
+
+    @Test("a slow endpoint holds up only its own lane: deliveries to others go out meanwhile")
+    func slowEndpoint() async throws {
+        let harness = try await NotifyHarness(name: "slow")
+        defer { harness.cleanUp() }
+        try await harness.request(try notificationRequest(id: "n-slow", recipient: "SLOW", medium: "webhook"))
+        for index in 1...3 {
+            try await harness.request(try notificationRequest(id: "n-fast-\(index)", recipient: "CRM", medium: "webhook"))
+        }
+        try await harness.run { _ in
+            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 4)
+            #expect(delivered.count == 4 && delivered.allSatisfy { $0.outcome == .delivered })
+            let slow = try #require(delivered.first { $0.notificationId == "n-slow" })
+            let fast = delivered.filter { $0.notificationId.hasPrefix("n-fast-") }
+            #expect(fast.count == 3)
+            // The slow receiver answers after 1.5 s; the others were done well before it.
+            for outcome in fast { #expect(outcome.deliveredAt < slow.deliveredAt.addingTimeInterval(-0.8)) }
+            let hooks = try await harness.receivers.log(kind: "webhook")
+            let slowAt = try #require(hooks.first { $0["mode"] as? String == "slow" }?["at"] as? Double)
+            let fastAt = hooks.filter { $0["mode"] as? String == "ok" }.compactMap { $0["at"] as? Double }
+            #expect(fastAt.count == 3 && fastAt.allSatisfy { $0 < slowAt })
         }
     }
 

@@ -1,10 +1,8 @@
 import Foundation
-import Logging
-import VOCRuntime
 import VOCSchema
 
-/// Sends one notification over its medium, retrying transient failures with backoff and
-/// jitter, and reports how the last attempt ended.
+/// Hands one notification to its receiver over its medium, once, and reports how the
+/// attempt ended.
 struct Deliverer: Sendable {
     let recipients: RecipientRepository
     let inbox: InboxRepository
@@ -12,15 +10,6 @@ struct Deliverer: Sendable {
     let limiter: RobotLimiter
     let http: OutboundHTTP
     let smtp: SMTPClient
-    let retry: RetryPolicy
-    let logger: Logger
-
-    struct Result: Sendable {
-        var last: Attempt
-        var attempts: Int
-        /// Where it went when that differs from the request (quiet hours).
-        var via: NotificationRequested.Medium?
-    }
 
     /// The medium to use now: outside urgent cases, quiet hours turn a push (robot,
     /// e-mail) into a silent inbox item. Webhooks feed systems, which have no night.
@@ -34,28 +23,9 @@ struct Deliverer: Sendable {
         }
     }
 
-    func deliver(_ request: NotificationRequested, to recipient: Recipient, message: RenderedMessage,
-                 attemptsSoFar: Int, now: Date = Date()) async throws -> Result {
-        let medium = Self.medium(for: request, recipient: recipient, at: now)
-        let via = medium == request.medium ? nil : medium
-        var attempts = attemptsSoFar
-        while true {
-            attempts += 1
-            let attempt = try await once(request, medium: medium, recipient: recipient, message: message)
-            guard attempt.verdict == .transient, attempts - attemptsSoFar < retry.maxAttempts else {
-                return Result(last: attempt, attempts: attempts, via: via)
-            }
-            let delay = retry.delay(after: attempts - attemptsSoFar, retryAfter: attempt.retryAfter)
-            logger.info("delivery failed, retrying", metadata: [
-                NotifyLogKey.idempotencyKey: "\(request.idempotencyKey)", LogKey.attempt: "\(attempts)",
-                LogKey.error: "\(attempt.error ?? "")", NotifyLogKey.delay: "\(delay)",
-            ])
-            try await Task.sleep(for: delay)
-        }
-    }
-
-    private func once(_ request: NotificationRequested, medium: NotificationRequested.Medium, recipient: Recipient,
-                      message: RenderedMessage) async throws -> Attempt {
+    /// One attempt over `medium`; the dispatcher decides what follows.
+    func once(_ request: NotificationRequested, medium: NotificationRequested.Medium, recipient: Recipient,
+              message: RenderedMessage) async throws -> Attempt {
         switch medium {
         case .inbox:
             try await inbox.add(itemId: DeliveryLedger.deliveryId(request.idempotencyKey), recipientId: recipient.id,

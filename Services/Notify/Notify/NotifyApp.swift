@@ -7,8 +7,8 @@ import VOCRuntime
 import VOCSchema
 import VOCStore
 
-/// Builds the notify service: the stage that delivers requested notifications, the
-/// robot digest, and the in-app inbox API.
+/// Builds the notify service: the stage that takes requests in, the dispatcher that
+/// sends them lane by lane, the robot digest, and the in-app inbox API.
 public enum NotifyApp {
     public static let source = "/voc/notify"
     public static let component = "notify"
@@ -43,16 +43,19 @@ public enum NotifyApp {
         let ledger = DeliveryLedger(store: store)
         let digest = RobotDigest(store: store, ledger: ledger)
         let deliverer = Deliverer(recipients: recipients, inbox: inbox, robots: robots, limiter: limiter, http: http,
-                                  smtp: SMTPClient(settings: configuration.smtp), retry: configuration.retry, logger: logger)
+                                  smtp: SMTPClient(settings: configuration.smtp))
+        let jobs = JobQueue(store: store, lease: configuration.dispatch.lease)
         let stage = NotifyStage(ledger: ledger, recipients: recipients,
                                 templates: TemplateBook(overrideDirectory: configuration.templatesDirectory),
-                                deliverer: deliverer, digest: digest, publisher: publisher)
+                                deliverer: deliverer, jobs: jobs, smtp: configuration.smtp, publisher: publisher)
         // Listed before the stage so that it closes after the stage stopped sending.
         app.run(HTTPClientService(http: http))
         app.run(try StageLoop(
             settings: StageSettings(name: NotifyStage.stageName, topics: [Topic.notificationRequested.rawValue],
                                     group: configuration.group, tuning: configuration.common.stage),
             common: configuration.common, publisher: publisher, handler: stage, logger: logger))
+        app.run(Dispatcher(jobs: jobs, ledger: ledger, recipients: recipients, deliverer: deliverer, digest: digest,
+                           publisher: publisher, retry: configuration.retry, settings: configuration.dispatch, logger: logger))
         app.run(DigestFlusher(digest: digest, recipients: recipients, robots: robots, limiter: limiter, publisher: publisher,
                               interval: configuration.digestInterval, logger: logger))
         return app.build()

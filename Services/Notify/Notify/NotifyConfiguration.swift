@@ -28,6 +28,7 @@ public struct NotifyConfiguration: Sendable {
     /// `notify.digestIntervalMs`: how often queued robot messages are merged and sent.
     public var digestInterval: Duration
     public var smtp: SMTPSettings
+    public var dispatch: DispatchSettings
 
     /// - Throws: ``StoreError`` for a malformed `postgres.url`.
     public init(config: ConfigReader) throws {
@@ -57,13 +58,20 @@ public struct NotifyConfiguration: Sendable {
             password: config.string(forKey: "notify.smtp.password", isSecret: true),
             from: config.string(forKey: "notify.smtp.from", default: "voc-notify@localhost"),
             heloName: config.string(forKey: "notify.smtp.helo", default: "voc-notify.local"))
+        dispatch = DispatchSettings(
+            pollInterval: .milliseconds(config.int(forKey: "notify.dispatchIntervalMs", default: 100)),
+            maxLanes: config.int(forKey: "notify.maxLanes", default: 32),
+            breakerThreshold: config.int(forKey: "notify.breakerThreshold", default: 5),
+            breakerCooldown: .milliseconds(config.int(forKey: "notify.breakerCooldownMs", default: 30_000)),
+            lease: .milliseconds(config.int(forKey: "notify.leaseMs", default: 300_000)))
     }
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-notify", directoryFile: String? = nil, templatesDirectory: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),
                 wecomBaseURL: String = "https://qyapi.weixin.qq.com", dingtalkBaseURL: String = "https://oapi.dingtalk.com",
-                robotPerMinute: Int = 20, robotWindow: Duration = .seconds(60), digestInterval: Duration = .seconds(3), smtp: SMTPSettings = SMTPSettings()) {
+                robotPerMinute: Int = 20, robotWindow: Duration = .seconds(60), digestInterval: Duration = .seconds(3), smtp: SMTPSettings = SMTPSettings(),
+                dispatch: DispatchSettings = DispatchSettings()) {
         self.common = common
         self.store = store
         self.http = http
@@ -78,6 +86,7 @@ public struct NotifyConfiguration: Sendable {
         self.robotWindow = robotWindow
         self.digestInterval = digestInterval
         self.smtp = smtp
+        self.dispatch = dispatch
     }
 }
 

@@ -8,15 +8,16 @@ import VOCSchema
 ///
 /// The ledger is claimed before anything is sent: a request seen again after its end
 /// publishes the recorded outcome again (same delivery id) and sends nothing. A template
-/// that cannot render is dead-lettered; transient failures past the last attempt are
-/// published as failed and dead-lettered, so `voc replay` can try them again.
+/// that cannot render is dead-lettered. Network deliveries are rendered here and handed
+/// to the ``Dispatcher`` through `notify_jobs`; it publishes their outcomes.
 struct NotifyStage: StageHandler {
     static let stageName = "notify"
     let ledger: DeliveryLedger
     let recipients: RecipientRepository
     let templates: TemplateBook
     let deliverer: Deliverer
-    let digest: RobotDigest
+    let jobs: JobQueue
+    let smtp: SMTPSettings
     let publisher: EventPublisher
 
     func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
@@ -59,23 +60,23 @@ struct NotifyStage: StageHandler {
             throw StageError.invalid(error.description)
         }
 
-        let result = try await deliverer.deliver(request, to: recipient, message: message, attemptsSoFar: attemptsSoFar)
-        let via = result.via?.rawValue
-        switch result.last.verdict {
-        case .delivered:
-            return [try encode(try await finish(request, status: .delivered, attempts: result.attempts, via: via, last: result.last))]
-        case .permanent, .gone:
-            return [try encode(try await finish(request, status: .failed, attempts: result.attempts, via: via, last: result.last))]
-        case .rateLimited:
-            try await digest.enqueue(request, recipient: recipient, message: message, attempts: result.attempts)
+        // The in-app inbox is a row in this database: written now. Everything that goes
+        // over the network waits in its endpoint's lane, so the stage never waits on one.
+        let medium = Deliverer.medium(for: request, recipient: recipient, at: Date())
+        let via = medium == request.medium ? nil : medium.rawValue
+        switch medium {
+        case .webhook, .wecom, .dingtalk, .email:
+            try await jobs.add(DeliveryJob(
+                idempotencyKey: request.idempotencyKey, lane: DeliveryJob.lane(medium: medium, recipient: recipient, smtp: smtp),
+                medium: medium, deliveredVia: via, recipientId: recipient.id, request: request, message: message,
+                attempts: attemptsSoFar,
+                origin: .init(topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
+                              value: record.value, headers: record.headerPairs, traceparent: traceparent)))
             return []
-        case .transient:
-            let outcome = try await finish(request, status: .exhausted, attempts: result.attempts, via: via, last: result.last)
-            let letter = DeadLetter(
-                stage: Self.stageName, originalTopic: record.topic, partition: record.partition, offset: record.offset,
-                key: record.key, headers: record.headerPairs, value: record.value,
-                error: result.last.error ?? "delivery failed", reason: .failed, attempts: result.attempts, failedAt: Date())
-            return [try encode(outcome), try publisher.encode(letter, traceparent: traceparent, key: record.key)]
+        case .inbox, .unknown:
+            let attempt = try await deliverer.once(request, medium: medium, recipient: recipient, message: message)
+            let status: LedgerEntry.Status = attempt.verdict == .delivered ? .delivered : .failed
+            return [try encode(try await finish(request, status: status, attempts: attemptsSoFar + 1, via: via, last: attempt))]
         }
     }
 
