@@ -48,9 +48,9 @@ struct DeliveryLedger: Sendable {
         StableID.make("delivery", idempotencyKey)
     }
 
-    func claim(_ request: NotificationRequested) async throws -> Claim {
+    func claim(_ request: NotificationRequested, on session: any SQLSession) async throws -> Claim {
         let deliveryId = Self.deliveryId(request.idempotencyKey)
-        let inserted = try await store.execute(
+        let inserted = try await session.execute(
             """
             INSERT INTO notify_deliveries (idempotency_key, notification_id, delivery_id, recipient_id, medium, status)
             VALUES (\(request.idempotencyKey), \(request.notificationId), \(deliveryId), \(request.recipient.id),
@@ -58,7 +58,7 @@ struct DeliveryLedger: Sendable {
             ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
             """)
         if inserted > 0 { return .send(attemptsSoFar: 0) }
-        guard let entry = try await entry(request.idempotencyKey) else { return .send(attemptsSoFar: 0) }
+        guard let entry = try await entry(request.idempotencyKey, on: session) else { return .send(attemptsSoFar: 0) }
         switch entry.status {
         case .delivered, .failed: return .finished(entry)
         case .queued: return .queued
@@ -67,7 +67,11 @@ struct DeliveryLedger: Sendable {
     }
 
     func entry(_ idempotencyKey: String) async throws -> LedgerEntry? {
-        let rows = try await store.rows(
+        try await entry(idempotencyKey, on: store)
+    }
+
+    func entry(_ idempotencyKey: String, on session: any SQLSession) async throws -> LedgerEntry? {
+        let rows = try await session.rows(
             """
             SELECT notification_id, delivery_id, recipient_id, medium, delivered_via, status, attempts, receiver_status,
                    receiver_answer, error, finished_at

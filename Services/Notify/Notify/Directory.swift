@@ -131,7 +131,11 @@ struct RecipientRepository: Sendable {
     }
 
     func find(_ id: String) async throws -> Recipient? {
-        let rows = try await store.rows(
+        try await find(id, on: store)
+    }
+
+    func find(_ id: String, on session: any SQLSession) async throws -> Recipient? {
+        let rows = try await session.rows(
             """
             SELECT recipient_id, name, language, channels, quiet_start_minute, quiet_end_minute, utc_offset_minutes, email,
                    mobile, wecom_key, dingtalk_token, dingtalk_secret, webhook_url, webhook_secrets, webhook_disabled_at IS NOT NULL

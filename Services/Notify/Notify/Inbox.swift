@@ -31,8 +31,8 @@ struct InboxRepository: Sendable {
 
     /// Adds the item once: the delivery id is its key.
     func add(itemId: String, recipientId: String, kind: String, title: String, body: String, urgent: Bool,
-             ticketId: String?, customerId: String?) async throws {
-        try await store.execute(
+             ticketId: String?, customerId: String?, on session: (any SQLSession)? = nil) async throws {
+        try await (session ?? store).execute(
             """
             INSERT INTO notify_inbox (item_id, recipient_id, kind, title, body, urgent, ticket_id, customer_id)
             VALUES (\(itemId), \(recipientId), \(kind), \(title), \(body), \(urgent), \(ticketId), \(customerId))

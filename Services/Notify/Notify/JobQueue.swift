@@ -48,11 +48,11 @@ struct JobQueue: Sendable {
     /// after this.
     let lease: Duration
 
-    func add(_ job: DeliveryJob) async throws {
+    func add(_ job: DeliveryJob, on session: any SQLSession) async throws {
         let headers = job.origin.headers.map { [$0.name, Data($0.value).base64EncodedString()] }
         let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
         let request = String(decoding: try JSONCoding.encoder().encode(job.request), as: UTF8.self)
-        try await store.execute(
+        try await session.execute(
             """
             INSERT INTO notify_jobs (idempotency_key, lane, medium, delivered_via, recipient_id, request, title, body_text,
                 body_html, attempts, origin_topic, origin_partition, origin_offset, origin_key, origin_value, origin_headers,

@@ -47,7 +47,7 @@ public enum NotifyApp {
         let jobs = JobQueue(store: store, lease: configuration.dispatch.lease)
         let stage = NotifyStage(ledger: ledger, recipients: recipients,
                                 templates: TemplateBook(overrideDirectory: configuration.templatesDirectory),
-                                deliverer: deliverer, jobs: jobs, smtp: configuration.smtp, publisher: publisher)
+                                inbox: inbox, jobs: jobs, smtp: configuration.smtp, publisher: publisher)
         // Listed before the stage so that it closes after the stage stopped sending.
         app.run(HTTPClientService(http: http))
         app.run(try StageLoop(

@@ -3,6 +3,7 @@ import Logging
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCStore
 
 /// `voc.notification.requested.v1` → delivery → `voc.notification.delivered.v1`.
 ///
@@ -15,7 +16,7 @@ struct NotifyStage: StageHandler {
     let ledger: DeliveryLedger
     let recipients: RecipientRepository
     let templates: TemplateBook
-    let deliverer: Deliverer
+    let inbox: InboxRepository
     let jobs: JobQueue
     let smtp: SMTPSettings
     let publisher: EventPublisher
@@ -23,41 +24,52 @@ struct NotifyStage: StageHandler {
     func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
         let (request, _) = try record.decode(NotificationRequested.self)
         let traceparent = TraceContext.child(of: record.header("traceparent"))
-        let key = Array(request.recipient.id.utf8)
-        func encode(_ outcome: NotificationDelivered) throws -> EncodedEvent {
-            try publisher.encode(outcome, traceparent: traceparent, key: key)
+        // Rendered before anything is written, so a template that cannot render leaves no
+        // trace but the dead letter.
+        let recipient = try await recipients.find(request.recipient.id)
+        var message: RenderedMessage?
+        if let recipient {
+            do {
+                message = try templates.render(
+                    MessageContext(title: request.title, body: request.body, kind: request.kind ?? "generic",
+                                   urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
+                                   recipientName: recipient.name),
+                    language: recipient.language)
+            } catch {
+                throw StageError.invalid(error.description)
+            }
         }
+        // One transaction, so one commit, per request: the claim, and the job or the inbox
+        // item with its outcome.
+        let outcome = try await ledger.store.transaction { session -> NotificationDelivered? in
+            try await take(request, recipient: recipient, message: message, record: record, traceparent: traceparent, on: session)
+        }
+        guard let outcome else { return [] }
+        return [try publisher.encode(outcome, traceparent: traceparent, key: Array(request.recipient.id.utf8))]
+    }
 
+    private func take(_ request: NotificationRequested, recipient: Recipient?, message: RenderedMessage?, record: ConsumerRecord,
+                      traceparent: String, on session: StoreTransaction) async throws -> NotificationDelivered? {
         let attemptsSoFar: Int
-        switch try await ledger.claim(request) {
+        switch try await ledger.claim(request, on: session) {
         case .queued:
-            return []
+            return nil
         case .finished(let entry) where entry.notificationId == request.notificationId:
-            return [try encode(entry.outcome(idempotencyKey: request.idempotencyKey))]
+            return entry.outcome(idempotencyKey: request.idempotencyKey)
         case .finished(let entry):
             // Another notification with a key already used: told apart, not sent.
-            return [try encode(NotificationDelivered(
+            return NotificationDelivered(
                 deliveryId: StableID.make("delivery-duplicate", request.notificationId), notificationId: request.notificationId,
                 idempotencyKey: request.idempotencyKey, recipientId: request.recipient.id, medium: request.medium,
                 outcome: .duplicate, attempts: max(1, entry.attempts),
-                error: "idempotency key already used by notification \(entry.notificationId)", deliveredAt: Date()))]
+                error: "idempotency key already used by notification \(entry.notificationId)", deliveredAt: Date())
         case .send(let sofar):
             attemptsSoFar = sofar
         }
 
-        guard let recipient = try await recipients.find(request.recipient.id) else {
+        guard let recipient, let message else {
             let attempt = Attempt.permanent("recipient \(request.recipient.id) is not in the directory")
-            return [try encode(try await finish(request, status: .failed, attempts: attemptsSoFar + 1, via: nil, last: attempt))]
-        }
-        let message: RenderedMessage
-        do {
-            message = try templates.render(
-                MessageContext(title: request.title, body: request.body, kind: request.kind ?? "generic",
-                               urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
-                               recipientName: recipient.name),
-                language: recipient.language)
-        } catch {
-            throw StageError.invalid(error.description)
+            return try await finish(request, status: .failed, attempts: attemptsSoFar + 1, via: nil, last: attempt, on: session)
         }
 
         // The in-app inbox is a row in this database: written now. Everything that goes
@@ -71,21 +83,25 @@ struct NotifyStage: StageHandler {
                 medium: medium, deliveredVia: via, recipientId: recipient.id, request: request, message: message,
                 attempts: attemptsSoFar,
                 origin: .init(topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
-                              value: record.value, headers: record.headerPairs, traceparent: traceparent)))
-            return []
-        case .inbox, .unknown:
-            let attempt = try await deliverer.once(request, medium: medium, recipient: recipient, message: message)
-            let status: LedgerEntry.Status = attempt.verdict == .delivered ? .delivered : .failed
-            return [try encode(try await finish(request, status: status, attempts: attemptsSoFar + 1, via: via, last: attempt))]
+                              value: record.value, headers: record.headerPairs, traceparent: traceparent)), on: session)
+            return nil
+        case .inbox:
+            try await inbox.add(itemId: DeliveryLedger.deliveryId(request.idempotencyKey), recipientId: recipient.id,
+                                kind: request.kind ?? "generic", title: message.title, body: message.text,
+                                urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
+                                on: session)
+            return try await finish(request, status: .delivered, attempts: attemptsSoFar + 1, via: via,
+                                    last: Attempt(verdict: .delivered), on: session)
+        case .unknown(let raw):
+            return try await finish(request, status: .failed, attempts: attemptsSoFar + 1, via: nil,
+                                    last: .permanent("medium \(raw) is not one this build delivers"), on: session)
         }
     }
 
     /// Records the end in the ledger and returns the outcome to publish.
     private func finish(_ request: NotificationRequested, status: LedgerEntry.Status, attempts: Int, via: String?,
-                        last: Attempt) async throws -> NotificationDelivered {
-        // A ledger that cannot be written leaves the row `sending` and the stage retries:
-        // that sends again, which the stable webhook-id / Message-ID lets a receiver drop.
-        try await ledger.finish(request.idempotencyKey, status: status, attempts: attempts, via: via, last: last, on: ledger.store)
+                        last: Attempt, on session: StoreTransaction) async throws -> NotificationDelivered {
+        try await ledger.finish(request.idempotencyKey, status: status, attempts: attempts, via: via, last: last, on: session)
         return NotificationDelivered(
             deliveryId: DeliveryLedger.deliveryId(request.idempotencyKey), notificationId: request.notificationId,
             idempotencyKey: request.idempotencyKey, recipientId: request.recipient.id, medium: request.medium,
