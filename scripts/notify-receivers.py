@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Local receivers for the notify tests, written against the platforms' documents, not
 against our code: a webhook endpoint that verifies signatures with the PyPI
-`standardwebhooks` library, WeCom and DingTalk robot endpoints (DingTalk's signature
+`standardwebhooks` library (and the body against docs/notify-webhook.v1.schema.json), WeCom and DingTalk robot endpoints (DingTalk's signature
 checked here with hmac), and an SMTP server (PyPI `aiosmtpd`). Everything received is
 served back as JSON at GET /_log.
 
@@ -22,9 +22,13 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from jsonschema import Draft202012Validator
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 READY_FILE, WEBHOOK_SECRET, DINGTALK_SECRET, OLD_WEBHOOK_SECRET = sys.argv[1:5]
+SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "notify-webhook.v1.schema.json")
+with open(SCHEMA_FILE, encoding="utf-8") as schema_file:
+    WEBHOOK_SCHEMA = Draft202012Validator(json.load(schema_file))
 LOG = []
 HITS = {}
 LOCK = threading.Lock()
@@ -99,7 +103,9 @@ class Handler(BaseHTTPRequestHandler):
         except WebhookVerificationError as error:
             record({"kind": "webhook", "mode": mode, "verified": False, "error": str(error), "headers": headers})
             return self.answer(401, {"error": str(error)})
-        record({"kind": "webhook", "mode": mode, "verified": True, "headers": headers, "payload": payload})
+        problems = [error.message for error in WEBHOOK_SCHEMA.iter_errors(payload)]
+        record({"kind": "webhook", "mode": mode, "verified": True, "headers": headers, "payload": payload,
+                "schemaProblems": problems})
         self.answer(200, {"ok": True})
 
     def wecom(self, key, body):

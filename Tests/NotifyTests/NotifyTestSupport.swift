@@ -101,7 +101,7 @@ final class Receivers: Sendable {
         }
         process.signal(SIGKILL)
         _ = process.waitForExit()
-        throw Missing(description: "the receivers did not start (is .venv missing standardwebhooks or aiosmtpd? run `make test`)")
+        throw Missing(description: "the receivers did not start (is .venv missing standardwebhooks, aiosmtpd or jsonschema? run `make test`)")
     }
 
     deinit {

@@ -29,6 +29,8 @@ struct WebhookDeliveryTests {
             let hooks = try await harness.receivers.log(kind: "webhook")
             let verified = hooks.filter { $0["verified"] as? Bool == true }
             #expect(hooks.count == 2 && verified.count == 2)
+            // Both bodies match docs/notify-webhook.v1.schema.json (checked with jsonschema).
+            #expect(verified.allSatisfy { ($0["schemaProblems"] as? [String]) == [] })
             let crm = try #require(verified.first { $0["mode"] as? String == "ok" })
             let headers = try #require(crm["headers"] as? [String: String])
             #expect(headers["webhook-id"]?.hasPrefix("msg_") == true)
@@ -41,7 +43,7 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test("500 is retried with backoff then published failed and dead-lettered; 503 then 200 is delivered; 410 disables; 422 fails at once")
+    @Test("500 is retried with backoff then published failed and dead-lettered; 503 then 200 is delivered; 410 disables; 422 and an unknown recipient fail at once")
     func failures() async throws {
         let harness = try await NotifyHarness(name: "webhookfail")
         defer { harness.cleanUp() }
@@ -50,9 +52,10 @@ struct WebhookDeliveryTests {
             try notificationRequest(id: "n-flaky", recipient: "FLAKY", medium: "webhook"),
             try notificationRequest(id: "n-gone-1", recipient: "GONE", medium: "webhook"),
             try notificationRequest(id: "n-gone-2", recipient: "GONE", medium: "webhook"),
-            try notificationRequest(id: "n-picky", recipient: "PICKY", medium: "webhook"))
+            try notificationRequest(id: "n-picky", recipient: "PICKY", medium: "webhook"),
+            try notificationRequest(id: "n-nobody", recipient: "NOBODY", medium: "webhook"))
         try await harness.run { _ in
-            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 5)
+            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 6)
             let byId = Dictionary(delivered.map { ($0.notificationId, $0) }, uniquingKeysWith: { first, _ in first })
             let down = try #require(byId["n-down"])
             #expect(down.outcome == .failed && down.attempts == 3 && down.receiverStatus == 500)
@@ -65,6 +68,8 @@ struct WebhookDeliveryTests {
             #expect(afterGone.outcome == .failed && afterGone.receiverStatus == nil && afterGone.error?.contains("disabled") == true)
             let picky = try #require(byId["n-picky"])
             #expect(picky.outcome == .failed && picky.attempts == 1 && picky.receiverStatus == 422)
+            let nobody = try #require(byId["n-nobody"])
+            #expect(nobody.outcome == .failed && nobody.error?.contains("not in the directory") == true)
 
             let letters = try await readTopic(.deadLetter, bootstrap: harness.broker.bootstrap, count: 1)
             let letter = try #require(letters.first).decode(DeadLetter.self).0
