@@ -49,11 +49,13 @@ struct Dispatcher: Service {
                         lanes[job.lane, default: []].append(job)
                     }
                     for lane in order {
-                        guard busy.count < settings.maxLanes, let batch = lanes[lane] else {
-                            // No room: give the lease back at once.
-                            for job in lanes[lane] ?? [] { try? await jobs.reschedule(job.idempotencyKey, attempts: job.attempts, after: .zero) }
-                            continue
-                        }
+                        let leased = lanes[lane] ?? []
+                        // A lane takes at most `laneBatch` jobs a round, so it is done with
+                        // them well within their lease; the rest, and lanes without room,
+                        // give their lease back at once.
+                        let batch = busy.count < settings.maxLanes ? Array(leased.prefix(settings.laneBatch)) : []
+                        try? await jobs.release(leased.dropFirst(batch.count).map(\.idempotencyKey))
+                        guard !batch.isEmpty else { continue }
                         busy.insert(lane)
                         group.addTask { await self.runLane(lane, batch) }
                     }
@@ -73,7 +75,7 @@ struct Dispatcher: Service {
         for (index, job) in batch.enumerated() {
             if Task.isShuttingDownGracefully || report.transientFailures >= settings.breakerThreshold {
                 // Left for the next round (or the breaker): the lease is given back.
-                for rest in batch[index...] { try? await jobs.reschedule(rest.idempotencyKey, attempts: rest.attempts, after: .zero) }
+                try? await jobs.release(batch[index...].map(\.idempotencyKey))
                 break
             }
             do {
@@ -163,15 +165,19 @@ public struct DispatchSettings: Sendable {
     public var breakerThreshold: Int
     /// `notify.breakerCooldownMs`: how long an open breaker keeps the endpoint alone.
     public var breakerCooldown: Duration
-    /// `notify.leaseMs`: how long a job taken by one replica is left to it.
+    /// `notify.leaseMs`: how long a job taken by one replica is left to it; keep it above
+    /// `laneBatch` × `notify.requestTimeoutMs`.
     public var lease: Duration
+    /// Jobs a lane takes per round.
+    public var laneBatch: Int
 
     public init(pollInterval: Duration = .milliseconds(100), maxLanes: Int = 32, breakerThreshold: Int = 5,
-                breakerCooldown: Duration = .seconds(30), lease: Duration = .seconds(300)) {
+                breakerCooldown: Duration = .seconds(30), lease: Duration = .seconds(300), laneBatch: Int = 16) {
         self.pollInterval = pollInterval
         self.maxLanes = max(1, maxLanes)
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
         self.lease = lease
+        self.laneBatch = max(1, laneBatch)
     }
 }

@@ -110,6 +110,12 @@ struct JobQueue: Sendable {
             """)
     }
 
+    /// Gives leases back untouched, so the jobs keep their place in their lane.
+    func release(_ idempotencyKeys: [String]) async throws {
+        guard !idempotencyKeys.isEmpty else { return }
+        try await store.execute("UPDATE notify_jobs SET leased_until = NULL WHERE idempotency_key = ANY(\(idempotencyKeys))")
+    }
+
     func remove(_ idempotencyKey: String) async throws {
         try await store.execute("DELETE FROM notify_jobs WHERE idempotency_key = \(idempotencyKey)")
     }
