@@ -7,7 +7,8 @@ served back as JSON at GET /_log.
 
 usage: notify-receivers.py READY_FILE WEBHOOK_SECRET DINGTALK_SECRET OLD_WEBHOOK_SECRET
 POST /hook/old verifies with OLD_WEBHOOK_SECRET alone, as a receiver not yet rotated.
-Writes {"http": port, "smtp": port} to READY_FILE once both listen.
+Writes {"http": port, "smtp": port, "smtpAuth": port} to READY_FILE once all listen;
+smtpAuth requires AUTH as voc-notify / relay-password.
 """
 import base64
 import hashlib
@@ -22,6 +23,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from jsonschema import Draft202012Validator
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -144,16 +146,36 @@ class MailHandler:
         return "250 Message accepted for delivery"
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+SMTP_USER, SMTP_PASSWORD = "voc-notify", "relay-password"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == SMTP_USER.encode() \
+        and auth_data.password == SMTP_PASSWORD.encode()
+    # handled=False: aiosmtpd answers 535 itself on a failure.
+    return AuthResult(success=ok, handled=False)
+
+
+def free_port():
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
-    smtp_port = probe.getsockname()[1]
+    port = probe.getsockname()[1]
     probe.close()
+    return port
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    smtp_port = free_port()
     smtp = Controller(MailHandler(), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
+    # A relay that requires AUTH (over plain TCP here; the tests have no certificate).
+    auth_port = free_port()
+    relay = Controller(MailHandler(), hostname="127.0.0.1", port=auth_port, authenticator=authenticator,
+                       auth_required=True, auth_require_tls=False)
+    relay.start()
     with open(READY_FILE + ".tmp", "w") as ready:
-        json.dump({"http": server.server_address[1], "smtp": smtp_port}, ready)
+        json.dump({"http": server.server_address[1], "smtp": smtp_port, "smtpAuth": auth_port}, ready)
     os.rename(READY_FILE + ".tmp", READY_FILE)
     server.serve_forever()
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Hummingbird
 import HummingbirdTesting
+@testable import Notify
 import Testing
 import VOCSchema
 
@@ -90,6 +91,59 @@ struct ChannelDeliveryTests {
             #expect(data.contains("multipart/alternative") && data.contains("text/html"))
             #expect(data.contains(Data("**[Escalation] Ticket escalated**".utf8).base64EncodedString().prefix(20)))
         }
+    }
+
+    @Test("a relay that requires AUTH takes the message with the right password and refuses it (535, permanent) with a wrong one")
+    func smtpAuth() async throws {
+        let right = try await NotifyHarness(name: "smtpauth") {
+            $0.smtp = SMTPSettings(host: "127.0.0.1", port: $0.smtp.port, username: "voc-notify", password: "relay-password",
+                                   from: "voc-notify@voc.example")
+        }
+        defer { right.cleanUp() }
+        let relayPort = right.receivers.smtpAuthPort
+        var configuration = right.configuration
+        configuration.smtp.port = relayPort
+        try await right.request(try notificationRequest(id: "n-auth", recipient: "M1", medium: "email", title: "Relay with AUTH"))
+        try await NotifyApp.build(configuration: configuration, logger: notifyTestLogger).test(.live) { _ in
+            let delivered = try await outcomes(bootstrap: right.broker.bootstrap, count: 1)
+            #expect(delivered.first?.outcome == .delivered && delivered.first?.receiverStatus == 250)
+            #expect(try await right.receivers.log(kind: "mail").count == 1)
+        }
+        configuration.smtp.password = "wrong"
+        configuration.group = "notify-\(UUID().uuidString)"
+        try await right.request(try notificationRequest(id: "n-auth-wrong", recipient: "M1", medium: "email", title: "Wrong password"))
+        try await NotifyApp.build(configuration: configuration, logger: notifyTestLogger).test(.live) { _ in
+            // Run again from the start of the topic: n-auth is answered from the ledger, not sent again.
+            let delivered = try await outcomes(bootstrap: right.broker.bootstrap, count: 3)
+            let refused = try #require(delivered.first { $0.notificationId == "n-auth-wrong" })
+            #expect(refused.outcome == .failed && refused.attempts == 1 && refused.receiverStatus == 535)
+            #expect(try await right.receivers.log(kind: "mail").count == 1)
+        }
+    }
+
+    @Test("a relay that accepts the connection and never answers is a transient failure after the timeout, not a held lane")
+    func silentRelay() async throws {
+        // Listening, never accepting: the kernel completes the connection, nobody speaks.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(listen(fd, 8) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let client = SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: port), timeout: .seconds(1))
+        let start = ContinuousClock.now
+        let attempt = await client.send(to: "m1@example.com", message: Array("Subject: x\r\n\r\nx".utf8))
+        #expect(attempt.verdict == .transient && attempt.error?.contains("did not finish") == true)
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test("quiet hours turn a push into an inbox item; urgent goes through; the inbox API shows a person only their own")

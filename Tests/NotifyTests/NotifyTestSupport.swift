@@ -71,6 +71,8 @@ final class Receivers: Sendable {
 
     let http: String
     let smtpPort: Int
+    /// A relay that requires AUTH PLAIN as `voc-notify` / `relay-password`.
+    let smtpAuthPort: Int
     private let process: SpawnedProcess
 
     struct Missing: Error, CustomStringConvertible {
@@ -91,9 +93,11 @@ final class Receivers: Sendable {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let data = try? Data(contentsOf: ready),
-               let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Int], let http = ports["http"], let smtp = ports["smtp"] {
+               let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Int], let http = ports["http"], let smtp = ports["smtp"],
+               let smtpAuth = ports["smtpAuth"] {
                 self.http = "http://127.0.0.1:\(http)"
                 self.smtpPort = smtp
+                self.smtpAuthPort = smtpAuth
                 try? FileManager.default.removeItem(at: ready)
                 return
             }

@@ -43,7 +43,7 @@ public enum NotifyApp {
         let ledger = DeliveryLedger(store: store)
         let digest = RobotDigest(store: store, ledger: ledger)
         let deliverer = Deliverer(recipients: recipients, inbox: inbox, robots: robots, limiter: limiter, http: http,
-                                  smtp: SMTPClient(settings: configuration.smtp))
+                                  smtp: SMTPClient(settings: configuration.smtp, timeout: configuration.requestTimeout * 3))
         let jobs = JobQueue(store: store, lease: configuration.dispatch.lease)
         let stage = NotifyStage(ledger: ledger, recipients: recipients,
                                 templates: TemplateBook(overrideDirectory: configuration.templatesDirectory),

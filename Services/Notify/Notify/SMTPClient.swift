@@ -8,6 +8,9 @@ import Synchronization
 /// one message per connection. Replies are read line by line from the channel.
 struct SMTPClient: Sendable {
     let settings: SMTPSettings
+    /// The whole conversation, connect to QUIT: a relay that stops answering is a
+    /// transient failure, not a lane held forever.
+    let timeout: Duration
 
     struct Reply: Sendable {
         var code: Int
@@ -30,7 +33,24 @@ struct SMTPClient: Sendable {
             return .transient("SMTP relay \(host):\(settings.port) unreachable: \(error)")
         }
         defer { channel.close(promise: nil) }
-        var reader = lines.stream.makeAsyncIterator()
+        let timeout = timeout
+        return await withTaskGroup(of: Attempt?.self) { group in
+            group.addTask { await self.converse(channel: channel, host: host, replies: lines.stream, to: address, message: message) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            // Closing the channel ends the reply stream, so a conversation still waiting returns.
+            channel.close(promise: nil)
+            return first ?? .transient("SMTP relay \(host):\(settings.port) did not finish within \(timeout)")
+        }
+    }
+
+    private func converse(channel: any Channel, host: String, replies: AsyncStream<String>, to address: String,
+                          message: [UInt8]) async -> Attempt {
+        var reader = replies.makeAsyncIterator()
         var last = Reply(code: 0, text: "")
         func read() async -> Reply? {
             var text: [String] = []
