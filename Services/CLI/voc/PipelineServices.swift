@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import Ingest
 import Logging
+import Notify
 import Projector
 import Route
 import ServiceLifecycle
@@ -10,8 +11,8 @@ import Transcribe
 import VOCRuntime
 import VOCStore
 
-/// The five services of `voc up` in one process, against one PostgreSQL database and
-/// one broker. Their own keys (`ingest.*`, `analyze.*`, `transcribe.*`, from the
+/// The services of `voc up` in one process, against one PostgreSQL database and
+/// one broker. Their own keys (`ingest.*`, `analyze.*`, `transcribe.*`, `route.*`, `notify.*`, from the
 /// environment and `VOC_CONFIG`) apply as they do for the separate executables.
 struct PipelineServices {
     struct Ports {
@@ -20,6 +21,7 @@ struct PipelineServices {
         var analyze: Int
         var transcribe: Int
         var route: Int
+        var notify: Int
     }
 
     var ingest: IngestConfiguration
@@ -27,6 +29,7 @@ struct PipelineServices {
     var analyze: AnalyzeConfiguration
     var transcribe: TranscribeConfiguration
     var route: RouteConfiguration
+    var notify: NotifyConfiguration
 
     /// - Parameter folder: where recordings go unless `blob.localDir` says otherwise.
     init(reader: ConfigReader, common: CommonSettings, store: StoreConfiguration, folder: URL, host: String, ports: Ports) throws {
@@ -50,9 +53,13 @@ struct PipelineServices {
         route.common = common
         route.store = store
         route.http = HTTPSettings(host: host, port: ports.route)
+        notify = try NotifyConfiguration(config: reader)
+        notify.common = common
+        notify.store = store
+        notify.http = HTTPSettings(host: host, port: ports.notify)
     }
 
-    /// Builds the five applications, in the order a service group starts them.
+    /// Builds the applications, in the order a service group starts them.
     func build() throws -> [any Service] {
         [
             try IngestApp.build(configuration: ingest, logger: Logger(label: "voc-ingest")),
@@ -60,6 +67,7 @@ struct PipelineServices {
             try TranscribeApp.build(configuration: transcribe, logger: Logger(label: "voc-transcribe")),
             try AnalyzeApp.build(configuration: analyze, logger: Logger(label: "voc-analyze")),
             try RouteApp.build(configuration: route, logger: Logger(label: "voc-route")),
+            try NotifyApp.build(configuration: notify, logger: Logger(label: "voc-notify")),
         ]
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Notify
 import Projector
 import Transcribe
 import ServiceLifecycle
@@ -41,13 +42,16 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Port of route's ticket API.")
     var routePort: Int = 8086
 
+    @Option(help: "Port of the notify stage's in-app inbox API.")
+    var notifyPort: Int = 8084
+
     @Option(help: "Address the HTTP servers bind.")
     var host: String = "127.0.0.1"
 
     @Flag(help: "Accept requests without a gateway key (X-Gateway-Id names the gateway). Development only.")
     var open = false
 
-    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe, voc-route).")
+    @Flag(help: "Run only PostgreSQL and the broker, for services started as separate processes (voc-ingest, voc-projector, voc-analyze, voc-transcribe, voc-route, voc-notify).")
     var infraOnly = false
 
     @Flag(help: "Run every service as its own supervised process (restarted with backoff, logs in DIR/logs) instead of in this one.")
@@ -81,7 +85,7 @@ struct Up: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if infraOnly {
             lines += [
-                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze and voc-route with",
+                "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze, voc-route and voc-notify with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
             ]
             services.append(.init(service: UntilShutdown()))
@@ -89,7 +93,7 @@ struct Up: AsyncParsableCommand {
             var pipeline = try PipelineServices(
                 reader: reader, common: common, store: store, folder: folder, host: host,
                 ports: .init(ingest: ingestPort, projector: projectorPort, analyze: analyzePort, transcribe: transcribePort,
-                             route: routePort))
+                             route: routePort, notify: notifyPort))
             if pipeline.ingest.keysFile == nil && !open {
                 let (file, key) = try DevelopmentKey.ensure(in: folder)
                 pipeline.ingest.keysFile = file
@@ -112,8 +116,9 @@ struct Up: AsyncParsableCommand {
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
                 "  Route          \(Topic.insightProduced.rawValue) → \(Topic.ticketEvent.rawValue), \(Topic.notificationRequested.rawValue)",
                 "  Ticket API     http://\(host):\(routePort)/v1/tickets",
+                "  Inbox API      http://\(host):\(notifyPort)/v1/inbox   (notify: \(Topic.notificationRequested.rawValue) → \(Topic.notificationDelivered.rawValue))",
                 "  Metrics        http://\(host):\(ingestPort)/metrics  http://\(host):\(projectorPort)/metrics  http://\(host):\(analyzePort)/metrics"
-                    + "  http://\(host):\(transcribePort)/metrics  http://\(host):\(routePort)/metrics",
+                    + "  http://\(host):\(transcribePort)/metrics  http://\(host):\(routePort)/metrics  http://\(host):\(notifyPort)/metrics",
                 "  Speech engine  " + Self.speechLine(pipeline.transcribe),
             ]
         }
@@ -148,6 +153,7 @@ extension Up {
             .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
             .init(executable: "voc-analyze", port: analyzePort),
             .init(executable: "voc-route", port: routePort),
+            .init(executable: "voc-notify", port: notifyPort),
         ], replicas: try ProcessPipeline.parseReplicas(replicas))
     }
 

@@ -66,7 +66,7 @@ enum OwnerSync {
                 body: body(insight, owners: owners, ticketId: ticketId), ticketId: ticketId, customerId: insight.customerId,
                 requestedAt: now, insightId: insight.insightId, interactionId: insight.interactionId,
                 categories: insight.categories.map(\.id), sentiment: insight.sentiment.label,
-                complaintRisk: insight.complaintRisk)
+                complaintRisk: insight.complaintRisk, kind: "owner_sync")
         }
     }
 

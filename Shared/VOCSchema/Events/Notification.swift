@@ -64,10 +64,16 @@ public struct NotificationRequested: VOCEvent {
     public var sentiment: String?
     public var complaintRisk: Double?
 
+    /// What it is about (`owner_sync`, `escalation`, `sla_warning`, `confirmation_request`);
+    /// chooses the template. Absent: `generic`.
+    public var kind: String?
+    /// Urgent notifications reach the person during quiet hours too.
+    public var urgent: Bool?
+
     public init(notificationId: String, idempotencyKey: String, recipient: Recipient, medium: Medium, title: String,
                 body: String, ticketId: String? = nil, customerId: String? = nil, requestedAt: Date,
                 insightId: String? = nil, interactionId: String? = nil, categories: [String]? = nil,
-                sentiment: String? = nil, complaintRisk: Double? = nil) {
+                sentiment: String? = nil, complaintRisk: Double? = nil, kind: String? = nil, urgent: Bool? = nil) {
         self.notificationId = notificationId
         self.idempotencyKey = idempotencyKey
         self.recipient = recipient
@@ -82,6 +88,8 @@ public struct NotificationRequested: VOCEvent {
         self.categories = categories
         self.sentiment = sentiment
         self.complaintRisk = complaintRisk
+        self.kind = kind
+        self.urgent = urgent
     }
 
     public var eventId: String { notificationId }
@@ -137,6 +145,32 @@ public struct NotificationDelivered: VOCEvent {
     public var attempts: Int
     public var error: String?
     public var deliveredAt: Date
+    /// The receiver's HTTP status of the last attempt, when it answered.
+    public var receiverStatus: Int?
+    /// The receiver's answer to the last attempt (a robot's `errcode`/`errmsg`, an SMTP
+    /// reply), cut to 1,000 characters.
+    public var receiverAnswer: String?
+    /// The medium actually used when it differs from the one requested (quiet hours move
+    /// a push to the in-app inbox).
+    public var deliveredVia: NotificationRequested.Medium?
+
+    public init(deliveryId: String, notificationId: String, idempotencyKey: String, recipientId: String,
+                medium: NotificationRequested.Medium, outcome: Outcome, attempts: Int, error: String? = nil,
+                deliveredAt: Date, receiverStatus: Int? = nil, receiverAnswer: String? = nil,
+                deliveredVia: NotificationRequested.Medium? = nil) {
+        self.deliveryId = deliveryId
+        self.notificationId = notificationId
+        self.idempotencyKey = idempotencyKey
+        self.recipientId = recipientId
+        self.medium = medium
+        self.outcome = outcome
+        self.attempts = attempts
+        self.error = error
+        self.deliveredAt = deliveredAt
+        self.receiverStatus = receiverStatus
+        self.receiverAnswer = receiverAnswer
+        self.deliveredVia = deliveredVia
+    }
 
     public var eventId: String { deliveryId }
     public var subject: String { recipientId }

@@ -17,7 +17,8 @@ enum ClosedLoop {
             title: "您反映的问题已处理，请确认是否解决",
             body: "ticket: \(ticket.ticketId)\nresolution: \(ticket.resolutionCode ?? "")\n"
                 + "Reply to tell us whether it is fixed; without a reply the ticket closes in \(days) days.",
-            ticketId: ticket.ticketId, customerId: ticket.customerId, requestedAt: ticket.resolvedAt ?? Date())
+            ticketId: ticket.ticketId, customerId: ticket.customerId, requestedAt: ticket.resolvedAt ?? Date(),
+            kind: "confirmation_request")
     }
 
     /// Treats `insight` as the customer's answer to their latest resolved ticket, if it is one.

@@ -111,6 +111,7 @@ public final class SLASweeper: Service, Sendable {
             recipient: .init(role: role, id: recipient), medium: .inbox, title: title,
             body: "department: \(ticket.department)\npriority: \(ticket.priority)\nstatus: \(ticket.status.rawValue)"
                 + "\ndue: \(ticket.resolutionDueAt.map(Timestamp.format) ?? "paused")",
-            ticketId: ticket.ticketId, customerId: ticket.customerId, requestedAt: now)
+            ticketId: ticket.ticketId, customerId: ticket.customerId, requestedAt: now,
+            kind: step == "warning" ? "sla_warning" : "escalation", urgent: step != "warning")
     }
 }
