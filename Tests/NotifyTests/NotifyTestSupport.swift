@@ -86,12 +86,15 @@ final class Receivers: Sendable {
         }
         let ready = FileManager.default.temporaryDirectory.appendingPathComponent("notify-receivers-\(UUID().uuidString).json")
         let script = packageRoot.appendingPathComponent("scripts/notify-receivers.py").path
-        guard let process = SpawnedProcess([python, script, ready.path, Self.webhookSecret, Self.dingtalkSecret, Self.oldWebhookSecret], outputPath: nil) else {
+        let log = ready.deletingPathExtension().appendingPathExtension("log")
+        guard let process = SpawnedProcess([python, script, ready.path, Self.webhookSecret, Self.dingtalkSecret, Self.oldWebhookSecret],
+                                           outputPath: log.path) else {
             throw Missing(description: "\(script) could not be started")
         }
         self.process = process
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        // Python imports take seconds on a machine busy with the other suites.
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline, process.exitStatus() == nil {
             if let data = try? Data(contentsOf: ready),
                let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Int], let http = ports["http"], let smtp = ports["smtp"],
                let smtpAuth = ports["smtpAuth"] {
@@ -99,13 +102,16 @@ final class Receivers: Sendable {
                 self.smtpPort = smtp
                 self.smtpAuthPort = smtpAuth
                 try? FileManager.default.removeItem(at: ready)
+                try? FileManager.default.removeItem(at: log)
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         process.signal(SIGKILL)
         _ = process.waitForExit()
-        throw Missing(description: "the receivers did not start (is .venv missing standardwebhooks, aiosmtpd or jsonschema? run `make test`)")
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw Missing(description: "the receivers did not start (is .venv missing standardwebhooks, aiosmtpd or jsonschema? run `make test`): "
+                      + output.suffix(600))
     }
 
     deinit {
