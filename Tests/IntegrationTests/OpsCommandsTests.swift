@@ -104,4 +104,48 @@ struct OpsCommandsTests {
         #expect(pretty.output.hasPrefix("voc.interaction.received.v1/0@0  key=C-1  type="), "\(pretty.output)")
         #expect(pretty.output.contains("\"interactionId\" : \"t-1\""), "\(pretty.output)")
     }
+
+    @Test("verify: per stage in, out, dead-lettered, lost and doubled, with the ids; a redelivery is not doubled")
+    func verify() async throws {
+        let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
+        try broker.createPipelineTopics()
+        let storeConfiguration = try TestPostgres.database("verify")
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
+        func put(_ topic: Topic, _ json: String) async throws {
+            _ = try await producer.enqueue(ProducerRecord(topic: topic.rawValue, key: Array("C".utf8), value: Array(json.utf8))).delivered()
+        }
+        for id in ["i-1", "i-2", "i-3"] { try await put(.interactionReceived, #"{"interactionId":"\#(id)"}"#) }
+        try await put(.transcriptReady, #"{"transcriptId":"t-1","interactionId":"i-1"}"#)
+        try await put(.transcriptReady, #"{"transcriptId":"t-2","interactionId":"i-2"}"#)
+        try await put(.transcriptReady, #"{"transcriptId":"t-2b","interactionId":"i-2"}"#)
+        try await put(.insightProduced, #"{"insightId":"n-1","transcriptId":"t-1"}"#)
+        try await put(.insightProduced, #"{"insightId":"n-1","transcriptId":"t-1"}"#)
+        let publisher = EventPublisher(producer: producer, source: "/test")
+        try await publisher.publish(DeadLetter(
+            stage: "transcribe", originalTopic: Topic.interactionReceived.rawValue, partition: 0, offset: 2, key: nil, headers: [],
+            value: Array(#"{"interactionId":"i-3"}"#.utf8), error: "engine down", reason: .failed, attempts: 5, failedAt: Date()))
+
+        let store = Store(configuration: storeConfiguration, logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await store.run() }
+            defer { tasks.cancelAll() }
+            try await store.migrate(component: "verify-test", [])
+            try await store.execute("CREATE TABLE timeline_entries (entry_id text PRIMARY KEY, kind text NOT NULL)")
+            try await store.execute("INSERT INTO timeline_entries VALUES ('i-1', 'interaction'), ('i-2', 'interaction'), ('i-3', 'interaction')")
+            try await store.execute("INSERT INTO applied_events (consumer, event_id) VALUES ('route.insights', 'n-1')")
+        }
+
+        let result = try await Self.voc(["verify", "--brokers", broker.bootstrap, "--postgres-url", storeConfiguration.url])
+        #expect(result.status == 1, "\(result.output)")
+        let rows = Dictionary(uniqueKeysWithValues: result.output.split(separator: "\n").compactMap { line -> (String, [String])? in
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            return columns.count == 6 && Int(columns[1]) != nil ? (columns[0], Array(columns.dropFirst())) : nil
+        })
+        #expect(rows["transcribe"] == ["3", "2", "1", "0", "1"], "\(result.output)")
+        #expect(rows["analyze"] == ["3", "1", "0", "2", "0"], "\(result.output)")
+        #expect(rows["projector"] == ["3", "3", "0", "0", "0"], "\(result.output)")
+        #expect(rows["route"] == ["1", "1", "0", "0", "0"], "\(result.output)")
+        #expect(result.output.contains("transcribe doubled: i-2"), "\(result.output)")
+        #expect(result.output.contains("analyze lost: t-2 t-2b"), "\(result.output)")
+    }
 }

@@ -88,54 +88,41 @@ struct DeadLetterReplayer {
     }
 
     func replay(filter: DeadLetterFilter, limit: Int?, dryRun: Bool, progress: (Progress) -> Void) async throws -> Summary {
-        let topic = Topic.deadLetter.rawValue
-        let admin = try connection.admin(logger: logger)
-        guard let info = try await admin.listTopics().first(where: { $0.name == topic }) else { return Summary() }
-        let ends = try await KafkaAdmin.lag(group: "voc-replay-probe", topics: [info], bootstrap: connection.bootstrap,
-                                            security: connection.security, properties: connection.properties, logger: logger)
-        let total = ends.reduce(0) { $0 + Int($1.end - $1.start) }
-        var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.end > $0.start }.map { ($0.partition, $0.end) })
+        let records = try await TopicReader(connection: connection, logger: logger).records(Topic.deadLetter.rawValue)
         var summary = Summary()
-        guard !remaining.isEmpty else { return summary }
-
-        var configuration = connection.consumer(group: "voc-replay-\(UUID().uuidString.prefix(8))", clientID: "voc-replay")
-        configuration.autoOffsetReset = .earliest
-        let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: logger)
         let producer = dryRun ? nil : try KafkaProducer(configuration: connection.producer(clientID: "voc-replay"), logger: logger)
-        while !remaining.isEmpty, limit.map({ summary.replayed < $0 }) ?? true {
-            for record in try await consumer.poll(maxRecords: 200, timeout: .milliseconds(500)) {
-                summary.read += 1
-                if let end = remaining[record.partition], record.offset + 1 >= end { remaining[record.partition] = nil }
-                guard let letter = try? record.decode(DeadLetter.self).0, let value = letter.originalValue else {
-                    summary.unreadable += 1
-                    continue
-                }
-                guard filter.matches(letter), limit.map({ summary.replayed < $0 }) ?? true else { continue }
-                summary.matched += 1
-                let before = try await store.rows(
-                    "SELECT 1 FROM applied_events WHERE consumer = \(Self.ledger) AND event_id = \(letter.deadLetterId)", as: Int.self)
-                if !before.isEmpty {
-                    summary.replayedBefore += 1
-                    continue
-                }
-                if let producer {
-                    let headers = letter.headers.compactMap { header in
-                        Data(base64Encoded: header.value).map { KafkaHeader(name: header.name, value: Array($0)) }
-                    } + [KafkaHeader(name: DeadLetter.replayedFromHeader, string: letter.deadLetterId)]
-                    let receipt = try producer.enqueue(ProducerRecord(topic: letter.originalTopic, key: letter.originalKey, value: value,
-                                                                      headers: headers))
-                    _ = try await receipt.delivered()
-                    // After the broker's acknowledgement: a crash just before this line
-                    // replays the letter again next time, which idempotent stages ignore.
-                    try await store.execute(
-                        "INSERT INTO applied_events (consumer, event_id) VALUES (\(Self.ledger), \(letter.deadLetterId)) ON CONFLICT DO NOTHING")
-                }
-                summary.replayed += 1
-                summary.byTopic[letter.originalTopic, default: 0] += 1
+        for record in records {
+            if let limit, summary.replayed >= limit { break }
+            summary.read += 1
+            if summary.read % 100 == 0 { progress(Progress(read: summary.read, total: records.count, replayed: summary.replayed)) }
+            guard let letter = try? record.decode(DeadLetter.self).0, let value = letter.originalValue else {
+                summary.unreadable += 1
+                continue
             }
-            progress(Progress(read: summary.read, total: total, replayed: summary.replayed))
+            guard filter.matches(letter) else { continue }
+            summary.matched += 1
+            let before = try await store.rows(
+                "SELECT 1 FROM applied_events WHERE consumer = \(Self.ledger) AND event_id = \(letter.deadLetterId)", as: Int.self)
+            if !before.isEmpty {
+                summary.replayedBefore += 1
+                continue
+            }
+            if let producer {
+                let headers = letter.headers.compactMap { header in
+                    Data(base64Encoded: header.value).map { KafkaHeader(name: header.name, value: Array($0)) }
+                } + [KafkaHeader(name: DeadLetter.replayedFromHeader, string: letter.deadLetterId)]
+                let receipt = try producer.enqueue(ProducerRecord(topic: letter.originalTopic, key: letter.originalKey, value: value,
+                                                                  headers: headers))
+                _ = try await receipt.delivered()
+                // After the broker's acknowledgement: a crash just before this line
+                // replays the letter again next time, which idempotent stages ignore.
+                try await store.execute(
+                    "INSERT INTO applied_events (consumer, event_id) VALUES (\(Self.ledger), \(letter.deadLetterId)) ON CONFLICT DO NOTHING")
+            }
+            summary.replayed += 1
+            summary.byTopic[letter.originalTopic, default: 0] += 1
         }
-        await consumer.close()
+        progress(Progress(read: summary.read, total: records.count, replayed: summary.replayed))
         return summary
     }
 }

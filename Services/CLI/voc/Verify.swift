@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VOCKafka
+import VOCRuntime
+import VOCSchema
+import VOCStore
+
+/// `voc verify`: reconciles a run. Every accepted interaction must end exactly once in
+/// each stage's output or exactly once in the dead-letter topic; prints per stage what
+/// went in, came out, was dead-lettered, lost or doubled, with the ids of the last two.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reconcile the topics and read models: per stage in, out, dead-lettered, lost, doubled.",
+        discussion: """
+            Reads every pipeline topic from the beginning to its current end, and the timeline \
+            and route's applied insights from PostgreSQL. A redelivered event (the same id \
+            again) is not doubled; two different outputs for one input are. Exits 1 when \
+            anything is lost or doubled. Run it once the pipeline is idle (voc lag shows 0).
+            """)
+
+    @OptionGroup var broker: BrokerOptions
+
+    @Option(help: "The read-model database (default: postgres.url of the configuration).")
+    var postgresURL: String?
+
+    @Option(help: "Lost or doubled ids shown per stage.")
+    var show = 20
+
+    func run() async throws {
+        Observability.bootstrap(logLevel: "error")
+        let logger = Logger(label: "voc-verify")
+        let connection = try await broker.connection()
+        let reader = TopicReader(connection: connection, logger: logger)
+
+        // Ids only, read from the JSON as it is: a payload the current build could not
+        // decode still counts.
+        let interactions = Set(try await reader.payloads(.interactionReceived).compactMap { $0["interactionId"] as? String })
+        var transcriptsOf: [String: Set<String>] = [:]
+        var transcriptIds: Set<String> = []
+        for transcript in try await reader.payloads(.transcriptReady) {
+            guard let id = transcript["transcriptId"] as? String, let source = transcript["interactionId"] as? String else { continue }
+            transcriptsOf[source, default: []].insert(id)
+            transcriptIds.insert(id)
+        }
+        var insightsOf: [String: Set<String>] = [:]
+        var insightIds: Set<String> = []
+        for insight in try await reader.payloads(.insightProduced) {
+            guard let id = insight["insightId"] as? String, let source = insight["transcriptId"] as? String else { continue }
+            insightsOf[source, default: []].insert(id)
+            insightIds.insert(id)
+        }
+        var dead: [String: Set<String>] = [:]
+        for record in try await reader.records(Topic.deadLetter.rawValue) {
+            guard let letter = try? record.decode(DeadLetter.self).0, let id = Self.sourceId(of: letter) else { continue }
+            dead[Self.stageName(letter.stage), default: []].insert(id)
+        }
+
+        let settings = try await Settings.reader()
+        let store = Store(configuration: try StoreConfiguration(
+            url: postgresURL ?? settings.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL)),
+            logger: logger)
+        let (timeline, routed) = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await store.run() }
+            defer { tasks.cancelAll() }
+            let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE kind = 'interaction'", as: String.self)
+            let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
+            return (timeline, routed)
+        }
+
+        let reconciliation = Reconciliation(stages: [
+            .init(name: "transcribe", input: interactions, outputs: transcriptsOf, deadLettered: dead["transcribe"] ?? []),
+            .init(name: "analyze", input: transcriptIds, outputs: insightsOf, deadLettered: dead["analyze"] ?? []),
+            .init(name: "projector", input: interactions, outputs: Dictionary(uniqueKeysWithValues: timeline.map { ($0, [$0]) }),
+                  deadLettered: dead["projector"] ?? []),
+            .init(name: "route", input: insightIds, outputs: Dictionary(uniqueKeysWithValues: routed.map { ($0, [$0]) }),
+                  deadLettered: dead["route"] ?? []),
+        ])
+        print(reconciliation.report(showing: show))
+        if !reconciliation.clean { throw ExitCode.failure }
+    }
+
+    /// The stage a dead letter names, without its sub-stage (`projector-timeline` → `projector`).
+    static func stageName(_ stage: String) -> String {
+        String(stage.split(separator: "-").first ?? Substring(stage))
+    }
+
+    /// The id the failed record carried as its stage's input: the interaction of an
+    /// interaction, the transcript of a transcript, the insight of an insight.
+    static func sourceId(of letter: DeadLetter) -> String? {
+        guard let value = letter.originalValue,
+              let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return nil }
+        switch letter.originalTopic {
+        case Topic.interactionReceived.rawValue: return object["interactionId"] as? String
+        case Topic.transcriptReady.rawValue: return object["transcriptId"] as? String
+        case Topic.insightProduced.rawValue: return object["insightId"] as? String
+        default: return nil
+        }
+    }
+}
+
+/// Reads a pipeline topic from the beginning to the end it has when reading starts.
+struct TopicReader {
+    let connection: KafkaConnection
+    let logger: Logger
+
+    /// The JSON objects on a topic; records that are not JSON objects are left out.
+    func payloads(_ topic: Topic) async throws -> [[String: Any]] {
+        try await records(topic.rawValue).compactMap { try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any] }
+    }
+
+    func records(_ topic: String) async throws -> [ConsumerRecord] {
+        let admin = try connection.admin(logger: logger)
+        guard let info = try await admin.listTopics().first(where: { $0.name == topic }) else { return [] }
+        let ends = try await KafkaAdmin.lag(group: "voc-verify-probe", topics: [info], bootstrap: connection.bootstrap,
+                                            security: connection.security, properties: connection.properties, logger: logger)
+        var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.end > $0.start }.map { ($0.partition, $0.end) })
+        guard !remaining.isEmpty else { return [] }
+        var configuration = connection.consumer(group: "voc-read-\(UUID().uuidString.prefix(8))", clientID: "voc-read")
+        configuration.autoOffsetReset = .earliest
+        let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: logger)
+        var records: [ConsumerRecord] = []
+        while !remaining.isEmpty {
+            for record in try await consumer.poll(maxRecords: 1_000, timeout: .milliseconds(500)) {
+                records.append(record)
+                if let end = remaining[record.partition], record.offset + 1 >= end { remaining[record.partition] = nil }
+            }
+        }
+        await consumer.close()
+        return records
+    }
+}
