@@ -264,6 +264,7 @@ let package = Package(
             path: "Tests/IngestTests"),
         // Test fixtures several test targets share.
         .target(name: "VOCTestSupport", path: "Tests/Support"),
+        .target(name: "VOCServiceTestSupport", dependencies: [logging, "VOCStore", "VOCKafka", "VOCRuntime", "VOCSchema"], path: "Tests/ServiceSupport"),
         .testTarget(
             name: "VOCKafkaTests",
             dependencies: [logging, "VOCKafka", .product(name: "MetricsTestKit", package: "swift-metrics")],
@@ -294,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [configuration, hummingbird, logging, lifecycle,
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCProcess",
+                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCServiceTestSupport", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -302,7 +303,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifyTests",
-            dependencies: [logging, hummingbird, "Notify", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCProcess",
+            dependencies: [logging, hummingbird, "Notify", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCProcess", "VOCServiceTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

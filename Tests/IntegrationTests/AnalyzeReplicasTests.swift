@@ -4,6 +4,7 @@ import VOCKafka
 import VOCProcess
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// Two `voc-analyze` processes in one consumer group on a 3-broker cluster with 6

@@ -6,6 +6,7 @@ import Testing
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// The analyze stage on real components: a transcript on the embedded broker becomes an

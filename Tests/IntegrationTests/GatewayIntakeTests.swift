@@ -3,14 +3,15 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import Transcribe
 import VOCBlob
 import VOCKafka
 import VOCProcess
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 import VOCTestSupport
-import Transcribe
 @testable import Ingest
 
 /// Ingest as real gateways use it: keys, recordings, batches, idempotency, the CRM.

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import Transcribe
 import VOCProcess
+import VOCServiceTestSupport
 
 /// The real local speech engine (faster-whisper in `.venv-whisper`), started once per
 /// test process on a free port and stopped at exit.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VOCServiceTestSupport
 import VOCStore
 
 @Suite("Local PostgreSQL cluster")

@@ -4,6 +4,7 @@ import VOCKafka
 import VOCProcess
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// `voc replay` and `voc lag` as an operator runs them: the built `voc` against the

@@ -9,6 +9,7 @@ import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// The spine end to end on real components: HTTP → embedded Kafka broker → projector →

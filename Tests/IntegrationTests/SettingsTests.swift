@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import VOCKafka
 import VOCRuntime
+import VOCServiceTestSupport
 
 @Suite("Configuration layers")
 struct SettingsTests {

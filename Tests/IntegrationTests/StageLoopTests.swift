@@ -6,6 +6,7 @@ import Testing
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 
 /// The stage loop's delivery rules against the embedded broker: retries, dead letters,
 /// commits only after acknowledgement.

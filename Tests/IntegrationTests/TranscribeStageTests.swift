@@ -4,11 +4,12 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
-import VOCBlob
 import Transcribe
+import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 
 /// The transcribe-adapter with the real local engine (faster-whisper base, int8) on a
 /// synthetic stereo call, and the stage against the embedded broker.

@@ -1,9 +1,10 @@
 import Foundation
-import NIOCore
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 @testable import Notify
 import Testing
+import VOCServiceTestSupport
 import VOCSchema
 
 /// WeCom and DingTalk robots, e-mail and the inbox, against local receivers.
@@ -104,7 +105,7 @@ struct ChannelDeliveryTests {
         var configuration = right.configuration
         configuration.smtp.port = relayPort
         try await right.request(try notificationRequest(id: "n-auth", recipient: "M1", medium: "email", title: "Relay with AUTH"))
-        try await NotifyApp.build(configuration: configuration, logger: notifyTestLogger).test(.live) { _ in
+        try await NotifyApp.build(configuration: configuration, logger: testLogger).test(.live) { _ in
             let delivered = try await outcomes(bootstrap: right.broker.bootstrap, count: 1)
             #expect(delivered.first?.outcome == .delivered && delivered.first?.receiverStatus == 250)
             #expect(try await right.receivers.log(kind: "mail").count == 1)
@@ -112,7 +113,7 @@ struct ChannelDeliveryTests {
         configuration.smtp.password = "wrong"
         configuration.group = "notify-\(UUID().uuidString)"
         try await right.request(try notificationRequest(id: "n-auth-wrong", recipient: "M1", medium: "email", title: "Wrong password"))
-        try await NotifyApp.build(configuration: configuration, logger: notifyTestLogger).test(.live) { _ in
+        try await NotifyApp.build(configuration: configuration, logger: testLogger).test(.live) { _ in
             // Run again from the start of the topic: n-auth is answered from the ledger, not sent again.
             let delivered = try await outcomes(bootstrap: right.broker.bootstrap, count: 3)
             let refused = try #require(delivered.first { $0.notificationId == "n-auth-wrong" })

@@ -5,6 +5,7 @@ import Notify
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// A notify service on real components: the embedded broker, a throwaway database, the
@@ -20,7 +21,7 @@ struct NotifyHarness: Sendable {
     static let managerToken = "token-of-manager-M1"
 
     init(name: String, templates: [String: String] = [:], tweak: (inout NotifyConfiguration) -> Void = { _ in }) async throws {
-        broker = try EmbeddedBroker(brokers: 1, logger: notifyTestLogger)
+        broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         for topic in [Topic.notificationRequested, .notificationDelivered, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
         receivers = try await Receivers()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(name)-\(UUID().uuidString)")
@@ -62,7 +63,7 @@ struct NotifyHarness: Sendable {
             templatesDirectory = templatesFolder.path
         }
         var configuration = NotifyConfiguration(
-            common: CommonSettings(kafkaBrokers: broker.bootstrap), store: try NotifyPostgres.database(name),
+            common: CommonSettings(kafkaBrokers: broker.bootstrap), store: try TestPostgres.database(name),
             group: "notify-\(UUID().uuidString)", directoryFile: directory.path, templatesDirectory: templatesDirectory,
             retry: RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(200)),
             requestTimeout: .seconds(2), wecomBaseURL: receivers.http, dingtalkBaseURL: receivers.http,
@@ -70,7 +71,7 @@ struct NotifyHarness: Sendable {
             smtp: SMTPSettings(host: "127.0.0.1", port: receivers.smtpPort, from: "voc-notify@voc.example"))
         tweak(&configuration)
         self.configuration = configuration
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: notifyTestLogger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         publisher = EventPublisher(producer: producer, source: "/test/route")
     }
 
@@ -80,7 +81,7 @@ struct NotifyHarness: Sendable {
 
     /// Runs the service while `body` runs.
     func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await NotifyApp.build(configuration: configuration, logger: notifyTestLogger).test(.live) { client in
+        try await NotifyApp.build(configuration: configuration, logger: testLogger).test(.live) { client in
             try await body(client)
         }
     }

@@ -1,63 +1,16 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import NIOCore
 import Logging
+import NIOCore
 import Synchronization
 import VOCKafka
 import VOCProcess
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
-/// One throwaway PostgreSQL cluster per test process; each test gets a database of its own.
-enum NotifyPostgres {
-    private static let shared = Mutex<LocalPostgres?>(nil)
-
-    static func database(_ name: String) throws -> StoreConfiguration {
-        let cluster = try shared.withLock { cluster -> LocalPostgres in
-            if let cluster { return cluster }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-notify-test-pg-\(getpid())")
-            let started = try LocalPostgres(dataDirectory: folder, port: freePort(), logger: Logger(label: "test.pg"))
-            try started.start()
-            cluster = started
-            atexit {
-                NotifyPostgres.shared.withLock { cluster in
-                    try? cluster?.stop()
-                    if let folder = cluster?.dataDirectory { try? FileManager.default.removeItem(at: folder) }
-                }
-            }
-            return started
-        }
-        let database = name.lowercased().filter { $0.isLetter || $0.isNumber } + "_\(UInt32.random(in: 0...UInt32.max))"
-        try cluster.createDatabase(database)
-        var configuration = cluster.configuration
-        configuration.database = database
-        return configuration
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-let notifyTestLogger: Logger = {
-    Observability.bootstrap(logLevel: ProcessInfo.processInfo.environment["VOC_TEST_LOG_LEVEL"] ?? "warning")
-    return Logger(label: "test.notify")
-}()
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -145,33 +98,9 @@ func notificationRequest(id: String, key: String? = nil, recipient: String, medi
     return try JSONCoding.decoder().decode(NotificationRequested.self, from: JSONSerialization.data(withJSONObject: json))
 }
 
-/// Reads records from a topic with a fresh consumer group until `count` arrived or time ran out.
-func readTopic(_ topic: Topic, bootstrap: String, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
-    let consumer = try KafkaConsumer(
-        configuration: KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "reader-\(UUID().uuidString)"),
-        topics: [topic.rawValue], logger: Logger(label: "test.reader"))
-    var records: [ConsumerRecord] = []
-    let deadline = Date().addingTimeInterval(seconds)
-    while records.count < count, Date() < deadline {
-        records += try await consumer.poll(maxRecords: count - records.count, timeout: .milliseconds(300))
-    }
-    await consumer.close()
-    return records
-}
-
 func outcomes(bootstrap: String, count: Int, seconds: Double = 30) async throws -> [NotificationDelivered] {
     try await readTopic(.notificationDelivered, bootstrap: bootstrap, count: count, seconds: seconds)
         .map { try $0.decode(NotificationDelivered.self).0 }
-}
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually<T>(seconds: Double = 30, _ condition: () async throws -> T?) async throws -> T? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if let value = try await condition() { return value }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return nil
 }
 
 func sha256Hex(_ text: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VOCKafka
 import VOCSchema
+import VOCServiceTestSupport
 
 /// Webhooks to a real receiver that verifies with the PyPI `standardwebhooks` library.
 @Suite("Notify webhooks", .serialized)

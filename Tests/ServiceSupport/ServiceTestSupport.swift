@@ -3,14 +3,15 @@ import Logging
 import Synchronization
 import VOCKafka
 import VOCRuntime
+import VOCSchema
 import VOCStore
 
 /// One throwaway PostgreSQL cluster per test process, in a temporary folder on a free
 /// port; each test gets a database of its own. The cluster is stopped and deleted at exit.
-enum TestPostgres {
+public enum TestPostgres {
     private static let shared = Mutex<LocalPostgres?>(nil)
 
-    static func database(_ name: String) throws -> StoreConfiguration {
+    public static func database(_ name: String) throws -> StoreConfiguration {
         let cluster = try shared.withLock { cluster -> LocalPostgres in
             if let cluster { return cluster }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-test-pg-\(getpid())")
@@ -33,7 +34,7 @@ enum TestPostgres {
     }
 
     /// A port nothing listens on right now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -52,7 +53,7 @@ enum TestPostgres {
 }
 
 /// Polls `condition` until it holds or `seconds` pass.
-func eventually<T>(seconds: Double = 30, _ condition: () async throws -> T?) async throws -> T? {
+public func eventually<T>(seconds: Double = 30, _ condition: () async throws -> T?) async throws -> T? {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if let value = try await condition() { return value }
@@ -62,7 +63,7 @@ func eventually<T>(seconds: Double = 30, _ condition: () async throws -> T?) asy
 }
 
 /// Reads records from a topic with a fresh consumer group until `count` arrived or time ran out.
-func readTopic(_ topic: String, bootstrap: String, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
+public func readTopic(_ topic: String, bootstrap: String, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
     let consumer = try KafkaConsumer(
         configuration: KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "reader-\(UUID().uuidString)"), topics: [topic],
         logger: Logger(label: "test.reader"))
@@ -75,7 +76,12 @@ func readTopic(_ topic: String, bootstrap: String, count: Int, seconds: Double =
     return records
 }
 
-let testLogger: Logger = {
+/// The same for a pipeline topic.
+public func readTopic(_ topic: Topic, bootstrap: String, count: Int, seconds: Double = 30) async throws -> [ConsumerRecord] {
+    try await readTopic(topic.rawValue, bootstrap: bootstrap, count: count, seconds: seconds)
+}
+
+public let testLogger: Logger = {
     Observability.bootstrap(logLevel: ProcessInfo.processInfo.environment["VOC_TEST_LOG_LEVEL"] ?? "warning")
     return Logger(label: "test")
 }()
