@@ -101,8 +101,10 @@ struct WebhookDeliveryTests {
             let slow = try #require(delivered.first { $0.notificationId == "n-slow" })
             let fast = delivered.filter { $0.notificationId.hasPrefix("n-fast-") }
             #expect(fast.count == 3)
-            // The slow receiver answers after 1.5 s; the others were done well before it.
-            for outcome in fast { #expect(outcome.deliveredAt < slow.deliveredAt.addingTimeInterval(-0.8)) }
+            // The slow receiver answers after 1.5 s; the others were done before it. (No
+            // margin: on a busy machine the fast ones may take most of that time too, and in
+            // one lane they could only finish after the slow one.)
+            for outcome in fast { #expect(outcome.deliveredAt < slow.deliveredAt) }
             let hooks = try await harness.receivers.log(kind: "webhook")
             let slowAt = try #require(hooks.first { $0["mode"] as? String == "slow" }?["at"] as? Double)
             let fastAt = hooks.filter { $0["mode"] as? String == "ok" }.compactMap { $0["at"] as? Double }
