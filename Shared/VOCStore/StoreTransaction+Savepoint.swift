@@ -37,6 +37,11 @@ extension StoreError {
     public static func isTransient(_ error: any Error) -> Bool {
         if error is CancellationError { return true }
         if let error = error as? StoreError { return error.isRetriable }
+        if let error = error as? PostgresTransactionError {
+            // BEGIN, ROLLBACK or COMMIT failing says nothing about the statements in between.
+            if error.beginError != nil || error.rollbackError != nil || error.commitError != nil { return true }
+            return error.closureError.map(isTransient) ?? true
+        }
         guard let error = error as? PSQLError else { return false }
         guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return true }
         // 08 connection, 40 transaction rollback, 53 insufficient resources,
