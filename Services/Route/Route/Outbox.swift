@@ -45,6 +45,10 @@ public final class OutboxRelay: Service, Sendable {
     private let logger: Logger
     private let published = Counter(label: "voc_route_outbox_published_total")
     private let failures = Counter(label: "voc_route_outbox_publish_failures_total")
+    /// Rounds asked for: by ``wake()`` and by a ticker every `interval`; holding at most
+    /// one, so wakes that come while a round runs make one more round, not many.
+    private let rounds: AsyncStream<Void>
+    private let asked: AsyncStream<Void>.Continuation
 
     public init(store: Store, producer: KafkaProducer, interval: Duration = .milliseconds(50), batchSize: Int = 200,
                 logger: Logger) {
@@ -53,21 +57,48 @@ public final class OutboxRelay: Service, Sendable {
         self.interval = interval
         self.batchSize = batchSize
         self.logger = logger
+        (rounds, asked) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a round now instead of at the next tick: called after a transaction that
+    /// queued events commits, so they go out without waiting for the poll interval.
+    public func wake() {
+        asked.yield()
     }
 
     public func run() async throws {
-        var backoff = interval
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let sent = try await relayOnce()
-                backoff = interval
-                if sent == batchSize { continue }
-            } catch {
-                failures.increment()
-                logger.warning("outbox relay failed, will retry", metadata: ["error": "\(error)"])
-                backoff = min(backoff * 2, .seconds(5))
+        await withTaskGroup(of: Void.self) { tasks in
+            // Rows committed by another replica, or left by a crash, are found on the tick.
+            tasks.addTask { [interval, asked] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    asked.yield()
+                }
             }
-            try? await Task.sleep(for: backoff)
+            await withGracefulShutdownHandler {
+                await relayRounds()
+            } onGracefulShutdown: { [asked] in
+                asked.finish()
+            }
+            tasks.cancelAll()
+        }
+    }
+
+    private func relayRounds() async {
+        for await _ in rounds {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            var backoff = interval
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    // A full batch means more may be waiting.
+                    if try await relayOnce() < batchSize { break }
+                } catch {
+                    failures.increment()
+                    logger.warning("outbox relay failed, will retry", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                }
+            }
         }
     }
 

@@ -18,6 +18,20 @@ struct CustomerOwners: Sendable, Equatable {
         ).first.map { CustomerOwners(advisorId: $0.0, relationshipManagerId: $0.1, ownerSync: $0.2, sensitiveProfile: $0.3) }
     }
 
+    /// The owners of each of `customerIds` that route knows, in one query.
+    static func load(_ customerIds: [String], in session: some SQLSession) async throws -> [String: CustomerOwners] {
+        guard !customerIds.isEmpty else { return [:] }
+        var owners: [String: CustomerOwners] = [:]
+        for (id, advisor, manager, sync, sensitive) in try await session.rows(
+            """
+            SELECT customer_id, advisor_id, relationship_manager_id, owner_sync, sensitive_profile
+            FROM route_customers WHERE customer_id = ANY(\(customerIds)::text[])
+            """, as: String.self, String?.self, String?.self, Bool.self, Bool.self) {
+            owners[id] = CustomerOwners(advisorId: advisor, relationshipManagerId: manager, ownerSync: sync, sensitiveProfile: sensitive)
+        }
+        return owners
+    }
+
     /// Records a CRM update; fields the update leaves out keep their value, and an update
     /// older than the one recorded changes nothing.
     static func apply(_ update: CustomerUpdated, in transaction: StoreTransaction) async throws {

@@ -29,12 +29,13 @@ public enum RouteApp {
         app.use(publisher: publisher)
         TicketController<BasicRequestContext>(service: TicketService(store: store, books: books), tokens: configuration.departmentTokens)
             .addRoutes(to: app.router)
+        let relay = OutboxRelay(store: store, producer: publisher.producer, interval: configuration.outboxInterval, logger: logger)
         app.run(try StageLoop(
-            settings: StageSettings(name: "route", topics: [Topic.customerUpdated.rawValue, Topic.insightProduced.rawValue],
+            settings: StageSettings(name: RouteHandler.stage, topics: [Topic.customerUpdated.rawValue, Topic.insightProduced.rawValue],
                                     group: configuration.group, tuning: configuration.common.stage),
             common: configuration.common, publisher: publisher,
-            handler: RouteHandler(store: store, books: books, logger: logger), logger: logger))
-        app.run(OutboxRelay(store: store, producer: publisher.producer, interval: configuration.outboxInterval, logger: logger))
+            handler: RouteHandler(store: store, books: books, logger: logger, committed: relay.wake), logger: logger))
+        app.run(relay)
         app.run(SLASweeper(store: store, books: books, interval: configuration.slaSweepInterval, logger: logger))
         return app.build()
     }
