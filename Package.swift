@@ -288,7 +288,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RouteTests",
-            dependencies: [logging, hummingbird, "Route", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+            dependencies: [logging, hummingbird, "Route", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCServiceTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/RouteTests"
         ),

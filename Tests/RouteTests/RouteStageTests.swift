@@ -6,6 +6,7 @@ import Testing
 import VOCKafka
 import VOCRuntime
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// Route on the embedded broker: the outbox publishes each event once even when the

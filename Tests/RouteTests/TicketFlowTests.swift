@@ -3,6 +3,7 @@ import Logging
 import Route
 import Testing
 import VOCSchema
+import VOCServiceTestSupport
 import VOCStore
 
 /// Route's state on a real PostgreSQL: tickets, repeat contacts, the life cycle with its
