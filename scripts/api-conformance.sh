@@ -38,7 +38,7 @@ curl -sf "http://127.0.0.1:$ingest_port/openapi.yaml" | cmp - docs/openapi.yaml 
 
 report="$dir/report.ndjson"
 set +e
-SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH=scripts "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$ingest_port/openapi.yaml" \
+SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH=scripts timeout 900 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$ingest_port/openapi.yaml" \
   --header "Authorization: Bearer $key" --exclude-tag inbox \
   --phases examples,fuzzing --max-examples "${MAX_EXAMPLES:-250}" --workers 2 --seed 20261124 \
   --suppress-health-check all --request-timeout 30 2>&1 | tee "$dir/out.txt"
@@ -54,7 +54,7 @@ other() {
   local name=$1 document=$2 port=$3 token=$4; shift 4
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.3; done
   set +e
-  "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$document" --url "http://127.0.0.1:$port" \
+  timeout 600 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$document" --url "http://127.0.0.1:$port" \
     --header "Authorization: Bearer $token" "$@" \
     --phases examples,fuzzing --max-examples "${OTHER_MAX_EXAMPLES:-100}" --workers 2 --seed 20261124 \
     --suppress-health-check all --request-timeout 30 >"$dir/$name.txt" 2>&1

@@ -85,7 +85,13 @@ struct InboxController<Context: RequestContext>: Sendable {
                     }
                     limit = value
                 }
-                let unreadOnly = request.uri.queryParameters["unread"].map { $0 == "true" } ?? false
+                var unreadOnly = false
+                if let text = request.uri.queryParameters["unread"] {
+                    guard text == "true" || text == "false" else {
+                        return Self.problem(400, "invalid query", "unread must be true or false (got \"\(text)\")")
+                    }
+                    unreadOnly = text == "true"
+                }
                 let items = try await inbox.list(recipientId: person, limit: limit, unreadOnly: unreadOnly)
                 return HTTPResponses.json(InboxPage(items: items, unread: try await inbox.unread(recipientId: person)))
             }
