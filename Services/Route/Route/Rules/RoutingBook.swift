@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import VOCRuntime
 
 /// Rules, directory and holiday calendar that hold together: every department a rule
 /// names is in the directory.
@@ -58,80 +58,43 @@ public struct RoutingBook: Sendable {
     }
 }
 
-/// The routing book in force, reloaded when one of its files changes.
-///
-/// At most every `checkInterval` a call to ``current()`` compares the files' modification
-/// times and sizes with the loaded ones; when they differ the three are loaded and
-/// checked together. A change that does not load is logged with the reason and the
-/// previous book stays in force, so a typo never stops routing.
+/// The routing book in force, reloaded when one of its files changes. The three files
+/// are loaded and checked together; a change that does not load is logged with the
+/// reason and the previous book stays in force, so a typo never stops routing.
 public final class RoutingBookStore: Sendable {
     public let files: RoutingBook.Files
-    public let checkInterval: Duration
-    private let logger: Logger
-    private let state: Mutex<State>
-
-    private struct State {
-        var book: RoutingBook
-        var stamps: [Stamp?]
-        var lastCheck: ContinuousClock.Instant
-        var lastError: String?
-    }
-
-    struct Stamp: Equatable {
-        var modified: Date
-        var size: Int
-    }
+    private let book: HotReloaded<RoutingBook>
 
     /// Loads the files; they must be valid at start.
     /// - Throws: ``RouteError`` when a file cannot be read or checked.
     public init(files: RoutingBook.Files, checkInterval: Duration = .seconds(2), logger: Logger) throws(RouteError) {
         self.files = files
-        self.checkInterval = checkInterval
-        self.logger = logger
-        let stamps = Self.stamps(files)
-        let book = try RoutingBook.load(files)
-        state = Mutex(State(book: book, stamps: stamps, lastCheck: .now))
+        book = try HotReloaded(
+            paths: [files.rules.path, files.directory.path, files.holidays.path], checkInterval: checkInterval,
+            load: { () throws(RouteError) -> RoutingBook in try RoutingBook.load(files) },
+            reloaded: { book, previous in
+                logger.notice("routing rules reloaded", metadata: [
+                    "version": "\(book.rules.version)", "previous": "\(previous.rules.version)",
+                    "directory": "\(book.directory.version)",
+                ])
+            },
+            refused: { error, inForce in
+                logger.error("routing rules change ignored: the files do not load", metadata: [
+                    "rules": "\(files.rules.path)", "error": "\(error)", "inForce": "\(inForce.rules.version)",
+                ])
+            })
+        let loaded = book.current()
         logger.info("routing rules loaded", metadata: [
-            "rules": "\(files.rules.path)", "version": "\(book.rules.version)", "directory": "\(book.directory.version)",
-            "holidayYears": "\(book.holidays.years.sorted())",
+            "rules": "\(files.rules.path)", "version": "\(loaded.rules.version)", "directory": "\(loaded.directory.version)",
+            "holidayYears": "\(loaded.holidays.years.sorted())",
         ])
     }
 
+    public var checkInterval: Duration { book.checkInterval }
+
     /// Why the last change was refused, while the refused files are still in place.
-    public var lastError: String? { state.withLock { $0.lastError } }
+    public var lastError: String? { book.lastError }
 
     /// The book in force, reloading it first when a file changed.
-    public func current() -> RoutingBook {
-        state.withLock { state in
-            let now = ContinuousClock.now
-            guard now - state.lastCheck >= checkInterval else { return state.book }
-            state.lastCheck = now
-            let stamps = Self.stamps(files)
-            guard stamps != state.stamps else { return state.book }
-            state.stamps = stamps
-            do {
-                let book = try RoutingBook.load(files)
-                logger.notice("routing rules reloaded", metadata: [
-                    "version": "\(book.rules.version)", "previous": "\(state.book.rules.version)",
-                    "directory": "\(book.directory.version)",
-                ])
-                state.book = book
-                state.lastError = nil
-            } catch {
-                logger.error("routing rules change ignored: the files do not load", metadata: [
-                    "rules": "\(files.rules.path)", "error": "\(error)", "inForce": "\(state.book.rules.version)",
-                ])
-                state.lastError = "\(error)"
-            }
-            return state.book
-        }
-    }
-
-    static func stamps(_ files: RoutingBook.Files) -> [Stamp?] {
-        [files.rules, files.directory, files.holidays].map { url in
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-                  let modified = attributes[.modificationDate] as? Date else { return nil }
-            return Stamp(modified: modified, size: (attributes[.size] as? Int) ?? 0)
-        }
-    }
+    public func current() -> RoutingBook { book.current() }
 }
