@@ -115,7 +115,7 @@ struct AnalyzeBench: AsyncParsableCommand {
             bytes += InsightJSON.offlineLine(analyzer.analyzeAndLearn(input)).count
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         precondition(bytes > 0)
         return SwiftResult(perSecond: Double(inputs.count) / seconds)
     }

@@ -53,26 +53,19 @@ struct Lag: AsyncParsableCommand {
 
     /// Per group and topic the total, then the partitions (only lagging ones unless `all`).
     static func table(_ rows: [(group: String, lag: PartitionLag)], all: Bool) -> String {
-        var lines = [pad(["GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG"])]
+        let widths = [16, 32, 10, 10, 10, 8]
+        var lines = [tableLine(["GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG"], widths: widths)]
         let byGroupTopic = Dictionary(grouping: rows) { "\($0.group)\t\($0.lag.topic)" }
         for key in byGroupTopic.keys.sorted() {
             let partitions = byGroupTopic[key]!.sorted { $0.lag.partition < $1.lag.partition }
             let (name, topic) = (partitions[0].group, partitions[0].lag.topic)
             let total = partitions.reduce(Int64(0)) { $0 + $1.lag.lag }
-            lines.append(pad([name, topic, "all", "", "\(partitions.reduce(Int64(0)) { $0 + $1.lag.end })", "\(total)"]))
+            lines.append(tableLine([name, topic, "all", "", "\(partitions.reduce(Int64(0)) { $0 + $1.lag.end })", "\(total)"], widths: widths))
             for (_, lag) in partitions where all || lag.lag > 0 {
-                lines.append(pad(["", "", "\(lag.partition)", "\(lag.committed ?? -1)", "\(lag.end)", "\(lag.lag)"]))
+                lines.append(tableLine(["", "", "\(lag.partition)", "\(lag.committed ?? -1)", "\(lag.end)", "\(lag.lag)"], widths: widths))
             }
         }
         if rows.isEmpty { lines.append("no group has committed offsets yet") }
         return lines.joined(separator: "\n")
-    }
-
-    private static func pad(_ columns: [String]) -> String {
-        let widths = [16, 32, 10, 10, 10, 8]
-        var line = zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
-            .joined(separator: " ")
-        while line.last == " " { line.removeLast() }
-        return line
     }
 }

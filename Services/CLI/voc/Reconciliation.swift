@@ -30,12 +30,11 @@ struct Reconciliation {
     var clean: Bool { stages.allSatisfy { $0.lost.isEmpty && $0.doubled.isEmpty } }
 
     func report(showing limit: Int = 20) -> String {
-        var lines = ["STAGE           IN        OUT       DEAD-LETTERED  LOST      DOUBLED"]
+        let widths = [15, 9, 9, 14, 9, 8]
+        var lines = [tableLine(["STAGE", "IN", "OUT", "DEAD-LETTERED", "LOST", "DOUBLED"], widths: widths)]
         for stage in stages {
-            let columns = [stage.name, "\(stage.input.count)", "\(stage.produced)", "\(stage.deadLetteredCount)",
-                           "\(stage.lost.count)", "\(stage.doubled.count)"]
-            lines.append(zip(columns, [16, 10, 10, 15, 10, 8]).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
-                .joined().trimmingCharacters(in: .whitespaces))
+            lines.append(tableLine([stage.name, "\(stage.input.count)", "\(stage.produced)", "\(stage.deadLetteredCount)",
+                                    "\(stage.lost.count)", "\(stage.doubled.count)"], widths: widths))
         }
         for stage in stages {
             if !stage.lost.isEmpty { lines.append("\(stage.name) lost: " + stage.lost.prefix(limit).joined(separator: " ")) }

@@ -52,13 +52,7 @@ struct Replay: AsyncParsableCommand {
         let filter = try DeadLetterFilter(stage: stage, topic: topic.map(Tail.resolve), reason: reason, key: key,
                                           since: since.map { try DeadLetterFilter.parseSince($0, now: Date()) })
         let connection = try await broker.connection()
-        let reader = try await Settings.reader()
-        let store = Store(configuration: try StoreConfiguration(
-            url: postgresURL ?? reader.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL)),
-            logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await store.run() }
-            defer { tasks.cancelAll() }
+        try await withStore(postgresURL: postgresURL, logger: logger) { store in
             try await store.migrate(component: "replay", [])
             let replayer = DeadLetterReplayer(connection: connection, store: store, logger: logger)
             let summary = try await replayer.replay(filter: filter, limit: limit, dryRun: dryRun) { progress in

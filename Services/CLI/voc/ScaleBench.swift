@@ -108,7 +108,3 @@ struct ScaleBench: AsyncParsableCommand {
         return kilobytes / 1024
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -139,7 +139,7 @@ struct TranscribeAdapterBench {
         }
         let elapsed = ContinuousClock.now - started, after = CPUTime.now()
         return Figures(audioSeconds: audio,
-                       wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                       wallSeconds: elapsed.seconds,
                        user: after.user - before.user, system: after.system - before.system,
                        children: after.children - before.children, jobs: jobs.count, repaired: repaired)
     }

@@ -118,7 +118,7 @@ struct TranscribeBench: AsyncParsableCommand {
                     }
                 }
                 let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.seconds
                 let audioSeconds = Double(audioMs * max(1, rounds)) / 1000
                 let label = name == "local" ? "local (\(engineIdentity), \(threads) thread\(threads == 1 ? "" : "s")\(cpus.isEmpty ? "" : ", pinned to CPU \(cpus)"))"
                                             : "\(name) (\(engineIdentity))"

@@ -56,13 +56,7 @@ struct Verify: AsyncParsableCommand {
             dead[Self.stageName(letter.stage), default: []].insert(id)
         }
 
-        let settings = try await Settings.reader()
-        let store = Store(configuration: try StoreConfiguration(
-            url: postgresURL ?? settings.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL)),
-            logger: logger)
-        let (timeline, routed) = try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await store.run() }
-            defer { tasks.cancelAll() }
+        let (timeline, routed) = try await withStore(postgresURL: postgresURL, logger: logger) { store in
             let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE kind = 'interaction'", as: String.self)
             let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
             return (timeline, routed)

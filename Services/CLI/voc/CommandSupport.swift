@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import VOCRuntime
+import VOCStore
+
+/// Runs `body` with the pool of the database named by `--postgres-url`, else by
+/// `postgres.url` of the configuration, and stops the pool afterwards.
+func withStore<Result: Sendable>(postgresURL: String?, logger: Logger,
+                                 _ body: (Store) async throws -> Result) async throws -> Result {
+    let settings = try await Settings.reader()
+    let store = Store(configuration: try StoreConfiguration(
+        url: postgresURL ?? settings.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL)),
+        logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await store.run() }
+        defer { tasks.cancelAll() }
+        return try await body(store)
+    }
+}
+
+/// One line of a table printed by a command: each column padded to its width, no
+/// trailing blanks.
+func tableLine(_ columns: [String], widths: [Int]) -> String {
+    var line = zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
+    while line.last == " " { line.removeLast() }
+    return line
+}
+
+extension Duration {
+    /// The duration in seconds, for printed figures.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
