@@ -8,10 +8,7 @@ chmod 755 "$dir"
 pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
 transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5)); notify_port=$((pg_port + 6))
 log="$dir/up.log"
-# One person for the notify stage, whose inbox token is "smoke-inbox-token".
-printf '{"recipients":[{"id":"A-SMOKE","language":"zh","inboxTokenSha256":"%s"}]}' \
-  "$(printf %s smoke-inbox-token | sha256sum | cut -d' ' -f1)" >"$dir/directory.json"
-VOC_NOTIFY_DIRECTORY_FILE="$dir/directory.json" "$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" \
+"$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" \
   --projector-port "$read_port" --analyze-port "$analyze_port" --transcribe-port "$transcribe_port" --route-port "$route_port" \
   --notify-port "$notify_port" >"$log" 2>&1 &
 pid=$!
@@ -108,20 +105,31 @@ done
 timeline=$(curl -sf "http://127.0.0.1:$read_port/v1/customers/DEMO-C0001/timeline" || true)
 [[ "$timeline" == *'"kind":"interaction"'* ]] || fail "the demo customer's timeline is empty: $timeline"
 
-# notify: a request produced with kcat lands in the person's in-app inbox, and its outcome
-# is published.
-echo '{"notificationId":"N-SMOKE","idempotencyKey":"K-SMOKE","recipient":{"role":"advisor","id":"A-SMOKE"},"medium":"inbox","title":"客户资料已同步","body":"客户 SMOKE-1 的资料已同步。","requestedAt":"2026-11-20T10:00:00Z"}' \
-  | kcat -P -b "$broker" -t voc.notification.requested.v1 -k A-SMOKE \
-  -H ce_specversion=1.0 -H ce_id=N-SMOKE -H ce_type=voc.notification.requested.v1 -H ce_source=/smoke -H ce_time=2026-11-20T10:00:00Z \
-  -H ce_subject=A-SMOKE -H content-type=application/json
+# notify: voc up gave the demo's advisors an inbox each (tokens in inbox-tokens.json), and
+# route's owner sync filled the one of DEMO-C0001's advisor.
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ADV-1"])' "$dir/state/inbox-tokens.json") \
+  || fail "voc up wrote no inbox token for the demo advisor ADV-1"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$notify_port/v1/inbox")" == 401 ]] || fail "the inbox answered without a token"
 inbox=""
+for _ in $(seq 1 100); do
+  inbox=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$notify_port/v1/inbox" || true)
+  [[ "$inbox" == *'"customerId":"DEMO-C'* ]] && break
+  sleep 0.3
+done
+[[ "$inbox" == *'"customerId":"DEMO-C'* ]] || fail "voc demo left the advisor ADV-1's inbox empty: $inbox"
+echo "smoke: voc demo → the in-app inbox of advisor ADV-1: $(grep -o '"unread":[0-9]*' <<<"$inbox")"
+
+# A request produced with kcat lands in the person's inbox, and its outcome is published.
+echo '{"notificationId":"N-SMOKE","idempotencyKey":"K-SMOKE","recipient":{"role":"advisor","id":"ADV-1"},"medium":"inbox","title":"客户资料已同步","body":"客户 SMOKE-1 的资料已同步。","requestedAt":"2026-11-20T10:00:00Z"}' \
+  | kcat -P -b "$broker" -t voc.notification.requested.v1 -k ADV-1 \
+  -H ce_specversion=1.0 -H ce_id=N-SMOKE -H ce_type=voc.notification.requested.v1 -H ce_source=/smoke -H ce_time=2026-11-20T10:00:00Z \
+  -H ce_subject=ADV-1 -H content-type=application/json
 for _ in $(seq 1 50); do
-  inbox=$(curl -s -H "Authorization: Bearer smoke-inbox-token" "http://127.0.0.1:$notify_port/v1/inbox" || true)
-  [[ "$inbox" == *'"unread":1'* ]] && break
+  inbox=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$notify_port/v1/inbox?limit=200" || true)
+  [[ "$inbox" == *'客户资料已同步'* ]] && break
   sleep 0.2
 done
-[[ "$inbox" == *'客户资料已同步'* && "$inbox" == *'"unread":1'* ]] || fail "the notification never reached the inbox: $inbox"
+[[ "$inbox" == *'客户资料已同步'* ]] || fail "the notification never reached the inbox: $inbox"
 outcome=""
 for _ in $(seq 1 50); do
   outcome=$(kcat -C -b "$broker" -t voc.notification.delivered.v1 -o beginning -e -q -f '%s\n' 2>/dev/null | grep -F '"idempotencyKey":"K-SMOKE"' || true)

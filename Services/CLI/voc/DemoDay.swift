@@ -27,6 +27,9 @@ struct DemoDay {
     }
 
     static let businessLines = ["credit_card", "wealth", "consumer_loan", "insurance"]
+    /// The owners customers are dealt to in turn; `voc up` gives each an inbox.
+    static let advisorIDs = (1...7).map { "ADV-\($0)" }
+    static let relationshipManagerIDs = (1...5).map { "RM-\($0)" }
 
     /// Texts per business line: (language, text).
     static let texts: [String: [(String, String)]] = [
@@ -80,8 +83,8 @@ struct DemoDay {
     /// - Parameter end: the contacts fall in the twelve hours before it (a working day).
     init(customers count: Int, interactions: Int, recordings: Int, end: Date) {
         customers = (0..<count).map { index in
-            Customer(id: String(format: "DEMO-C%04d", index + 1), advisorId: "ADV-\(index % 7 + 1)",
-                     relationshipManagerId: "RM-\(index % 5 + 1)", businessLine: Self.businessLines[index % Self.businessLines.count],
+            Customer(id: String(format: "DEMO-C%04d", index + 1), advisorId: Self.advisorIDs[index % Self.advisorIDs.count],
+                     relationshipManagerId: Self.relationshipManagerIDs[index % Self.relationshipManagerIDs.count], businessLine: Self.businessLines[index % Self.businessLines.count],
                      sensitiveProfile: index % 3 == 0)
         }
         let opening = end.addingTimeInterval(-12 * 3600)

@@ -99,6 +99,11 @@ struct Up: AsyncParsableCommand {
                 pipeline.ingest.keysFile = file
                 lines.append("  Gateway key    \(key)   (gateway \"dev\", every channel; kept in \(folder.path)/gateway-key)")
             }
+            if pipeline.notify.directoryFile == nil {
+                let (directory, tokens) = try DevelopmentInbox.ensure(in: folder, route: pipeline.route)
+                pipeline.notify.directoryFile = directory
+                lines.append("  Inbox tokens   \(tokens)   (demo advisors, relationship managers and department members; notify.directoryFile unset)")
+            }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
             if processes {
@@ -141,6 +146,7 @@ extension Up {
     /// The services of `pipeline` as processes, configured through the environment.
     func processPipeline(_ pipeline: PipelineServices, store: StoreConfiguration, bootstrap: String) throws -> ProcessPipeline {
         var ingest = ["VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]
+        let notify = pipeline.notify.directoryFile.map { ["VOC_NOTIFY_DIRECTORY_FILE": $0] } ?? [:]
         if let keys = pipeline.ingest.keysFile { ingest["VOC_INGEST_KEYS_FILE"] = keys }
         let transcribe = [
             "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory,
@@ -153,7 +159,7 @@ extension Up {
             .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
             .init(executable: "voc-analyze", port: analyzePort),
             .init(executable: "voc-route", port: routePort),
-            .init(executable: "voc-notify", port: notifyPort),
+            .init(executable: "voc-notify", port: notifyPort, environment: notify),
         ], replicas: try ProcessPipeline.parseReplicas(replicas))
     }
 
