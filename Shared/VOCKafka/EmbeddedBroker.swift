@@ -85,4 +85,48 @@ public final class EmbeddedBroker: @unchecked Sendable {
             up ? setBrokerUp(id) : setBrokerDown(id)
         }
     }
+
+    /// Makes broker `id` the leader of a partition, as a controller does when the leader
+    /// fails: clients get `NOT_LEADER_FOR_PARTITION` and must find the new one.
+    public func moveLeader(topic: String, partition: Int, to id: Int) throws(KafkaError) {
+        let err = rd_kafka_mock_partition_set_leader(cluster, topic, Int32(partition), Int32(id))
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.from(err, context: "moving the leader of \(topic)[\(partition)] to broker \(id)")
+        }
+    }
+
+    /// A Kafka protocol request type whose requests ``failNext(_:count:with:)`` can fail.
+    public enum Request: Int16, Sendable, CaseIterable {
+        case produce = 0
+        case fetch = 1
+        case offsetCommit = 8
+    }
+
+    /// A broker error answered instead of the real response.
+    public enum InjectedError: Sendable {
+        /// The broker drops the connection (the client sees a transport error).
+        case disconnect
+        case notLeaderForPartition
+        case requestTimedOut
+        case notCoordinator
+        case rebalanceInProgress
+
+        var code: rd_kafka_resp_err_t {
+            switch self {
+            case .disconnect: RD_KAFKA_RESP_ERR__TRANSPORT
+            case .notLeaderForPartition: RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+            case .requestTimedOut: RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT
+            case .notCoordinator: RD_KAFKA_RESP_ERR_NOT_COORDINATOR
+            case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+            }
+        }
+    }
+
+    /// Fails the next `count` requests of a type, whichever client sends them, cycling
+    /// through `errors`.
+    public func failNext(_ request: Request, count: Int, with errors: [InjectedError]) {
+        guard count > 0, !errors.isEmpty else { return }
+        let codes = (0..<count).map { errors[$0 % errors.count].code }
+        codes.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, codes.count, $0.baseAddress) }
+    }
 }

@@ -83,7 +83,8 @@ public struct CommonSettings: Sendable {
             maxAttempts: max(1, config.int(forKey: "stage.maxAttempts", default: 5)),
             initialBackoff: .milliseconds(config.int(forKey: "stage.initialBackoffMs", default: 200)),
             maxBackoff: .milliseconds(config.int(forKey: "stage.maxBackoffMs", default: 5_000)),
-            batchSize: max(1, config.int(forKey: "stage.batchSize", default: 500)))
+            batchSize: max(1, config.int(forKey: "stage.batchSize", default: 500)),
+            outageLimit: .seconds(max(0, config.int(forKey: "stage.outageLimitSeconds", default: 600))))
     }
 
     public init(kafkaBrokers: String, kafkaProperties: [String: String] = [:], logLevel: String = "info",
@@ -121,13 +122,17 @@ public struct StageTuning: Sendable {
     public var maxBackoff: Duration
     /// Records taken per poll; their outputs share one round-trip to the broker.
     public var batchSize: Int
+    /// How long a record waits for a dependency that is away (the database, the speech
+    /// engine) before it is dead-lettered; waiting does not count as attempts.
+    public var outageLimit: Duration
 
     public init(maxAttempts: Int = 5, initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(5),
-                batchSize: Int = 500) {
+                batchSize: Int = 500, outageLimit: Duration = .seconds(600)) {
         self.maxAttempts = maxAttempts
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.batchSize = batchSize
+        self.outageLimit = outageLimit
     }
 }
 

@@ -4,6 +4,7 @@ import Metrics
 import ServiceLifecycle
 import VOCKafka
 import VOCSchema
+import VOCStore
 
 /// What a stage does with one record: the events to publish because of it.
 ///
@@ -31,10 +32,14 @@ extension StageHandler {
 public enum StageError: Error, Sendable, CustomStringConvertible {
     /// The record breaks the contract; retrying cannot help.
     case invalid(String)
+    /// Something the stage needs (the speech engine, a receiver) is away; the record is
+    /// not to blame. Retried without counting as an attempt, for up to
+    /// ``StageTuning/outageLimit``.
+    case unavailable(String)
 
     public var description: String {
         switch self {
-        case .invalid(let reason): return reason
+        case .invalid(let reason), .unavailable(let reason): return reason
         }
     }
 }
@@ -139,31 +144,55 @@ public final class StageLoop: Service, Sendable {
 
     /// Runs the handler with retries; returns its outputs or the dead letter, or nil
     /// when shutdown came before the record was done.
+    ///
+    /// A failure that blames the record's processing counts toward
+    /// ``StageTuning/maxAttempts``. An outage of what the stage depends on (PostgreSQL
+    /// unreachable or restarting, ``StageError/unavailable(_:)``) does not: the record
+    /// waits for it, up to ``StageTuning/outageLimit``, so a database restart or an engine
+    /// crash does not turn good records into dead letters.
     func process(_ record: ConsumerRecord) async -> [EncodedEvent]? {
         var backoff = settings.tuning.initialBackoff
         var attempt = 1
+        var outageSince: ContinuousClock.Instant?
         while true {
             do {
                 return try await handler.handle(record)
             } catch let error as ValidationError {
                 return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
-            } catch let error as StageError {
-                return deadLetter(record, error: error.description, reason: .invalid, attempts: attempt)
+            } catch StageError.invalid(let reason) {
+                return deadLetter(record, error: reason, reason: .invalid, attempts: attempt)
             } catch {
                 if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
-                if attempt >= settings.tuning.maxAttempts {
-                    return deadLetter(record, error: String(describing: error), reason: .failed, attempts: attempt)
+                let outage = Self.isOutage(error)
+                if outage {
+                    let since = outageSince ?? .now
+                    outageSince = since
+                    if ContinuousClock.now - since > settings.tuning.outageLimit {
+                        return deadLetter(record, error: "\(error) (unavailable for longer than \(settings.tuning.outageLimit))",
+                                          reason: .failed, attempts: attempt)
+                    }
+                } else {
+                    outageSince = nil
+                    if attempt >= settings.tuning.maxAttempts {
+                        return deadLetter(record, error: String(describing: error), reason: .failed, attempts: attempt)
+                    }
+                    attempt += 1
                 }
-                logger.warning("handler failed, retrying", metadata: [
+                logger.warning(outage ? "dependency unavailable, waiting" : "handler failed, retrying", metadata: [
                     LogKey.topic: "\(record.topic)", LogKey.offset: "\(record.offset)",
                     LogKey.attempt: "\(attempt)", LogKey.error: "\(error)",
                 ])
                 retried.increment()
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, settings.tuning.maxBackoff)
-                attempt += 1
             }
         }
+    }
+
+    /// Whether an error says a dependency is away rather than that this record failed.
+    static func isOutage(_ error: any Error) -> Bool {
+        if case StageError.unavailable = error { return true }
+        return !(error is CancellationError) && StoreError.isTransient(error)
     }
 
     /// Runs a batch step until it succeeds (the database may be away for a while); no

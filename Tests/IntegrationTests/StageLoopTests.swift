@@ -18,14 +18,21 @@ struct StageLoopTests {
         let attempts = Mutex<[Int64: Int]>([:])
         let publisher: EventPublisher
 
-        init(failures: Int, publisher: EventPublisher) {
+        /// Fail as a dependency that is away does, rather than as the record's processing.
+        let outage: Bool
+
+        init(failures: Int, outage: Bool = false, publisher: EventPublisher) {
             self.failures = failures
+            self.outage = outage
             self.publisher = publisher
         }
 
         func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
             let attempt = attempts.withLock { $0[record.offset, default: 0] += 1; return $0[record.offset]! }
-            if attempt <= failures { throw CocoaError(.fileReadUnknown) }
+            if attempt <= failures {
+                if outage { throw StageError.unavailable("the engine is restarting") }
+                throw CocoaError(.fileReadUnknown)
+            }
             let (event, _) = try record.decode(InteractionReceived.self)
             var copy = event
             copy.metadata = ["stage": "seen"]
@@ -69,6 +76,17 @@ struct StageLoopTests {
             handler: { FlakyHandler(failures: 2, publisher: $0) }, input: [Self.interaction("r-1")],
             topicOut: .interactionReceived, expect: 2)
         // The input and the handler's copy, both on the same topic.
+        let decoded = try records.map { try $0.decode(InteractionReceived.self).0 }
+        #expect(decoded.contains { $0.metadata?["stage"] == "seen" })
+        let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2)
+        #expect(letters.isEmpty)
+    }
+
+    @Test("a dependency away for more failures than maxAttempts holds the record, not dead-letters it; it flows once back")
+    func outageWaits() async throws {
+        let (records, broker) = try await run(
+            handler: { FlakyHandler(failures: 6, outage: true, publisher: $0) }, input: [Self.interaction("o-1")],
+            topicOut: .interactionReceived, expect: 2)
         let decoded = try records.map { try $0.decode(InteractionReceived.self).0 }
         #expect(decoded.contains { $0.metadata?["stage"] == "seen" })
         let letters = try await readTopic(Topic.deadLetter.rawValue, bootstrap: broker.bootstrap, count: 1, seconds: 2)

@@ -171,13 +171,17 @@ struct TranscribeStageTests {
 
         var configuration = configuration(engine: LocalEngineSettings(port: TestPostgres.freePort()), brokers: broker.bootstrap)
         configuration.client = EngineClientSettings(timeoutMs: 2_000, retries: 1, retryBackoffMs: 10, circuitFailures: 100, circuitOpenMs: 1_000)
-        configuration.common.stage = StageTuning(maxAttempts: 3, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50))
+        // An engine that is down does not use up attempts: the recording waits for it,
+        // here for one second, before it is dead-lettered.
+        configuration.common.stage = StageTuning(maxAttempts: 3, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50),
+                                                 outageLimit: .seconds(1))
         let (transcripts, letters) = try await Self.run(configuration, broker: broker, transcripts: (1, 2), letters: (1, 30))
         do {
             let letter = try #require(letters.first)
             #expect(letter.reason == .failed)
-            #expect(letter.attempts == 3)
+            #expect(letter.attempts == 1)
             #expect(letter.error.contains("engine_unavailable"))
+            #expect(letter.error.contains("unavailable for longer than"))
             #expect(letter.stage == "transcribe")
             #expect(transcripts.isEmpty)
         }

@@ -122,10 +122,15 @@ struct DemoClient: Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, json: [String: Any]) async throws -> UInt {
         let body = try JSONSerialization.data(withJSONObject: json)
-        return try await execute(method, path, body: body, contentType: "application/json")
+        return try await execute(method, path, body: body, contentType: "application/json").status
     }
 
     func upload(metadata: [String: Any], audio: Data) async throws -> UInt {
+        try await uploadAnswer(metadata: metadata, audio: audio).status
+    }
+
+    /// The answer's status and, when ingest accepted it, the interaction's id.
+    func uploadAnswer(metadata: [String: Any], audio: Data) async throws -> (status: UInt, interactionId: String?) {
         let boundary = "voc-demo-\(UUID().uuidString)"
         var body = Data()
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n".utf8))
@@ -133,10 +138,12 @@ struct DemoClient: Sendable {
         body.append(Data("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"call.wav\"\r\nContent-Type: audio/wav\r\n\r\n".utf8))
         body.append(audio)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        return try await execute(.POST, "/v1/interactions", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        let (status, answer) = try await execute(.POST, "/v1/interactions", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        let object = try? JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any]
+        return (status, status == 202 ? object?["interactionId"] as? String : nil)
     }
 
-    private func execute(_ method: HTTPMethod, _ path: String, body: Data, contentType: String) async throws -> UInt {
+    private func execute(_ method: HTTPMethod, _ path: String, body: Data, contentType: String) async throws -> (status: UInt, answer: ByteBuffer) {
         let idempotencyKey = UUID().uuidString
         for attempt in 1...5 {
             var request = HTTPClientRequest(url: baseURL + path)
@@ -155,8 +162,8 @@ struct DemoClient: Sendable {
             if status != 202 {
                 FileHandle.standardError.write(Data("\(method) \(path): \(status) \(String(buffer: answer))\n".utf8))
             }
-            return status
+            return (status, answer)
         }
-        return 503
+        return (503, ByteBuffer())
     }
 }

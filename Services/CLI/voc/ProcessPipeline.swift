@@ -20,6 +20,27 @@ struct ProcessPipeline {
     /// its service's port + 100 × its index.
     var replicas: [String: Int]
 
+    /// The services of `pipeline` as processes, configured through the environment.
+    init(_ pipeline: PipelineServices, replicas: [String: Int] = [:]) {
+        var ingest = ["VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]
+        if let keys = pipeline.ingest.keysFile { ingest["VOC_INGEST_KEYS_FILE"] = keys }
+        let notify = pipeline.notify.directoryFile.map { ["VOC_NOTIFY_DIRECTORY_FILE": $0] } ?? [:]
+        let transcribe = [
+            "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory,
+            "VOC_TRANSCRIBE_LOCAL_SUPERVISE": pipeline.transcribe.local.supervise ? "true" : "false",
+            "VOC_TRANSCRIBE_LOCAL_LOG_FILE": pipeline.transcribe.local.logFile,
+        ]
+        members = [
+            .init(executable: "voc-ingest", port: pipeline.ingest.http.port, environment: ingest),
+            .init(executable: "voc-projector", port: pipeline.projector.http.port),
+            .init(executable: "voc-transcribe", port: pipeline.transcribe.http.port, environment: transcribe),
+            .init(executable: "voc-analyze", port: pipeline.analyze.http.port),
+            .init(executable: "voc-route", port: pipeline.route.http.port),
+            .init(executable: "voc-notify", port: pipeline.notify.http.port, environment: notify),
+        ]
+        self.replicas = replicas
+    }
+
     /// The folder holding `voc` and the service executables built with it.
     static var executablesFolder: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

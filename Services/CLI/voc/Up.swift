@@ -107,7 +107,7 @@ struct Up: AsyncParsableCommand {
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
             if processes {
-                let supervisors = try processPipeline(pipeline, store: store, bootstrap: broker.bootstrap)
+                let supervisors = try ProcessPipeline(pipeline, replicas: try ProcessPipeline.parseReplicas(replicas))
                     .supervisors(folder: folder, common: ["VOC_KAFKA_BROKERS": broker.bootstrap, "VOC_POSTGRES_URL": store.url,
                                                           "VOC_HTTP_HOST": host], logger: logger)
                 services += supervisors.map { .init(service: $0) }
@@ -143,26 +143,6 @@ struct Up: AsyncParsableCommand {
 }
 
 extension Up {
-    /// The services of `pipeline` as processes, configured through the environment.
-    func processPipeline(_ pipeline: PipelineServices, store: StoreConfiguration, bootstrap: String) throws -> ProcessPipeline {
-        var ingest = ["VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]
-        let notify = pipeline.notify.directoryFile.map { ["VOC_NOTIFY_DIRECTORY_FILE": $0] } ?? [:]
-        if let keys = pipeline.ingest.keysFile { ingest["VOC_INGEST_KEYS_FILE"] = keys }
-        let transcribe = [
-            "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory,
-            "VOC_TRANSCRIBE_LOCAL_SUPERVISE": "true",
-            "VOC_TRANSCRIBE_LOCAL_LOG_FILE": pipeline.transcribe.local.logFile,
-        ]
-        return ProcessPipeline(members: [
-            .init(executable: "voc-ingest", port: ingestPort, environment: ingest),
-            .init(executable: "voc-projector", port: projectorPort),
-            .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
-            .init(executable: "voc-analyze", port: analyzePort),
-            .init(executable: "voc-route", port: routePort),
-            .init(executable: "voc-notify", port: notifyPort, environment: notify),
-        ], replicas: try ProcessPipeline.parseReplicas(replicas))
-    }
-
     /// What the transcribe stage will use, or how to install what it lacks.
     static func speechLine(_ configuration: TranscribeConfiguration) -> String {
         guard configuration.engine == "local" else {

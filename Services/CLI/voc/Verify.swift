@@ -30,9 +30,17 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-verify")
-        let connection = try await broker.connection()
-        let reader = TopicReader(connection: connection, logger: logger)
+        let reader = TopicReader(connection: try await broker.connection(), logger: logger)
+        let reconciliation = try await withStore(postgresURL: postgresURL, logger: logger) { store in
+            try await Self.reconcile(reader: reader, store: store)
+        }
+        print(reconciliation.report(showing: show))
+        if !reconciliation.clean { throw ExitCode.failure }
+    }
 
+    /// Reads the topics to their current ends and the read models, and matches every
+    /// stage's inputs to its outputs and dead letters.
+    static func reconcile(reader: TopicReader, store: Store) async throws -> Reconciliation {
         // Ids only, read from the JSON as it is: a payload the current build could not
         // decode still counts.
         let interactions = Set(try await reader.payloads(.interactionReceived).compactMap { $0["interactionId"] as? String })
@@ -51,27 +59,21 @@ struct Verify: AsyncParsableCommand {
             insightIds.insert(id)
         }
         var dead: [String: Set<String>] = [:]
-        for record in try await reader.records(Topic.deadLetter.rawValue) {
-            guard let letter = try? record.decode(DeadLetter.self).0, let id = Self.sourceId(of: letter) else { continue }
+        for letter in try await reader.deadLetters() {
+            guard let id = Self.sourceId(of: letter) else { continue }
             dead[Self.stageName(letter.stage), default: []].insert(id)
         }
+        let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE kind = 'interaction'", as: String.self)
+        let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
 
-        let (timeline, routed) = try await withStore(postgresURL: postgresURL, logger: logger) { store in
-            let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE kind = 'interaction'", as: String.self)
-            let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
-            return (timeline, routed)
-        }
-
-        let reconciliation = Reconciliation(stages: [
+        return Reconciliation(stages: [
             .init(name: "transcribe", input: interactions, outputs: transcriptsOf, deadLettered: dead["transcribe"] ?? []),
             .init(name: "analyze", input: transcriptIds, outputs: insightsOf, deadLettered: dead["analyze"] ?? []),
-            .init(name: "projector", input: interactions, outputs: Dictionary(uniqueKeysWithValues: timeline.map { ($0, [$0]) }),
+            .init(name: "projector", input: interactions, outputs: Dictionary(timeline.map { ($0, [$0]) }) { $0.union($1) },
                   deadLettered: dead["projector"] ?? []),
-            .init(name: "route", input: insightIds, outputs: Dictionary(uniqueKeysWithValues: routed.map { ($0, [$0]) }),
+            .init(name: "route", input: insightIds, outputs: Dictionary(routed.map { ($0, [$0]) }) { $0.union($1) },
                   deadLettered: dead["route"] ?? []),
         ])
-        print(reconciliation.report(showing: show))
-        if !reconciliation.clean { throw ExitCode.failure }
     }
 
     /// The stage a dead letter names, without its sub-stage (`projector-timeline` → `projector`).
@@ -101,6 +103,11 @@ struct TopicReader {
     /// The JSON objects on a topic; records that are not JSON objects are left out.
     func payloads(_ topic: Topic) async throws -> [[String: Any]] {
         try await records(topic.rawValue).compactMap { try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any] }
+    }
+
+    /// The dead letters on `voc.deadletter.v1`; a record that is not one is left out.
+    func deadLetters() async throws -> [DeadLetter] {
+        try await records(Topic.deadLetter.rawValue).compactMap { try? $0.decode(DeadLetter.self).0 }
     }
 
     func records(_ topic: String) async throws -> [ConsumerRecord] {

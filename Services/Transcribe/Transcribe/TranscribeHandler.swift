@@ -10,8 +10,10 @@ import VOCSchema
 ///
 /// Permanent failures (a claim-check whose bytes differ, audio ffmpeg cannot decode, an
 /// engine that refuses the audio) are thrown as ``StageError/invalid(_:)`` and
-/// dead-lettered at once; the rest (engine down or slow, circuit open) are retried by
-/// the stage loop with backoff, then dead-lettered with the reason.
+/// dead-lettered at once; an engine that is down (refused connection, circuit open) is
+/// ``StageError/unavailable(_:)``: the recording waits for it; the rest (a slow or
+/// failing engine) are retried by the stage loop with backoff, then dead-lettered with
+/// the reason.
 public struct TranscribeHandler: StageHandler {
     public static let passthroughEngine = TranscriptReady.Engine(name: "passthrough", version: "1")
 
@@ -43,7 +45,12 @@ public struct TranscribeHandler: StageHandler {
         let (interaction, _) = try record.decode(InteractionReceived.self)
         let event: TranscriptReady
         if let reference = interaction.audio {
-            event = try await transcribe(interaction, reference)
+            do {
+                event = try await transcribe(interaction, reference)
+            } catch let error as TranscribeError where [.engineUnavailable, .circuitOpen].contains(error.code) {
+                // The engine is down or restarting: the recording waits for it.
+                throw StageError.unavailable(error.description)
+            }
         } else {
             event = Self.passthrough(interaction)
             passedThrough.increment()
