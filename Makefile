@@ -9,11 +9,12 @@ WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps whisper build up test bench bench-analyze bench-transcribe clean
+.PHONY: help deps whisper build up test chaos bench bench-analyze bench-transcribe clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
+	@echo "make chaos  - release build; 100,000 interactions through every service as its own process under faults (voc chaos)"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
 	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
 	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
@@ -62,8 +63,16 @@ test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
 	.venv/bin/python scripts/check-schemas.py
 	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
 	scripts/api-conformance.sh .build/debug/voc
+	.build/debug/voc chaos $(CHAOS_SMALL)
 	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server \
 		swift test $(SWIFT_BUILD_FLAGS) --skip-build
+
+## The chaos run: every service as its own process, faults in turn, lost 0 / doubled 0.
+## make test runs a small variant of it.
+CHAOS_SMALL := --interactions 3000 --rate 300 --fault-seconds 6 --recordings 2 --poison 8 --duplicates 100
+chaos: deps whisper
+	swift build -c release
+	.build/release/voc chaos --interactions 100000 --rate 1000 --fault-seconds 30 --recordings 6 --poison 40 --duplicates 1000
 
 bench: deps
 	swift build -c release --product voc
