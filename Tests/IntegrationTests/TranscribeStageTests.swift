@@ -156,7 +156,7 @@ struct TranscribeStageTests {
         }
     }
 
-    @Test("engine down: the record is retried with backoff, then dead-lettered with the engine's failure as the reason",
+    @Test("engine down: the record waits for it up to the outage limit, without using up attempts, then is dead-lettered with the engine's failure as the reason",
           .enabled(if: LocalEngineFixture.toolsMissing.isEmpty || LocalEngineFixture.required, LocalEngineFixture.skipNote))
     func engineDown() async throws {
         let (broker, input) = try Self.broker()
