@@ -71,65 +71,26 @@ struct Chaos: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((String(format: "[%5.0f s] ", (ContinuousClock.now - started).seconds) + line + "\n").utf8))
         }
 
-        let stack = try DevStack.start(in: folder, postgresPort: basePort, brokers: 3, logger: logger)
-        defer { stack.stop() }
-        var common = CommonSettings(config: try await Settings.reader())
-        common.kafkaBrokers = stack.broker.bootstrap
-        var pipeline = try PipelineServices(
-            reader: try await Settings.reader(), common: common, store: stack.store, folder: folder, host: "127.0.0.1",
-            ports: .init(ingest: basePort + 1, projector: basePort + 2, analyze: basePort + 3, transcribe: basePort + 4,
-                         route: basePort + 5, notify: basePort + 6))
-        let (keys, key) = try DevelopmentKey.ensure(in: folder)
-        pipeline.ingest.keysFile = keys
-        pipeline.notify.directoryFile = try DevelopmentInbox.ensure(in: folder, route: pipeline.route).directory
-        pipeline.transcribe.local.supervise = true
-        pipeline.transcribe.local.logFile = folder.appendingPathComponent("logs/whisper-server.log").path
-        let engineMissing = pipeline.transcribe.local.missingPieces
-        let supervisors = try ProcessPipeline(pipeline).supervisors(
-            folder: folder, common: ["VOC_KAFKA_BROKERS": stack.broker.bootstrap, "VOC_POSTGRES_URL": stack.store.url,
-                                     "VOC_HTTP_HOST": "127.0.0.1",
-                                     "VOC_LOG_LEVEL": ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning"], logger: logger)
-        say("pipeline starting: \(supervisors.map(\.name).joined(separator: ", ")) (logs in \(folder.path)/logs)")
-
-        let group = ServiceGroup(configuration: .init(
-            services: supervisors.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        let outcome = try await withThrowingTaskGroup(of: ChaosOutcome?.self) { tasks in
-            tasks.addTask { try await group.run(); return nil }
-            tasks.addTask { [pipeline] in
-                do {
-                    let outcome = try await self.scenario(stack: stack, pipeline: pipeline, folder: folder, key: key, supervisors: supervisors,
-                                                          engineMissing: engineMissing, logger: logger, say: say)
-                    await group.triggerGracefulShutdown()
-                    return outcome
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-            }
-            var outcome: ChaosOutcome?
-            for try await result in tasks { outcome = outcome ?? result }
-            return outcome
+        let processes = try await ProcessStack.start(
+            in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning", logger: logger)
+        say("pipeline starting: \(processes.supervisors.map(\.name).joined(separator: ", ")) (logs in \(folder.path)/logs)")
+        let outcome = try await processes.run(logger: logger) {
+            try await self.scenario(processes, logger: logger, say: say)
         }
-        guard let outcome else { throw ExitCode.failure }
         print(outcome.report)
         if !outcome.clean { throw ExitCode.failure }
     }
 
-    private func scenario(stack: DevStack, pipeline: PipelineServices, folder: URL, key: String, supervisors: [SupervisedProcess],
-                          engineMissing: String?, logger: Logger, say: @escaping @Sendable (String) -> Void) async throws -> ChaosOutcome {
-        for port in [pipeline.ingest.http.port, pipeline.projector.http.port] {
-            guard await waitUntilListening(port: port, attempts: 600) else {
-                throw ValidationError("the service on port \(port) did not start; see the logs")
-            }
-        }
-        let connection = KafkaConnection(bootstrap: stack.broker.bootstrap, security: pipeline.ingest.common.kafkaSecurity,
-                                         properties: pipeline.ingest.common.kafkaProperties)
+    private func scenario(_ processes: ProcessStack, logger: Logger, say: @escaping @Sendable (String) -> Void) async throws -> ChaosOutcome {
+        let (stack, pipeline, folder, key) = (processes.stack, processes.pipeline, processes.folder, processes.gatewayKey)
+        let engineMissing = pipeline.transcribe.local.missingPieces
+        let connection = processes.connection
         let injector = try ChaosInjector(connection: connection, logger: logger)
-        let baseURL = "http://127.0.0.1:\(pipeline.ingest.http.port)"
+        let baseURL = processes.ingestURL
         let feeder = ChaosFeeder(baseURL: baseURL, key: key, total: interactions, perSecond: rate,
                                  deadline: .now + .seconds(Double(interactions) / Double(rate) + Double(drainSeconds)))
         say("feeding \(interactions) interactions at \(rate)/s")
-        let faults = ChaosFaults(broker: stack.broker, postgres: stack.postgres, supervisors: supervisors,
+        let faults = ChaosFaults(broker: stack.broker, postgres: stack.postgres, supervisors: processes.supervisors,
                                  speechEnginePort: pipeline.transcribe.local.port, seconds: faultSeconds, say: say)
         var sentRecordings = 0
         try await withThrowingTaskGroup(of: Void.self) { tasks in
