@@ -9,11 +9,12 @@ WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps whisper build up test bench bench-analyze bench-transcribe clean
+.PHONY: help deps whisper build up test fuzz bench bench-analyze bench-transcribe clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
+	@echo "make fuzz   - libFuzzer build (.build-fuzz) and every fuzz target for FUZZ_SECONDS (600) each"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
 	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
 	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
@@ -64,6 +65,15 @@ test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
 	scripts/api-conformance.sh .build/debug/voc
 	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server \
 		swift test $(SWIFT_BUILD_FLAGS) --skip-build
+	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) FUZZ_FINDINGS=$(FUZZ_FINDINGS) scripts/fuzz.sh
+
+## Every parser under libFuzzer (scripts/fuzz.sh): a crash fails the run and leaves its
+## input in $(FUZZ_FINDINGS)/<target>/. `make test` runs each target TEST_FUZZ_SECONDS.
+FUZZ_SECONDS ?= 600
+TEST_FUZZ_SECONDS ?= 30
+FUZZ_FINDINGS ?= Fuzz/Findings
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FINDINGS=$(FUZZ_FINDINGS) scripts/fuzz.sh
 
 bench: deps
 	swift build -c release --product voc
