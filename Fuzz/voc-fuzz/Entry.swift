@@ -18,7 +18,7 @@ nonisolated(unsafe) var selectedTarget: FuzzTarget?
 
 /// SwiftPM links an executable's entry point as `<module>_main`, so this is `main`.
 @_cdecl("voc_fuzz_main")
-func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     let arguments = (0..<Int(argc)).map { String(cString: argv[$0]!) }
     guard arguments.count >= 2, let target = FuzzTarget.named(arguments[1]) else {
         if arguments.count >= 2, arguments[1] == "--list" {

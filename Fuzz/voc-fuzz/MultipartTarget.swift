@@ -49,7 +49,7 @@ enum MultipartTarget {
         Task {
             do {
                 outcome.result = try await MultipartReader(spoolDirectory: spool, audioLimit: audioLimit)
-                    .read(RequestBody(asyncSequence: stream.async), boundary: boundary)
+                    .read(RequestBody(asyncSequence: AsyncBuffers(buffers: stream)), boundary: boundary)
             } catch {
                 outcome.thrown = error
             }
@@ -63,7 +63,7 @@ enum MultipartTarget {
             }
             if let audio = parts.audio {
                 FuzzCheck.expect(audio.size <= audioLimit, "audio past its limit was kept: \(audio.size) bytes")
-                let size = (try? FileManager.default.attributesOfItem(atPath: audio.path)[.size] as? Int64) ?? -1
+                let size = Int64(FileManager.default.contents(atPath: audio.path)?.count ?? -1)
                 FuzzCheck.expect(size == audio.size, "the spool file holds \(size) bytes, the part \(audio.size)")
                 try? FileManager.default.removeItem(atPath: audio.path)
             }
@@ -75,10 +75,6 @@ enum MultipartTarget {
 }
 
 /// The buffers of a body, as the server would hand them over.
-extension Array where Element == ByteBuffer {
-    var async: AsyncBuffers { AsyncBuffers(buffers: self) }
-}
-
 struct AsyncBuffers: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let buffers: [ByteBuffer]

@@ -1,7 +1,6 @@
 import Foundation
 @testable import Ingest
-import VOCFastJSON
-import VOCRuntime
+@testable import VOCFastJSON
 @testable import VOCSchema
 
 /// The gateways' submissions, read as ingest reads them, and each path held to the
