@@ -9,12 +9,13 @@ WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps whisper build up test chaos bench bench-analyze bench-transcribe clean
+.PHONY: help deps whisper build up test chaos fuzz bench bench-analyze bench-transcribe clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
 	@echo "make test   - install, build and run all tests"
 	@echo "make chaos  - release build; 100,000 interactions through every service as its own process under faults (voc chaos)"
+	@echo "make fuzz   - libFuzzer build (.build-fuzz) and every fuzz target for FUZZ_SECONDS (600) each"
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
 	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
 	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
@@ -66,6 +67,15 @@ test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
 	.build/debug/voc chaos $(CHAOS_SMALL)
 	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server \
 		swift test $(SWIFT_BUILD_FLAGS) --skip-build
+	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) FUZZ_FINDINGS=$(FUZZ_FINDINGS) scripts/fuzz.sh
+
+## Every parser under libFuzzer (scripts/fuzz.sh): a crash fails the run and leaves its
+## input in $(FUZZ_FINDINGS)/<target>/. `make test` runs each target TEST_FUZZ_SECONDS.
+FUZZ_SECONDS ?= 600
+TEST_FUZZ_SECONDS ?= 30
+FUZZ_FINDINGS ?= Fuzz/Findings
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FINDINGS=$(FUZZ_FINDINGS) scripts/fuzz.sh
 
 ## The chaos run: every service as its own process, faults in turn, lost 0 / doubled 0.
 ## make test runs a small variant of it.

@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "voc-transcribe", targets: ["voc-transcribe"]),
         .executable(name: "voc-route", targets: ["voc-route"]),
         .executable(name: "voc-notify", targets: ["voc-notify"]),
+        .executable(name: "voc-fuzz", targets: ["voc-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -250,6 +251,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Services/CLI/voc",
+            swiftSettings: strict
+        ),
+
+        // The fuzz targets of the parsers, one executable: built for libFuzzer by
+        // scripts/fuzz.sh (`make fuzz`), an ordinary build makes it a replayer of inputs.
+        .executableTarget(
+            name: "voc-fuzz",
+            dependencies: [
+                hummingbird, "VOCSchema", "VOCFastJSON", "Ingest", "Analyze", "Route",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/voc-fuzz",
             swiftSettings: strict
         ),
 

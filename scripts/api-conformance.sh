@@ -20,6 +20,7 @@ log="$dir/up.log"
 
 printf '{"recipients":[{"id":"API-PERSON","language":"zh","inboxTokenSha256":"%s"}]}' \
   "$(printf %s api-inbox-token | sha256sum | cut -d' ' -f1)" >"$dir/directory.json"
+chmod 600 "$dir/directory.json"  # notify refuses a directory file others may read
 VOC_NOTIFY_DIRECTORY_FILE="$dir/directory.json" VOC_ROUTE_DEPARTMENT_TOKENS="api-route-token=*" \
   "$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" \
   --analyze-port "$analyze_port" --transcribe-port "$transcribe_port" --route-port "$route_port" --notify-port "$notify_port" >"$log" 2>&1 &

@@ -55,6 +55,7 @@ struct NotifyHarness: Sendable {
         ]
         let directory = folder.appendingPathComponent("directory.json")
         try JSONSerialization.data(withJSONObject: ["recipients": everyone]).write(to: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.path)  // notify refuses it otherwise
         var templatesDirectory: String?
         if !templates.isEmpty {
             let templatesFolder = folder.appendingPathComponent("templates")

@@ -34,8 +34,12 @@ enum DevelopmentInbox {
         guard FileManager.default.createFile(atPath: tokensFile, contents: tokenData, attributes: [.posixPermissions: 0o600]) else {
             throw ValidationError("cannot write the development inbox tokens to \(tokensFile)")
         }
-        try JSONSerialization.data(withJSONObject: ["recipients": entries], options: [.prettyPrinted, .sortedKeys])
-            .write(to: URL(fileURLWithPath: directoryFile), options: .atomic)
+        // Notify refuses a directory file others may read (it can hold webhook secrets and robot keys).
+        let directoryData = try JSONSerialization.data(withJSONObject: ["recipients": entries], options: [.prettyPrinted, .sortedKeys])
+        try? FileManager.default.removeItem(atPath: directoryFile)
+        guard FileManager.default.createFile(atPath: directoryFile, contents: directoryData, attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write the development notify directory to \(directoryFile)")
+        }
         return (directoryFile, tokensFile)
     }
 

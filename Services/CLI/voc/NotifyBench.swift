@@ -43,6 +43,7 @@ struct NotifyBench: AsyncParsableCommand {
         recipients.append(["id": "HANG", "webhook": ["url": "http://127.0.0.1:\(receiverPort)/hang", "secrets": [secret]]])
         let directory = work.appendingPathComponent("directory.json")
         try JSONSerialization.data(withJSONObject: ["recipients": recipients]).write(to: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.path)  // notify refuses it otherwise
 
         var common = CommonSettings(kafkaBrokers: stack.broker.bootstrap)
         common.logLevel = "error"

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import VOCBlob
+import VOCRuntime
 import VOCSchema
 
 /// A gateway that proved who it is, and what it may do.
@@ -25,7 +26,10 @@ struct GatewayIdentity: Sendable, Equatable {
 /// key itself. Reloaded when the file changes, so keys rotate without a restart.
 ///
 /// Keys are 256-bit random strings, so a plain SHA-256 is enough to make a stolen file
-/// useless; a slow password hash would only add latency to every request.
+/// useless; a slow password hash would only add latency to every request. A key's digest
+/// is compared with every entry's in constant time, so how long a refusal takes tells
+/// nothing about how close a guess came. The file is refused when group or others may
+/// read or change it (``SecretFile``).
 final class GatewayKeyring: Sendable {
     struct File: Codable, Sendable {
         var gateways: [Entry]
@@ -41,8 +45,14 @@ final class GatewayKeyring: Sendable {
         var burst: Double?
     }
 
+    /// A gateway and the SHA-256 of its key, as raw bytes.
+    struct Keyed: Sendable {
+        var digest: [UInt8]
+        var identity: GatewayIdentity
+    }
+
     private struct State {
-        var byHash: [String: GatewayIdentity] = [:]
+        var keys: [Keyed] = []
         var modified: Date?
         var checkedAt = Date.distantPast
     }
@@ -62,7 +72,7 @@ final class GatewayKeyring: Sendable {
         self.logger = logger
         let (table, modified) = try Self.load(path: path, defaultRate: defaultRate, defaultBurst: defaultBurst)
         state.withLock {
-            $0.byHash = table
+            $0.keys = table
             $0.modified = modified
             $0.checkedAt = Date()
         }
@@ -71,8 +81,16 @@ final class GatewayKeyring: Sendable {
     /// The gateway whose key this is, or `nil`.
     func identify(key: String) -> GatewayIdentity? {
         reloadIfChanged()
-        let hash = Array(SHA256.hash(data: Data(key.utf8))).hexString
-        return state.withLock { $0.byHash[hash] }
+        return Self.identify(digest: Array(SHA256.hash(data: Data(key.utf8))), in: state.withLock { $0.keys })
+    }
+
+    /// The entry whose digest is `digest`: every entry is compared, each in constant time.
+    static func identify(digest: [UInt8], in keys: [Keyed]) -> GatewayIdentity? {
+        var found: GatewayIdentity?
+        for entry in keys where ConstantTime.equals(entry.digest, digest) {
+            found = entry.identity
+        }
+        return found
     }
 
     private func reloadIfChanged() {
@@ -88,7 +106,7 @@ final class GatewayKeyring: Sendable {
         do {
             let (table, modified) = try Self.load(path: path, defaultRate: defaultRate, defaultBurst: defaultBurst)
             state.withLock {
-                $0.byHash = table
+                $0.keys = table
                 $0.modified = modified
             }
             logger.info("gateway keys reloaded", metadata: ["gateways": "\(table.count)", "file": "\(path)"])
@@ -99,9 +117,12 @@ final class GatewayKeyring: Sendable {
         }
     }
 
-    static func load(path: String, defaultRate: Double, defaultBurst: Double) throws -> ([String: GatewayIdentity], Date?) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError(kind: .invalid, problems: [FieldProblem(field: "ingest.keysFile", problem: "cannot read \(path)")])
+    /// - Throws: ``ValidationError`` naming `ingest.keysFile` when the file cannot be read or
+    ///   group or others have any permission on it, or naming the entry at fault.
+    static func load(path: String, defaultRate: Double, defaultBurst: Double) throws -> ([Keyed], Date?) {
+        let data: Data
+        do { data = try SecretFile.read(path, setting: "ingest.keysFile") } catch {
+            throw ValidationError(kind: .invalid, problems: [FieldProblem(field: "ingest.keysFile", problem: "\(path) \(error.message)")])
         }
         let file = try JSONCoding.decode(File.self, from: data)
         var check = FieldChecker()
@@ -110,7 +131,8 @@ final class GatewayKeyring: Sendable {
             let field = "gateways[\(index)]"
             check.identifier(entry.id, field + ".id")
             let hash = entry.keySha256.lowercased()
-            if hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+            // ASCII only: `isHexDigit` also takes full-width digits, which no SHA-256 printer writes.
+            if hash.utf8.count != 64 || !hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
                 check.fail(field + ".keySha256", "must be 64 hex digits (the SHA-256 of the key)")
             }
             var channels = Set<Channel>()
@@ -126,8 +148,14 @@ final class GatewayKeyring: Sendable {
         }
         try check.throwIfAny()
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-        return (table, modified)
+        return (table.map { Keyed(digest: bytes(hex: $0.key), identity: $0.value) }, modified)
     }
+}
+
+/// The bytes of checked lower-case hex digits.
+private func bytes(hex: String) -> [UInt8] {
+    let digits = Array(hex.utf8).map { $0 <= 57 ? $0 - 48 : $0 - 87 }
+    return stride(from: 0, to: digits.count - 1, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
 }
 
 /// Issues gateway keys into a keys file (the operator's `voc gateway-key create`).

@@ -1,4 +1,5 @@
 import Foundation
+import VOCRuntime
 import VOCSchema
 import VOCStore
 
@@ -44,11 +45,14 @@ public struct DirectoryEntry: Codable, Sendable, Equatable {
 public struct DirectoryFile: Codable, Sendable {
     public var recipients: [DirectoryEntry]
 
-    /// - Throws: an error naming the file when it cannot be read or decoded.
+    /// It holds secrets (webhook secrets, robot keys, inbox token digests), so it is
+    /// refused when group or others may read or change it.
+    /// - Throws: an error naming the file when it cannot be read or decoded, or naming it
+    ///   and its mode when it is not private to its owner.
     public static func load(path: String) throws -> DirectoryFile {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NotifyError.configuration("notify.directoryFile \(path) cannot be read: \(error.localizedDescription)")
+        do { data = try SecretFile.read(path, setting: "notify.directoryFile") } catch {
+            throw NotifyError.configuration(error.description)
         }
         do { return try JSONDecoder().decode(DirectoryFile.self, from: data) } catch {
             throw NotifyError.configuration("notify.directoryFile \(path) is not a valid directory: \(error)")
@@ -154,8 +158,20 @@ struct RecipientRepository: Sendable {
         try await store.execute("UPDATE notify_recipients SET webhook_disabled_at = now() WHERE recipient_id = \(id)")
     }
 
-    /// The person a bearer token belongs to.
+    /// The person a bearer token belongs to. The rows are found by the first 16 hex
+    /// digits of the digest and the whole digest is compared here in constant time, so
+    /// the database's comparison never sees the part that proves the token.
     func person(tokenSHA256 digest: String) async throws -> String? {
-        try await store.rows("SELECT recipient_id FROM notify_recipients WHERE inbox_token_sha256 = \(digest)", as: String.self).first
+        let rows = try await store.rows(
+            "SELECT recipient_id, inbox_token_sha256 FROM notify_recipients WHERE left(inbox_token_sha256, 16) = \(String(digest.prefix(16)))",
+            as: String.self, String.self)
+        return Self.match(digest: digest, among: rows.map { (id: $0.0, digest: $0.1) })
+    }
+
+    /// The id whose stored digest is `digest`, every candidate compared in constant time.
+    static func match(digest: String, among rows: [(id: String, digest: String)]) -> String? {
+        var found: String?
+        for row in rows where ConstantTime.equals(row.digest, digest) { found = row.id }
+        return found
     }
 }

@@ -32,13 +32,21 @@ struct TicketController<Context: RequestContext>: Sendable {
     func scope(_ request: Request) -> Scope {
         guard !tokens.isEmpty else { return .all }
         let header = request.headers[.authorization] ?? ""
-        guard header.hasPrefix("Bearer "), let department = tokens[String(header.dropFirst(7))] else {
+        guard header.hasPrefix("Bearer "), let department = Self.department(of: String(header.dropFirst(7)), in: tokens) else {
             return .refused(HTTPResponses.problem(
                 Problem(type: "/problems/unauthorized", title: "Department token required", status: 401,
                         detail: "send Authorization: Bearer <department token>"),
                 headers: [.wwwAuthenticate: "Bearer"]))
         }
         return department == "*" ? .all : .department(department)
+    }
+
+    /// The department of `token`: every configured token is compared, each in constant
+    /// time, so how long a refusal takes tells nothing about how close a guess came.
+    static func department(of token: String, in tokens: [String: String]) -> String? {
+        var found: String?
+        for (candidate, department) in tokens where ConstantTime.equals(candidate, token) { found = department }
+        return found
     }
 
     struct TicketPage: Codable, Sendable {
