@@ -136,9 +136,10 @@ let package = Package(
         ),
         .target(
             name: "Projector",
-            dependencies: [configuration, logging,
+            dependencies: [configuration, logging, metrics,
                 "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Projector/Projector",
             resources: [.copy("Migrations")],
@@ -300,6 +301,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"
+        ),
+        .testTarget(
+            name: "ProjectorTests",
+            dependencies: [logging, hummingbird, "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCServiceTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/ProjectorTests"
         ),
         .testTarget(
             name: "NotifyTests",
