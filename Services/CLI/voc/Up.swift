@@ -86,7 +86,8 @@ struct Up: AsyncParsableCommand {
         if infraOnly {
             lines += [
                 "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze, voc-route and voc-notify with",
-                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
+                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path));",
+                "                 voc-projector also needs VOC_PROJECTOR_TOKEN_SECRET (at least 32 bytes; voc token create signs with it)",
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
@@ -98,6 +99,11 @@ struct Up: AsyncParsableCommand {
                 let (file, key) = try DevelopmentKey.ensure(in: folder)
                 pipeline.ingest.keysFile = file
                 lines.append("  Gateway key    \(key)   (gateway \"dev\", every channel; kept in \(folder.path)/gateway-key)")
+            }
+            if pipeline.projector.tokenSecret.isEmpty {
+                let (file, secret) = try DevelopmentTokenSecret.ensure(in: folder)
+                pipeline.projector.tokenSecret = secret
+                lines.append("  Read tokens    voc token create --subject <id> --role <role> --secret-file \(file)   (HS256 secret kept in \(file))")
             }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
@@ -112,7 +118,8 @@ struct Up: AsyncParsableCommand {
             }
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
-                "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
+                "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}   (also /timeline, /v1/ticket-queue, /v1/scorecards,"
+                    + " /v1/trends, /v1/clusters; Authorization: Bearer $(voc token create ...))",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
                 "  Route          \(Topic.insightProduced.rawValue) → \(Topic.ticketEvent.rawValue), \(Topic.notificationRequested.rawValue)",
                 "  Ticket API     http://\(host):\(routePort)/v1/tickets",
@@ -149,7 +156,8 @@ extension Up {
         ]
         return ProcessPipeline(members: [
             .init(executable: "voc-ingest", port: ingestPort, environment: ingest),
-            .init(executable: "voc-projector", port: projectorPort),
+            .init(executable: "voc-projector", port: projectorPort,
+                  environment: ["VOC_PROJECTOR_TOKEN_SECRET": pipeline.projector.tokenSecret]),
             .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
             .init(executable: "voc-analyze", port: analyzePort),
             .init(executable: "voc-route", port: routePort),

@@ -146,7 +146,8 @@ CREATE TABLE trend_days (
     category       text NOT NULL,
     contacts       integer NOT NULL,
     negative       integer NOT NULL,
-    sentiment_sum  double precision NOT NULL,
+    -- Sentiment scores in thousandths: integer sums are the same in any order, float sums are not.
+    sentiment_milli_sum  bigint NOT NULL,
     PRIMARY KEY (day, business_line, category)
 );
 

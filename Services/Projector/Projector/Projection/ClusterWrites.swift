@@ -38,5 +38,7 @@ enum ClusterWrites {
             SELECT * FROM jsonb_to_recordset(\(try RowSet.json(changes))::jsonb) AS r(cluster_id text, day date, members integer)
             ON CONFLICT (cluster_id, day) DO UPDATE SET members = d.members + EXCLUDED.members
             """)
+        try await transaction.execute(
+            "DELETE FROM cluster_days WHERE members = 0 AND cluster_id = ANY(\(Array(Set(changes.map(\.clusterId)))))")
     }
 }

@@ -41,7 +41,7 @@ struct InsightWrites {
         var category: String
         var contacts = 0
         var negative = 0
-        var sentimentSum = 0.0
+        var sentimentMilliSum = 0
     }
 
     func apply(_ insights: [InsightProduced], in transaction: StoreTransaction) async throws {
@@ -70,7 +70,7 @@ struct InsightWrites {
                 var row = trends[key] ?? TrendRow(day: day, businessLine: line, category: category)
                 row.contacts += sign
                 if label == "negative" { row.negative += sign }
-                row.sentimentSum += Double(sign) * score
+                row.sentimentMilliSum += sign * Int((score * 1000).rounded())
                 trends[key] = row
             }
         }
@@ -138,17 +138,20 @@ struct InsightWrites {
                 channel = COALESCE(t.channel, EXCLUDED.channel), business_line = COALESCE(t.business_line, EXCLUDED.business_line),
                 occurred_at = COALESCE(t.occurred_at, EXCLUDED.occurred_at)
             """)
-        let changes = trends.values.filter { $0.contacts != 0 || $0.negative != 0 || $0.sentimentSum != 0 }
+        let changes = trends.values.filter { $0.contacts != 0 || $0.negative != 0 || $0.sentimentMilliSum != 0 }
         if !changes.isEmpty {
             try await transaction.execute(
                 """
-                INSERT INTO trend_days AS d (day, business_line, category, contacts, negative, sentiment_sum)
+                INSERT INTO trend_days AS d (day, business_line, category, contacts, negative, sentiment_milli_sum)
                 SELECT * FROM jsonb_to_recordset(\(try RowSet.json(Array(changes)))::jsonb) AS r(day date, business_line text,
-                    category text, contacts integer, negative integer, sentiment_sum double precision)
+                    category text, contacts integer, negative integer, sentiment_milli_sum bigint)
                 ON CONFLICT (day, business_line, category) DO UPDATE SET
                     contacts = d.contacts + EXCLUDED.contacts, negative = d.negative + EXCLUDED.negative,
-                    sentiment_sum = d.sentiment_sum + EXCLUDED.sentiment_sum
+                    sentiment_milli_sum = d.sentiment_milli_sum + EXCLUDED.sentiment_milli_sum
                 """)
+            // A count emptied by a replaced insight goes, as if it had never been made.
+            try await transaction.execute(
+                "DELETE FROM trend_days WHERE contacts = 0 AND day = ANY(\(Array(Set(changes.map(\.day))))::date[])")
         }
         try await ClusterWrites.apply(clusters: clusters, days: Array(clusterDays.values), in: transaction)
     }

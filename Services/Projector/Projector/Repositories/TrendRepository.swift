@@ -12,15 +12,15 @@ public struct TrendRepository: Sendable {
     public func trends(period: Period, businessLine: String? = nil, category: String? = nil) async throws -> TrendSeries {
         let points = try await store.rows(
             """
-            SELECT day::text, business_line, category, contacts, negative, sentiment_sum
+            SELECT day::text, business_line, category, contacts, negative, sentiment_milli_sum
             FROM trend_days
             WHERE day >= \(period.from)::date AND day <= \(period.to)::date AND contacts > 0
               AND (\(businessLine)::text IS NULL OR business_line = \(businessLine))
               AND (\(category)::text IS NULL OR category = \(category))
             ORDER BY day, business_line, category
-            """, as: String.self, String.self, String.self, Int.self, Int.self, Double.self
+            """, as: String.self, String.self, String.self, Int.self, Int.self, Int.self
         ).map { TrendPoint(day: $0.0, businessLine: $0.1, category: $0.2, contacts: $0.3, negative: $0.4,
-                           averageSentiment: $0.5 / Double($0.3)) }
+                           averageSentiment: Double($0.5) / 1000 / Double($0.3)) }
         return TrendSeries(from: period.from, to: period.to, points: points)
     }
 
