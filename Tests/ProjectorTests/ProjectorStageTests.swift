@@ -65,13 +65,13 @@ struct ProjectorStageTests {
                 let encoded = "%E5%AE%A2%E6%88%B7%20A%2F1"
                 let timeline = try await client.execute(uri: "/v1/customers/\(encoded)/timeline", method: .get, headers: manager)
                 #expect(timeline.status == .ok)
-                let page = try JSONCoding.decode(TimelinePage.self, from: Array(buffer: timeline.body))
+                let page = try JSONCoding.decode(TimelinePage.self, from: Data(buffer: timeline.body))
                 #expect(page.customerId == ReadFixture.odd && page.entries.map(\.entryId) == ["i-3"])
                 #expect(page.entries.first?.insight?.utterances.last?.text.contains("[mobile]") == true)
                 #expect(page.entries.first?.tickets.map(\.ticketId) == ["tk-2"])
                 let customer = try await client.execute(uri: "/v1/customers/\(encoded)", method: .get, headers: manager)
                 #expect(customer.status == .ok && String(buffer: customer.body).contains("\"customerId\":\"客户 A/1\""))
-                let full = try JSONCoding.decode(TimelinePage.self, from: Array(buffer: try await client.execute(
+                let full = try JSONCoding.decode(TimelinePage.self, from: Data(buffer: try await client.execute(
                     uri: "/v1/customers/C-A/timeline", method: .get, headers: manager).body))
                 #expect(full.entries.map(\.entryId) == ["i-2", "i-1"])
                 let call = try #require(full.entries.last)

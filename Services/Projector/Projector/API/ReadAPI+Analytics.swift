@@ -9,14 +9,14 @@ extension ReadAPI {
         let limit = query.limit()
         let cursor = query.cursor(parts: 1)
         if let problem = query.problem("scorecard query") { return problem }
-        switch caller.scorecardAgent {
+        switch caller.scorecardScope {
         case .none:
             return ReadAuth.forbidden("scorecards are for managers, admins and the agents themselves")
-        case .some(.some(let own)):
+        case .agent(let own):
             // An agent's list holds their own card only.
             let card = try await scorecards.scorecard(agentId: own, period: period)
             return HTTPResponses.json(ScorecardPage(from: period.from, to: period.to, scorecards: [card], nextCursor: nil))
-        case .some(.none):
+        case .all:
             return HTTPResponses.json(try await scorecards.scorecards(period: period, limit: limit, after: cursor))
         }
     }
@@ -26,13 +26,13 @@ extension ReadAPI {
         let agent = query.pathIdentifier("agentId", context)
         let period = query.period(timeZone)
         if let problem = query.problem("scorecard query") { return problem }
-        switch caller.scorecardAgent {
+        switch caller.scorecardScope {
         case .none:
             return ReadAuth.forbidden("scorecards are for managers, admins and the agents themselves")
-        case .some(.some(let own)) where own != agent:
+        case .agent(let own) where own != agent:
             // Another agent's card is answered as if it did not exist.
             return ReadAuth.notFound("scorecard of \(agent)")
-        default:
+        case .agent, .all:
             return HTTPResponses.json(try await scorecards.scorecard(agentId: agent, period: period))
         }
     }

@@ -17,6 +17,13 @@ public enum TicketScope: Sendable, Equatable {
     case customersOf(CustomerScope)
 }
 
+/// Whose scorecards a caller may read: everyone's, their own, or none.
+public enum ScorecardScope: Sendable, Equatable {
+    case all
+    case agent(String)
+    case none
+}
+
 extension ReadToken {
     public var customerScope: CustomerScope {
         switch role {
@@ -36,12 +43,11 @@ extension ReadToken {
         }
     }
 
-    /// Whose scorecards the caller may read: nil for everyone's.
-    public var scorecardAgent: String?? {
+    public var scorecardScope: ScorecardScope {
         switch role {
-        case .manager, .admin: .some(nil)
-        case .advisor, .relationshipManager: .some(subject)
-        case .departmentStaff: nil
+        case .manager, .admin: .all
+        case .advisor, .relationshipManager: .agent(subject)
+        case .departmentStaff: .none
         }
     }
 }
