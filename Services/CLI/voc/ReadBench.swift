@@ -83,10 +83,9 @@ struct ReadBench: AsyncParsableCommand {
             let key = try ReadTokenKey(secret: secret)
             let manager = "Bearer " + (try key.sign(ReadToken(subject: "bench", role: .manager, sensitive: true,
                                                               expiresAt: Date().addingTimeInterval(3600))))
-            var staff: [String] = []
-            for department in ReadBenchSeed.departments {
-                staff.append("Bearer " + (try key.sign(ReadToken(subject: "bench", role: .departmentStaff, department: department,
-                                                                 expiresAt: Date().addingTimeInterval(3600)))))
+            let staff = try ReadBenchSeed.departments.map { department in
+                "Bearer " + (try key.sign(ReadToken(subject: "bench", role: .departmentStaff, department: department,
+                                                    expiresAt: Date().addingTimeInterval(3600))))
             }
             let customers = max(1, interactions / 10)
             let count = requests

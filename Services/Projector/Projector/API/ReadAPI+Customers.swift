@@ -25,7 +25,7 @@ extension ReadAPI {
         return HTTPResponses.json(customer)
     }
 
-    func timeline(_ request: Request, _ context: Context, _ caller: ReadToken) async throws -> Response {
+    func timelinePage(_ request: Request, _ context: Context, _ caller: ReadToken) async throws -> Response {
         var query = QueryReader(request)
         let id = query.pathIdentifier("customerId", context)
         let limit = query.limit()

@@ -41,7 +41,7 @@ public struct ReadAPI<Context: RequestContext>: Sendable {
             try await self.authenticated(request) { try await self.customer(request, context, $0) }
         }
         router.get("/v1/customers/:customerId/timeline") { request, context in
-            try await self.authenticated(request) { try await self.timeline(request, context, $0) }
+            try await self.authenticated(request) { try await self.timelinePage(request, context, $0) }
         }
         router.get("/v1/ticket-queue") { request, _ in try await self.authenticated(request) { try await self.queue(request, $0) } }
         router.get("/v1/scorecards") { request, _ in try await self.authenticated(request) { try await self.listScorecards(request, $0) } }

@@ -55,7 +55,7 @@ public struct CustomerRepository: Sendable {
         return Customer360(
             customerId: id, businessLine: line, advisorId: advisor, relationshipManagerId: manager, consents: consents,
             crmUpdatedAt: crmAt, contactCount: contacts, firstContactAt: first, lastContactAt: last,
-            lastSentiment: zip(label, score).map { SentimentView(label: $0, score: $1) }, complaintRisk: risk, maxComplaintRisk: maxRisk,
+            lastSentiment: both(label, score).map { SentimentView(label: $0, score: $1) }, complaintRisk: risk, maxComplaintRisk: maxRisk,
             openTickets: open, profileFacts: facts.filter { !$0.sensitive || showSensitive },
             hiddenSensitiveFacts: showSensitive ? 0 : facts.filter(\.sensitive).count,
             suitability: Suitability.hints(for: facts.map { ($0.fact, $0.sensitive) }, showSensitive: showSensitive),
@@ -87,7 +87,7 @@ public struct CustomerRepository: Sendable {
             Int.self)
         var customers = rows.map { row in
             CustomerSummary(customerId: row.0, businessLine: row.1, advisorId: row.2, relationshipManagerId: row.3, contactCount: row.4,
-                            lastContactAt: row.5, lastSentiment: zip(row.6, row.7).map { SentimentView(label: $0, score: $1) },
+                            lastContactAt: row.5, lastSentiment: both(row.6, row.7).map { SentimentView(label: $0, score: $1) },
                             complaintRisk: row.8, openTickets: row.9)
         }
         var next: String?
@@ -100,7 +100,7 @@ public struct CustomerRepository: Sendable {
 }
 
 /// Both values, or nil.
-func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
 }

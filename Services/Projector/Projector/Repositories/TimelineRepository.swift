@@ -44,7 +44,7 @@ public struct TimelineRepository: Sendable {
                 insight = InsightView(
                     insightId: id, sentiment: SentimentView(label: label, score: score), categories: row.18 ?? [],
                     complaintRisk: row.19 ?? 0, effort: row.20,
-                    cluster: zip(row.21, row.22).map { InsightView.ClusterView(id: $0, label: $1) }, keywords: row.23 ?? [],
+                    cluster: both(row.21, row.22).map { InsightView.ClusterView(id: $0, label: $1) }, keywords: row.23 ?? [],
                     utterances: try row.24.map { try decoder.decode([InsightProduced.AnalyzedUtterance].self, from: Data($0.utf8)) } ?? [],
                     compliance: try row.25.map { try decoder.decode([InsightProduced.ComplianceFinding].self, from: Data($0.utf8)) } ?? [])
             }
