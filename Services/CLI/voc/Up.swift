@@ -83,11 +83,19 @@ struct Up: AsyncParsableCommand {
             "  PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))",
         ]
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // Without a configured secret the read API signs with one kept in the folder, so
+        // `voc token create` and separately started projectors find it.
+        var readSecret: String?
+        if reader.string(forKey: "projector.tokenSecret", isSecret: true, default: "").isEmpty {
+            let (file, secret) = try DevelopmentTokenSecret.ensure(in: folder)
+            readSecret = secret
+            lines.append("  Read tokens    voc token create --subject <id> --role <role>   (HS256 secret kept in \(file))")
+        }
         if infraOnly {
             lines += [
                 "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze, voc-route and voc-notify with",
                 "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path));",
-                "                 voc-projector also needs VOC_PROJECTOR_TOKEN_SECRET (at least 32 bytes; voc token create signs with it)",
+                "                 voc-projector also needs VOC_PROJECTOR_TOKEN_SECRET=$(cat \(folder.path)/read-token-secret)",
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
@@ -100,11 +108,7 @@ struct Up: AsyncParsableCommand {
                 pipeline.ingest.keysFile = file
                 lines.append("  Gateway key    \(key)   (gateway \"dev\", every channel; kept in \(folder.path)/gateway-key)")
             }
-            if pipeline.projector.tokenSecret.isEmpty {
-                let (file, secret) = try DevelopmentTokenSecret.ensure(in: folder)
-                pipeline.projector.tokenSecret = secret
-                lines.append("  Read tokens    voc token create --subject <id> --role <role> --secret-file \(file)   (HS256 secret kept in \(file))")
-            }
+            if pipeline.projector.tokenSecret.isEmpty, let secret = readSecret { pipeline.projector.tokenSecret = secret }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
             if processes {
