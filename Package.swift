@@ -137,12 +137,14 @@ let package = Package(
         .target(
             name: "Projector",
             dependencies: [configuration, logging, metrics,
-                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Services/Projector/Projector",
-            resources: [.copy("Migrations")],
+            // The console's templates, style sheet and script are served from the bundle.
+            resources: [.copy("Migrations"), .copy("Resources/console")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -304,7 +306,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectorTests",
-            dependencies: [logging, hummingbird, "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCServiceTestSupport",
+            dependencies: [logging, hummingbird, "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCServiceTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/ProjectorTests"
         ),

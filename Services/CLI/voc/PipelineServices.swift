@@ -44,6 +44,8 @@ struct PipelineServices {
         projector.common = common
         projector.store = store
         projector.http = HTTPSettings(host: host, port: ports.projector)
+        // The digest plays recordings from where ingest stored them.
+        projector.blob = ingest.blob
         analyze = try AnalyzeConfiguration(config: reader)
         analyze.common = common
         analyze.store = store

@@ -161,7 +161,8 @@ extension Up {
         return ProcessPipeline(members: [
             .init(executable: "voc-ingest", port: ingestPort, environment: ingest),
             .init(executable: "voc-projector", port: projectorPort,
-                  environment: ["VOC_PROJECTOR_TOKEN_SECRET": pipeline.projector.tokenSecret]),
+                  environment: ["VOC_PROJECTOR_TOKEN_SECRET": pipeline.projector.tokenSecret,
+                                "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]),
             .init(executable: "voc-transcribe", port: transcribePort, environment: transcribe),
             .init(executable: "voc-analyze", port: analyzePort),
             .init(executable: "voc-route", port: routePort),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import VOCBlob
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -18,7 +19,8 @@ public enum ProjectorApp {
     }
 
     /// - Throws: ``ReadTokenError`` without a usable token secret, ``KafkaError`` when a
-    ///   Kafka client cannot be configured.
+    ///   Kafka client cannot be configured, ``BlobError`` for an unusable blob store,
+    ///   ``ConsoleError`` when the console's templates do not parse.
     public static func build(configuration: ProjectorConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let key = try configuration.tokenKey()
         let store = Store(configuration: configuration.store, logger: logger)
@@ -29,6 +31,13 @@ public enum ProjectorApp {
         app.use(publisher: publisher)
         ReadAPI<BasicRequestContext>(store: store, auth: ReadAuth(key: key), timeZone: configuration.timeZone,
                                      dueSoon: configuration.slaDueSoon).addRoutes(to: app.router)
+        let recordings = RecordingResponder(recordings: RecordingRepository(store: store),
+                                            files: RecordingFiles(blobs: try BlobStores.make(configuration.blob),
+                                                                  directory: configuration.audioCacheDirectory))
+        DigestAPI<BasicRequestContext>(auth: ReadAuth(key: key), digests: DigestRepository(store: store), recordings: recordings,
+                                       timeZone: configuration.timeZone, size: configuration.digestSize).addRoutes(to: app.router)
+        try Console<BasicRequestContext>(store: store, key: key, recordings: recordings, configuration: configuration)
+            .addRoutes(to: app.router)
         let writer = ReadModelWriter(store: store, timeZone: configuration.timeZone, logger: logger)
         app.run(try StageLoop(
             settings: StageSettings(name: ProjectionHandler.stage, topics: ProjectedEvent.topics.map(\.rawValue),

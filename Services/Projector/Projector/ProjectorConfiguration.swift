@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import VOCBlob
 import VOCRuntime
 import VOCStore
 
@@ -19,9 +20,17 @@ public struct ProjectorConfiguration: Sendable {
     public var timeZone: TimeZone
     /// `projector.slaDueSoonMinutes`: how close to its due time an open ticket is `due_soon`.
     public var slaDueSoon: TimeInterval
+    /// `blob.*`: the store ingest keeps recordings in; the digest's players are served from it.
+    public var blob: BlobSettings
+    /// `projector.audioCacheDir`: verified local copies of played recordings, by SHA-256.
+    public var audioCacheDirectory: String
+    /// `projector.digestSize`: complaints (clusters) per business line in the monthly digest.
+    public var digestSize: Int
+    /// `projector.consoleSecureCookie`: mark the console's sign-in cookie `Secure` (behind HTTPS).
+    public var consoleSecureCookie: Bool
 
     /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``ReadTokenError`` for an
-    ///   unknown time zone.
+    ///   unknown time zone, ``BlobError`` for an unknown `blob.store`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8081)
@@ -37,11 +46,19 @@ public struct ProjectorConfiguration: Sendable {
         }
         self.timeZone = timeZone
         slaDueSoon = Double(max(1, config.int(forKey: "projector.slaDueSoonMinutes", default: 240))) * 60
+        blob = try BlobSettings(config: config)
+        audioCacheDirectory = config.string(forKey: "projector.audioCacheDir", default: Self.defaultAudioCache)
+        digestSize = min(50, max(1, config.int(forKey: "projector.digestSize", default: 10)))
+        consoleSecureCookie = config.bool(forKey: "projector.consoleSecureCookie", default: false)
     }
+
+    public static let defaultAudioCache = (NSTemporaryDirectory() as NSString).appendingPathComponent("voc-projector-audio")
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-projector", tokenSecret: String, tokenIssuer: String = "voc",
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt, slaDueSoon: TimeInterval = 4 * 3600) {
+                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt, slaDueSoon: TimeInterval = 4 * 3600,
+                blob: BlobSettings = BlobSettings(), audioCacheDirectory: String = defaultAudioCache, digestSize: Int = 10,
+                consoleSecureCookie: Bool = false) {
         self.common = common
         self.store = store
         self.http = http
@@ -50,6 +67,10 @@ public struct ProjectorConfiguration: Sendable {
         self.tokenIssuer = tokenIssuer
         self.timeZone = timeZone
         self.slaDueSoon = slaDueSoon
+        self.blob = blob
+        self.audioCacheDirectory = audioCacheDirectory
+        self.digestSize = digestSize
+        self.consoleSecureCookie = consoleSecureCookie
     }
 
     /// The key read tokens are verified with.

@@ -33,7 +33,7 @@ public struct ReadModelRebuild: Sendable {
     /// The tables of the read models, emptied by ``reset(_:)``.
     public static let tables = [
         "timeline_entries", "customer_profiles", "customer_facts", "ticket_queue", "ticket_contacts", "customer_notifications",
-        "trend_days", "clusters", "cluster_days",
+        "trend_days", "clusters", "cluster_days", "recordings",
     ]
 
     /// Empties every read model and forgets which events they applied, in one transaction.

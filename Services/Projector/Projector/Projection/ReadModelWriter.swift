@@ -89,6 +89,7 @@ public struct ReadModelWriter: Sendable {
         let days = LocalDays(timeZone: timeZone)
         if !customers.isEmpty { try await CustomerWrites.apply(customers, in: transaction) }
         if !interactions.isEmpty { try await InteractionWrites.apply(interactions, in: transaction) }
+        if !interactions.isEmpty { try await RecordingWrites.apply(interactions, in: transaction) }
         if !transcripts.isEmpty { try await InteractionWrites.apply(transcripts, in: transaction) }
         if !insights.isEmpty { try await InsightWrites(days: days).apply(insights, in: transaction) }
         if !tickets.isEmpty { try await TicketWrites.apply(tickets, in: transaction) }
