@@ -34,6 +34,12 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "File holding the secret, written by voc up.")
         var secretFile: String = ".voc/read-token-secret"
 
+        @Flag(help: "Print a console sign-in link instead of the bare token (the token rides after '#', which browsers keep out of requests and logs).")
+        var link = false
+
+        @Option(help: "Base URL of the projector, for --link.")
+        var consoleURL: String = "http://127.0.0.1:8081"
+
         func run() async throws {
             guard let role = ReadToken.Role(rawValue: role) else {
                 throw ValidationError("--role must be one of \(ReadToken.Role.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -50,11 +56,19 @@ struct TokenCommand: AsyncParsableCommand {
             }
             do {
                 let key = try ReadTokenKey(secret: secret, issuer: reader.string(forKey: "projector.tokenIssuer", default: "voc"))
-                print(try key.sign(ReadToken(subject: subject, role: role, department: department, sensitive: sensitive,
-                                             expiresAt: Date().addingTimeInterval(Double(ttl)))))
+                let token = try key.sign(ReadToken(subject: subject, role: role, department: department, sensitive: sensitive,
+                                                   expiresAt: Date().addingTimeInterval(Double(ttl))))
+                print(link ? Self.signInLink(base: consoleURL, token: token) : token)
             } catch let error as ReadTokenError {
                 throw ValidationError(error.message)
             }
+        }
+
+        /// The console's sign-in page with the token in the fragment, which its script posts.
+        static func signInLink(base: String, token: String) -> String {
+            var base = base
+            while base.hasSuffix("/") { base.removeLast() }
+            return base + "/console/sign-in#token=" + token
         }
     }
 }
