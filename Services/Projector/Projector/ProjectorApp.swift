@@ -36,8 +36,9 @@ public enum ProjectorApp {
                                                                   directory: configuration.audioCacheDirectory))
         DigestAPI<BasicRequestContext>(auth: ReadAuth(key: key), digests: DigestRepository(store: store), recordings: recordings,
                                        timeZone: configuration.timeZone, size: configuration.digestSize).addRoutes(to: app.router)
-        try Console<BasicRequestContext>(store: store, key: key, recordings: recordings, configuration: configuration)
-            .addRoutes(to: app.router)
+        try Console<BasicRequestContext>(store: store, key: key, recordings: recordings, timeZone: configuration.timeZone,
+                                         dueSoon: configuration.slaDueSoon, digestSize: configuration.digestSize,
+                                         secureCookie: configuration.consoleSecureCookie).addRoutes(to: app.router)
         let writer = ReadModelWriter(store: store, timeZone: configuration.timeZone, logger: logger)
         app.run(try StageLoop(
             settings: StageSettings(name: ProjectionHandler.stage, topics: ProjectedEvent.topics.map(\.rawValue),

@@ -21,9 +21,15 @@ public struct Console<Context: RequestContext>: Sendable {
     let timeZone: TimeZone
     let dueSoon: TimeInterval
 
+    /// - Parameters:
+    ///   - timeZone: the zone of the days in trends, scorecard periods and digest months.
+    ///   - dueSoon: how close to its due time an open ticket is `due_soon`.
+    ///   - digestSize: complaints per business line in the digest.
+    ///   - secureCookie: mark the session cookie `Secure`.
     /// - Throws: ``ConsoleError`` when a bundled template is missing or does not parse.
-    public init(store: Store, key: ReadTokenKey, recordings: RecordingResponder, configuration: ProjectorConfiguration) throws(ConsoleError) {
-        session = ConsoleSession(key: key, secure: configuration.consoleSecureCookie)
+    public init(store: Store, key: ReadTokenKey, recordings: RecordingResponder, timeZone: TimeZone, dueSoon: TimeInterval,
+                digestSize: Int, secureCookie: Bool) throws(ConsoleError) {
+        session = ConsoleSession(key: key, secure: secureCookie)
         renderer = try ConsoleRenderer()
         customers = CustomerRepository(store: store)
         timeline = TimelineRepository(store: store)
@@ -31,10 +37,10 @@ public struct Console<Context: RequestContext>: Sendable {
         scorecards = ScorecardRepository(store: store)
         trends = TrendRepository(store: store)
         digest = DigestAPI(auth: ReadAuth(key: key), digests: DigestRepository(store: store), recordings: recordings,
-                           timeZone: configuration.timeZone, size: configuration.digestSize)
+                           timeZone: timeZone, size: digestSize)
         self.recordings = recordings
-        timeZone = configuration.timeZone
-        dueSoon = configuration.slaDueSoon
+        self.timeZone = timeZone
+        self.dueSoon = dueSoon
     }
 
     public func addRoutes(to router: Router<Context>) {
