@@ -124,6 +124,8 @@ struct Up: AsyncParsableCommand {
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
                 "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}   (also /timeline, /v1/ticket-queue, /v1/scorecards,"
                     + " /v1/trends, /v1/clusters; Authorization: Bearer $(voc token create ...))",
+                "  Console        http://\(host):\(projectorPort)/console   (sign in: voc token create --subject <id> --role manager --link"
+                    + " --console-url http://\(host):\(projectorPort))",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
                 "  Route          \(Topic.insightProduced.rawValue) → \(Topic.ticketEvent.rawValue), \(Topic.notificationRequested.rawValue)",
                 "  Ticket API     http://\(host):\(routePort)/v1/tickets",
