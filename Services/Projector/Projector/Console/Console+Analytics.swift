@@ -65,8 +65,10 @@ extension Console {
         let context: [String: Any] = [
             "from": period.from, "to": period.to, "businessLine": businessLine ?? "", "lines": lines, "bars": bars,
             "hasPoints": !series.points.isEmpty,
-            "clusters": growing.clusters.map { ["label": $0.label, "businessLine": $0.businessLine, "size": $0.size, "recent": $0.recent,
-                                                "previous": $0.previous, "growth": $0.growth] },
+            "clusters": growing.clusters.map { cluster -> [String: Any] in
+                ["label": cluster.label, "businessLine": cluster.businessLine, "size": cluster.size, "recent": cluster.recent,
+                 "previous": cluster.previous, "growth": cluster.growth]
+            },
         ]
         return render(visit, "trends", context, title: visit.language.word("trends"))
     }

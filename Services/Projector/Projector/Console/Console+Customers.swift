@@ -32,10 +32,12 @@ extension Console {
               let page = try await timeline.page(customerId: id, scope: visit.caller.customerScope, limit: 20, after: cursor) else {
             return notFound(visit)
         }
-        let consents = customer.consents.map { c in
-            [("marketing", c.marketing), ("recording", c.recording), ("sensitiveProfile", c.sensitiveProfile), ("ownerSync", c.ownerSync)]
-                .compactMap { name, value in value.map { ["name": name, "value": $0 ? "✓" : "✗"] } }
-        } ?? []
+        var consents: [[String: String]] = []
+        if let c = customer.consents {
+            let given: [(String, Bool?)] = [("marketing", c.marketing), ("recording", c.recording), ("sensitiveProfile", c.sensitiveProfile),
+                                            ("ownerSync", c.ownerSync)]
+            for (name, value) in given { if let value { consents.append(["name": name, "value": value ? "✓" : "✗"]) } }
+        }
         var values: [String: Any] = [
             "id": customer.customerId, "businessLine": customer.businessLine ?? "", "advisor": customer.advisorId ?? "",
             "manager": customer.relationshipManagerId ?? "", "contacts": customer.contactCount,
@@ -43,8 +45,9 @@ extension Console {
             "sentiment": customer.lastSentiment.map { "\($0.label) (\(ConsoleFormat.score($0.score)))" } ?? "–",
             "risk": ConsoleFormat.percent(customer.complaintRisk), "maxRisk": ConsoleFormat.percent(customer.maxComplaintRisk),
             "openTickets": customer.openTickets, "consents": consents,
-            "facts": customer.profileFacts.map { ["fact": $0.fact, "evidence": $0.evidence, "sensitive": $0.sensitive,
-                                                  "confidence": ConsoleFormat.percent($0.confidence)] },
+            "facts": customer.profileFacts.map { fact -> [String: Any] in
+                ["fact": fact.fact, "evidence": fact.evidence, "sensitive": fact.sensitive, "confidence": ConsoleFormat.percent(fact.confidence)]
+            },
             "hints": customer.suitability.map { hint -> [String: Any] in
                 var row: [String: Any] = ["hint": hint.hint, "kind": visit.language.word(hint.kind.rawValue), "avoid": hint.kind == .avoid]
                 if let basis = hint.basis { row["basis"] = basis }

@@ -22,7 +22,9 @@ extension Console {
         let rows = page.tickets.map { ticketRow($0, visit) }
         var context: [String: Any] = [
             "tickets": rows, "empty": rows.isEmpty, "department": department ?? "", "businessLine": businessLine ?? "", "open": open,
-            "slaOptions": SLAState.allCases.map { ["value": $0.rawValue, "label": visit.language.word($0.rawValue), "selected": $0 == sla] },
+            "slaOptions": SLAState.allCases.map { state -> [String: Any] in
+                ["value": state.rawValue, "label": visit.language.word(state.rawValue), "selected": state == sla]
+            },
             "ownDepartment": { if case .department(let own) = visit.caller.ticketScope { return own } else { return "" } }(),
         ]
         if let next = page.nextCursor { context["nextHref"] = ConsoleRenderer.link(visit.path, setting: "cursor", to: next) }

@@ -65,7 +65,7 @@ struct ConsoleRenderer: Sendable {
             // An empty string would still open a mustache section: absent keys only.
             if let department = caller.department { user["department"] = department }
             values["user"] = user
-            values["nav"] = ["customers", "tickets", "scorecards", "trends", "digest"].map { item in
+            values["nav"] = ["customers", "tickets", "scorecards", "trends", "digest"].map { item -> [String: Any] in
                 ["href": "/console/\(item)", "label": language.word(item), "current": item == section]
             }
         }

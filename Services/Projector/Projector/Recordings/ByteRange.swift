@@ -1,3 +1,5 @@
+import Foundation
+
 /// The part of a recording an HTTP `Range` header asks for (RFC 9110 §14), one range only.
 public enum ByteRange: Sendable, Equatable {
     /// No range asked (or a unit other than bytes, or several ranges): the whole body, `200`.

@@ -46,12 +46,10 @@ public struct RecordingResponder: Sendable {
                 headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
         case .whole:
             let bytes = try RecordingFiles.read(path, lower: 0, upper: size - 1)
-            headers[.contentLength] = String(bytes.count)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .part(let lower, let upper):
             let bytes = try RecordingFiles.read(path, lower: lower, upper: upper)
             headers[.contentRange] = "bytes \(lower)-\(upper)/\(size)"
-            headers[.contentLength] = String(bytes.count)
             return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
