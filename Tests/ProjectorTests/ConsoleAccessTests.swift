@@ -133,6 +133,9 @@ struct ConsoleAccessTests {
             var manager = try Self.cookie(.manager, "boss")
             let (status, html) = try await Self.page(client, "/console/tickets?sla=late&open=maybe", manager)
             #expect(status == .badRequest && html.contains("<code>sla</code>") && html.contains("<code>open</code>"))
+            // A filter form's empty fields mean "any": the address drops them.
+            let blank = try await client.execute(uri: "/console/tickets?sla=&businessLine=&open=true", method: .get, headers: manager)
+            #expect(blank.status == .seeOther && blank.headers[.location] == "/console/tickets?open=true")
             let (monthStatus, monthPage) = try await Self.page(client, "/console/digest?month=2025-13", manager)
             #expect(monthStatus == .badRequest && monthPage.contains("<code>month</code>"))
             let zh = try await client.execute(uri: "/console/tickets?lang=zh", method: .get, headers: manager)

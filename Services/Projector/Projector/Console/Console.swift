@@ -98,6 +98,13 @@ public struct Console<Context: RequestContext>: Sendable {
     func page(_ request: Request, _ section: String, _ body: (Visit) async throws -> Response) async throws -> Response {
         let (language, chosen) = ConsoleLanguage.of(request)
         let path = request.uri.description
+        // A filter form sends its empty fields too; they mean "any", so drop them from the address.
+        if var components = URLComponents(string: path), let items = components.queryItems,
+           items.contains(where: { ($0.value ?? "").isEmpty }) {
+            components.queryItems = items.filter { !($0.value ?? "").isEmpty }
+            if components.queryItems?.isEmpty == true { components.queryItems = nil }
+            return Self.redirect(components.string ?? request.uri.path)
+        }
         switch session.caller(request) {
         case .caller(let caller):
             var response = try await body(Visit(caller: caller, language: language, format: ConsoleFormat(timeZone: timeZone, language: language),
