@@ -3,13 +3,13 @@ import Hummingbird
 
 extension Console {
     func signInForm(_ request: Request, status: HTTPResponse.Status = .ok, failure: String? = nil) -> Response {
-        let (language, _) = ConsoleLanguage.of(request)
+        let (language, chosen) = ConsoleLanguage.of(request)
         let next = request.uri.queryParameters["next"].map(String.init)
         var context: [String: Any] = ["next": ConsoleSession.destination(next)]
         if request.uri.queryParameters["expired"] != nil { context["notice"] = language.word("signedOutExpired") }
         if let failure { context["failure"] = failure }
         return renderer.page("sign-in", context, title: language.word("signIn"), caller: nil, language: language,
-                             path: request.uri.description, status: status)
+                             path: request.uri.description, status: status, headers: chosen ? [language.keepingCookie] : [])
     }
 
     /// Verifies a pasted token as the read API would and keeps it in the session cookie.

@@ -109,10 +109,7 @@ public struct Console<Context: RequestContext>: Sendable {
         case .caller(let caller):
             var response = try await body(Visit(caller: caller, language: language, format: ConsoleFormat(timeZone: timeZone, language: language),
                                                 path: path, section: section))
-            if chosen {
-                response.headers.append(HTTPField(name: .setCookie,
-                                                  value: "\(ConsoleLanguage.cookie)=\(language.rawValue); Path=/console; Max-Age=31536000; SameSite=Strict"))
-            }
+            if chosen { response.headers.append(language.keepingCookie) }
             return response
         case .none:
             return Self.redirect(ConsoleRenderer.link("/console/sign-in", setting: "next", to: path))

@@ -21,6 +21,11 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         return (.zh, false)
     }
 
+    /// The `Set-Cookie` field that keeps this language, chosen with the page's toggle, for a year.
+    var keepingCookie: HTTPField {
+        HTTPField(name: .setCookie, value: "\(Self.cookie)=\(rawValue); Path=/console; Max-Age=31536000; SameSite=Strict")
+    }
+
     /// Every word of the console in this language, for templates as `t.key`.
     var words: [String: String] {
         ConsoleWords.table.mapValues { self == .zh ? $0.zh : $0.en }
