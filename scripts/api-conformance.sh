@@ -4,7 +4,8 @@
 # response the document does not describe:
 #   ingest (docs/openapi.yaml without the `inbox` tag; >= 500 cases),
 #   notify's inbox (docs/openapi.yaml, tag `inbox`, on notify's port, with a person's token),
-#   route's ticket API (docs/route-openapi.yaml, on route's port, with a department token).
+#   route's ticket API (docs/route-openapi.yaml, on route's port, with a department token),
+#   the projector's read API (docs/read-openapi.yaml, on the read port, with a manager's read token).
 set -euo pipefail
 voc=${1:-.build/debug/voc}
 venv=${VENV:-.venv}
@@ -17,6 +18,7 @@ log="$dir/up.log"
 
 "$venv/bin/openapi-spec-validator" docs/openapi.yaml
 "$venv/bin/openapi-spec-validator" docs/route-openapi.yaml
+"$venv/bin/openapi-spec-validator" docs/read-openapi.yaml
 
 printf '{"recipients":[{"id":"API-PERSON","language":"zh","inboxTokenSha256":"%s"}]}' \
   "$(printf %s api-inbox-token | sha256sum | cut -d' ' -f1)" >"$dir/directory.json"
@@ -68,3 +70,5 @@ other() {
 }
 other inbox docs/openapi.yaml "$notify_port" api-inbox-token --include-tag inbox
 other tickets docs/route-openapi.yaml "$route_port" api-route-token
+read_token=$("$voc" token create --subject api --role manager --sensitive --secret-file "$dir/state/read-token-secret")
+other read docs/read-openapi.yaml "$read_port" "$read_token"

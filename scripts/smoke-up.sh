@@ -32,9 +32,13 @@ answer=$(curl -s -w ' %{http_code}' -X POST "http://127.0.0.1:$ingest_port/v1/in
   -d '{"customerId":"SMOKE-1","channel":"app_feedback","businessLine":"wealth","occurredAt":"2026-11-20T10:00:00Z","text":"赎回到账太慢了"}')
 [[ "$answer" == *" 202" ]] || fail "POST answered: $answer"
 
+# The read API wants a signed token: voc up keeps the secret in its folder.
+read_token=$("$voc" token create --subject smoke --role manager --secret-file "$dir/state/read-token-secret")
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$read_port/v1/customers/SMOKE-1/timeline")" == 401 ]] \
+  || fail "the read API answered without a token"
 seen=""
 for _ in $(seq 1 50); do
-  seen=$(curl -sf "http://127.0.0.1:$read_port/v1/customers/SMOKE-1/timeline" || true)
+  seen=$(curl -sf -H "Authorization: Bearer $read_token" "http://127.0.0.1:$read_port/v1/customers/SMOKE-1/timeline" || true)
   [[ "$seen" == *'"channel":"app_feedback"'* ]] && break
   sleep 0.2
 done
@@ -102,7 +106,7 @@ for topic in voc.customer.updated.v1 voc.interaction.received.v1 voc.transcript.
   (( n > 0 )) || fail "voc demo left $topic without any of its records"
   echo "smoke: voc demo → $topic: $n records"
 done
-timeline=$(curl -sf "http://127.0.0.1:$read_port/v1/customers/DEMO-C0001/timeline" || true)
+timeline=$(curl -sf -H "Authorization: Bearer $read_token" "http://127.0.0.1:$read_port/v1/customers/DEMO-C0001/timeline" || true)
 [[ "$timeline" == *'"kind":"interaction"'* ]] || fail "the demo customer's timeline is empty: $timeline"
 
 # notify: voc up gave the demo's advisors an inbox each (tokens in inbox-tokens.json), and

@@ -40,7 +40,8 @@ struct PipelineTests {
         }
 
         func projector() throws -> some ApplicationProtocol {
-            try ProjectorApp.build(configuration: ProjectorConfiguration(common: common, store: store), logger: testLogger)
+            try ProjectorApp.build(configuration: ProjectorConfiguration(common: common, store: store, tokenSecret: PipelineTests.readSecret),
+                                   logger: testLogger)
         }
     }
 
@@ -54,8 +55,16 @@ struct PipelineTests {
         return ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: body))
     }
 
+    static let readSecret = "pipeline-test-read-secret-32-bytes!"
+
+    /// A manager's read token: the read API answers nothing without one.
+    static var reader: HTTPFields {
+        let key = try! ReadTokenKey(secret: readSecret)
+        return [.authorization: "Bearer " + (try! key.sign(ReadToken(subject: "test", role: .manager, expiresAt: Date().addingTimeInterval(600))))]
+    }
+
     static func timeline(_ client: some TestClientProtocol, _ customer: String, query: String = "") async throws -> TimelinePage? {
-        try await client.execute(uri: "/v1/customers/\(customer)/timeline\(query)", method: .get) { response in
+        try await client.execute(uri: "/v1/customers/\(customer)/timeline\(query)", method: .get, headers: reader) { response in
             response.status == .ok ? try JSONCoding.decoder().decode(TimelinePage.self, from: Data(buffer: response.body)) : nil
         }
     }
@@ -195,7 +204,7 @@ struct PipelineTests {
             #expect(huge.status == .contentTooLarge)
         }
         try await harness.projector().test(.live) { reader in
-            let response = try await reader.execute(uri: "/v1/customers/c/timeline?limit=0&cursor=%%%", method: .get)
+            let response = try await reader.execute(uri: "/v1/customers/c/timeline?limit=0&cursor=%%%", method: .get, headers: Self.reader)
             #expect(response.status == .unprocessableContent)
             let problem = try JSONCoding.decoder().decode(Problem.self, from: Data(buffer: response.body))
             #expect(problem.errors?.map(\.field) == ["limit", "cursor"])

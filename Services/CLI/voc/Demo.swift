@@ -91,7 +91,8 @@ struct Demo: AsyncParsableCommand {
         print("""
             Watch it flow:  voc tail insight --from-beginning --pretty
                             voc lag
-            A customer:     curl \(readURL)/v1/customers/\(day.customers[0].id)/timeline
+            A customer:     curl -H "Authorization: Bearer $(voc token create --subject me --role manager)" \\
+                                 \(readURL)/v1/customers/\(day.customers[0].id)/timeline
             """)
         if outcome.failed > 0 { throw ExitCode.failure }
     }

@@ -40,7 +40,12 @@ struct PipelineServices {
         if reader.string(forKey: "blob.localDir") == nil {
             ingest.blob.localDirectory = folder.appendingPathComponent("blobs").path
         }
-        projector = ProjectorConfiguration(common: common, store: store, http: HTTPSettings(host: host, port: ports.projector))
+        projector = try ProjectorConfiguration(config: reader)
+        projector.common = common
+        projector.store = store
+        projector.http = HTTPSettings(host: host, port: ports.projector)
+        // The digest plays recordings from where ingest stored them.
+        projector.blob = ingest.blob
         analyze = try AnalyzeConfiguration(config: reader)
         analyze.common = common
         analyze.store = store

@@ -43,6 +43,21 @@ final class PlainHTTPConnection {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try write(Array(head.utf8) + body)
+        return try readResponse()
+    }
+
+    /// Sends a GET and reads the whole response.
+    /// - Returns: the status code and the body.
+    /// - Throws: ``Failure`` when the connection breaks.
+    func get(path: String, headers: [(String, String)]) throws -> (status: Int, body: [UInt8]) {
+        var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        try write(Array(head.utf8))
+        return try readResponse()
+    }
+
+    private func readResponse() throws -> (status: Int, body: [UInt8]) {
         let headerEnd = try readUntilHeaderEnd()
         let headerText = String(decoding: buffer[..<headerEnd], as: UTF8.self)
         let lines = headerText.split(separator: "\r\n")

@@ -32,7 +32,9 @@ struct ProcessPipeline {
         ]
         members = [
             .init(executable: "voc-ingest", port: pipeline.ingest.http.port, environment: ingest),
-            .init(executable: "voc-projector", port: pipeline.projector.http.port),
+            .init(executable: "voc-projector", port: pipeline.projector.http.port,
+                  environment: ["VOC_PROJECTOR_TOKEN_SECRET": pipeline.projector.tokenSecret,
+                                "VOC_BLOB_LOCAL_DIR": pipeline.ingest.blob.localDirectory]),
             .init(executable: "voc-transcribe", port: pipeline.transcribe.http.port, environment: transcribe),
             .init(executable: "voc-analyze", port: pipeline.analyze.http.port),
             .init(executable: "voc-route", port: pipeline.route.http.port),

@@ -33,6 +33,7 @@ struct ProcessStack: Sendable {
             let (keys, key) = try DevelopmentKey.ensure(in: folder)
             pipeline.ingest.keysFile = keys
             pipeline.notify.directoryFile = try DevelopmentInbox.ensure(in: folder, route: pipeline.route).directory
+            if pipeline.projector.tokenSecret.isEmpty { pipeline.projector.tokenSecret = try DevelopmentTokenSecret.ensure(in: folder).1 }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("logs/whisper-server.log").path
             let supervisors = try ProcessPipeline(pipeline).supervisors(

@@ -83,10 +83,19 @@ struct Up: AsyncParsableCommand {
             "  PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))",
         ]
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // Without a configured secret the read API signs with one kept in the folder, so
+        // `voc token create` and separately started projectors find it.
+        var readSecret: String?
+        if reader.string(forKey: "projector.tokenSecret", isSecret: true, default: "").isEmpty {
+            let (file, secret) = try DevelopmentTokenSecret.ensure(in: folder)
+            readSecret = secret
+            lines.append("  Read tokens    voc token create --subject <id> --role <role>   (HS256 secret kept in \(file))")
+        }
         if infraOnly {
             lines += [
                 "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze, voc-route and voc-notify with",
-                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path))",
+                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path));",
+                "                 voc-projector also needs VOC_PROJECTOR_TOKEN_SECRET=$(cat \(folder.path)/read-token-secret)",
             ]
             services.append(.init(service: UntilShutdown()))
         } else {
@@ -104,6 +113,7 @@ struct Up: AsyncParsableCommand {
                 pipeline.notify.directoryFile = directory
                 lines.append("  Inbox tokens   \(tokens)   (demo advisors, relationship managers and department members; notify.directoryFile unset)")
             }
+            if pipeline.projector.tokenSecret.isEmpty, let secret = readSecret { pipeline.projector.tokenSecret = secret }
             pipeline.transcribe.local.supervise = true
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
             if processes {
@@ -117,7 +127,10 @@ struct Up: AsyncParsableCommand {
             }
             lines += [
                 "  Ingest API     http://\(host):\(ingestPort)/v1/interactions   (OpenAPI: http://\(host):\(ingestPort)/openapi.yaml)",
-                "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}/timeline",
+                "  Read API       http://\(host):\(projectorPort)/v1/customers/{id}   (also /timeline, /v1/ticket-queue, /v1/scorecards,"
+                    + " /v1/trends, /v1/clusters; Authorization: Bearer $(voc token create ...))",
+                "  Console        http://\(host):\(projectorPort)/console   (sign in: voc token create --subject <id> --role manager --link"
+                    + " --console-url http://\(host):\(projectorPort))",
                 "  Analyze        \(Topic.transcriptReady.rawValue) → \(Topic.insightProduced.rawValue)   (rules: \((try? pipeline.analyze.rulesURL().path) ?? "?"))",
                 "  Route          \(Topic.insightProduced.rawValue) → \(Topic.ticketEvent.rawValue), \(Topic.notificationRequested.rawValue)",
                 "  Ticket API     http://\(host):\(routePort)/v1/tickets",
