@@ -63,7 +63,7 @@ struct Verify: AsyncParsableCommand {
             guard let id = Self.sourceId(of: letter) else { continue }
             dead[Self.stageName(letter.stage), default: []].insert(id)
         }
-        let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE kind = 'interaction'", as: String.self)
+        let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE interaction_seen", as: String.self)
         let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
 
         return Reconciliation(stages: [
