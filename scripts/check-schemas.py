@@ -133,6 +133,8 @@ if raw is not None:
     accepted = [
         ("text instead of utterances", text_only),
         ("an unknown field (additive evolution)", with_fields(submission, sentimentHint="angry")),
+        ("a reply to a ticket, resolved in the contact, an amount and a tier",
+         with_fields(submission, replyTo="tk-123", resolvedInContact=True, amount=200.5, customerTier="private")),
         ("only the required fields", {"customerId": "c1", "channel": "email", "businessLine": "wealth",
                                       "occurredAt": "2026-11-24T09:30:00Z", "text": "hi"}),
     ]
@@ -158,6 +160,10 @@ if raw is not None:
         ("with a negative startMs", utterance(startMs=-1)),
         ("with a non-string metadata value", with_fields(submission, metadata={"n": 1})),
         ("with an externalId over 128 characters", with_fields(submission, externalId="x" * 129)),
+        ("with a negative amount", with_fields(submission, amount=-1)),
+        ("with an amount that is not a number", with_fields(submission, amount="200")),
+        ("with resolvedInContact that is not a boolean", with_fields(submission, resolvedInContact="yes")),
+        ("with a customerTier that is not a slug", with_fields(submission, customerTier="Private Banking")),
     ]
     for name, document in rejected:
         problem = first_error(raw, document)

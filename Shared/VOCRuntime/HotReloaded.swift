@@ -50,9 +50,20 @@ public final class HotReloaded<Value: Sendable>: Sendable {
 
     /// The value in force, loaded again first when a file changed.
     public func current() -> Value {
+        check(force: false)
+    }
+
+    /// Looks at the files now, whatever the check interval: for a caller that has just
+    /// written one of them.
+    @discardableResult
+    public func checkNow() -> Value {
+        check(force: true)
+    }
+
+    private func check(force: Bool) -> Value {
         state.withLock { state in
             let now = ContinuousClock.now
-            guard now - state.lastCheck >= checkInterval else { return state.value }
+            guard force || now - state.lastCheck >= checkInterval else { return state.value }
             state.lastCheck = now
             let stamps = Self.stamps(paths)
             guard stamps != state.stamps else { return state.value }

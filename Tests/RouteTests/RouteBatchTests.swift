@@ -75,6 +75,39 @@ struct RouteBatchTests {
         }
     }
 
+    @Test("a batch that answers a resolved ticket, then opens and joins another, ends as one record at a time")
+    func closedLoopInBatch() async throws {
+        let monday = TicketFlowTests.monday
+        let day = 86_400.0
+        var answer = makeInsight(id: "q2", categories: ["praise"], sentiment: "positive", occurredAt: monday.addingTimeInterval(day))
+        var records: [ConsumerRecord] = []
+        var oneByOne: (tickets: [String], outbox: [String]) = ([], [])
+        for (name, batched) in [("loop-onebyone", false), ("loop-batch", true)] {
+            try await TicketFlowTests.withRoute(name) { route in
+                let first = try #require(try await route.handler.apply(
+                    makeInsight(id: "q1", categories: ["fees_interest"], occurredAt: monday)))
+                try await route.service.apply(.resolve(code: "refunded"), to: first.ticketId, at: monday.addingTimeInterval(3_600))
+                answer.replyTo = first.ticketId
+                records = [
+                    try Self.record(answer, offset: 0),
+                    // Confirmed is settled: the same issue again opens a new ticket, and its repeat joins that one.
+                    try Self.record(makeInsight(id: "q3", categories: ["fees_interest"], occurredAt: monday.addingTimeInterval(2 * day)), offset: 1),
+                    try Self.record(makeInsight(id: "q4", categories: ["fees_interest"], occurredAt: monday.addingTimeInterval(3 * day)), offset: 2),
+                ]
+                if batched {
+                    try await Self.poll(records, into: route.handler)
+                    #expect(try await Self.state(route.store) == oneByOne)
+                    #expect(try await route.service.ticket(first.ticketId)?.status == .confirmed)
+                    let kinds = try await route.outbox(TicketEvent.self).map(\.kind)
+                    #expect(kinds == [.opened, .resolved, .customerConfirmed, .opened, .repeatContact])
+                } else {
+                    for record in records { try await Self.poll([record], into: route.handler) }
+                    oneByOne = try await Self.state(route.store)
+                }
+            }
+        }
+    }
+
     @Test("an insight whose application fails is dead-lettered through the outbox; the rest of its batch applies")
     func failingInsightDeadLettered() async throws {
         try await TicketFlowTests.withRoute("deadletter") { route in

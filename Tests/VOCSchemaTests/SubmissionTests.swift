@@ -51,6 +51,22 @@ struct SubmissionTests {
         #expect(problems(base + #""customerId":"c","text":""# + String(repeating: "长", count: 40_000) + #""}"#).isEmpty)
     }
 
+    @Test("what the channel says for route (replyTo, resolvedInContact, amount, customerTier) is checked and carried")
+    func routeContext() throws {
+        let base = #"{"customerId":"c1","channel":"hotline_call","businessLine":"credit_card","occurredAt":"2026-11-24T16:30:00+08:00","text":"年费退了","#
+        let event = try validate(base + #""agentId":"hl-7","replyTo":"tk-1","resolvedInContact":true,"amount":200.5,"customerTier":"private"}"#)
+        #expect(event.context == ContactContext(agentId: "hl-7", replyTo: "tk-1", resolvedInContact: true, amount: 200.5, customerTier: "private"))
+        // It travels to the transcript and the insight as flat fields.
+        let json = String(decoding: try JSONCoding.encoder().encode(event), as: UTF8.self)
+        #expect(json.contains(#""replyTo":"tk-1""#) && json.contains(#""amount":200.5"#))
+        #expect(try validate(base + #""agentId":"hl-7"}"#).context == ContactContext(agentId: "hl-7"))
+
+        let found = problems(base + #""replyTo":"","resolvedInContact":true,"amount":-5,"customerTier":"Private Banking"}"#)
+        #expect(found.map(\.field) == ["replyTo", "resolvedInContact", "amount", "customerTier"])
+        #expect(found[1].problem == "needs agentId: the agent who resolved it")
+        #expect(problems(base + #""amount":"200","resolvedInContact":"yes"}"#).map(\.field).sorted() == ["amount", "resolvedInContact"])
+    }
+
     @Test("missing required fields are named")
     func missing() {
         #expect(problems("{}").map(\.field) == ["customerId", "channel", "businessLine", "occurredAt", "text"])

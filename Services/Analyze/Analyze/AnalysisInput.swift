@@ -17,6 +17,9 @@ public struct AnalysisInput: Sendable, Decodable {
     public var occurredAt: Date?
     /// VOCSchema's ``Utterance``: speaker, text, optional times.
     public var utterances: [Utterance]
+    /// What the channel said besides the words (handling agent, ticket answered, amount,
+    /// tier): carried into the insight unchanged, for route.
+    public var context = ContactContext()
 
     public init(id: String, interactionId: String? = nil, customerId: String = "unknown", language: String? = nil,
                 channel: String, businessLine: String = "general", occurredAt: Date? = nil, utterances: [Utterance]) {
@@ -35,6 +38,7 @@ public struct AnalysisInput: Sendable, Decodable {
                   language: transcript.language, channel: transcript.channel.rawValue, businessLine: transcript.businessLine,
                   occurredAt: transcript.occurredAt,
                   utterances: transcript.utterances.map { Utterance(speaker: $0.speaker, text: $0.text, startMs: $0.startMs, endMs: $0.endMs) })
+        context = transcript.context
     }
 
     enum CodingKeys: String, CodingKey {

@@ -123,7 +123,7 @@ public final class Analyzer: Sendable {
 
         // A channel this build does not know is carried into the insight as it came.
         let channel = Channel(rawValue: input.channel)
-        let insight = InsightProduced(
+        var insight = InsightProduced(
             insightId: Self.insightId(sourceId: input.id, rulePackVersion: compiled.pack.version),
             transcriptId: input.id, interactionId: input.interactionId, customerId: input.customerId, channel: channel,
             businessLine: input.businessLine, occurredAt: input.occurredAt ?? producedAt, language: language,
@@ -148,6 +148,7 @@ public final class Analyzer: Sendable {
             suitability: extractor.suitability(facts, rules: compiled),
             complaintRisk: risk.value, effort: effort.value, cluster: cluster, producedAt: producedAt,
             analyzerVersion: Self.version, complaintSignals: risk.signals, effortSignals: effort.signals)
+        insight.context = input.context
         return Analysis(insight: insight, learning: Learning(terms: terms, cluster: update, termIDs: termIDs))
     }
 

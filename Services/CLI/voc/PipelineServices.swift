@@ -58,6 +58,10 @@ struct PipelineServices {
         route.common = common
         route.store = store
         route.http = HTTPSettings(host: host, port: ports.route)
+        if route.directoryPath.isEmpty {
+            // A copy the ticket API can edit, kept with the rest of the state across restarts.
+            route.directoryPath = try RouteApp.seedDirectory(at: folder.appendingPathComponent("route-directory.json")).path
+        }
         notify = try NotifyConfiguration(config: reader)
         notify.common = common
         notify.store = store

@@ -10,20 +10,57 @@ import VOCStore
 /// The transactional outbox: events are written in the transaction that changes the
 /// state they report, so state and event never disagree, and a relay publishes them.
 enum Outbox {
-    /// Encodes `event` and queues it in `transaction`; an event id already queued is
-    /// left as it is (a replayed input produces the same ids).
-    static func append<E: VOCEvent>(_ event: E, ticketId: String? = nil, traceparent: String? = nil,
-                                    in transaction: StoreTransaction) async throws {
+    /// One encoded event waiting in the outbox.
+    struct Row: Sendable {
+        var eventId: String
+        var topic: String
+        var key: String
+        var value: Data
+        var headerNames: [String]
+        var headerValues: [String]
+        var ticketId: String?
+    }
+
+    /// Validates and encodes `event` as an outbox row.
+    static func row<E: VOCEvent>(_ event: E, ticketId: String? = nil, traceparent: String? = nil) throws -> Row {
         try event.validate()
         let encoded = try EventCodec.encode(event, source: RouteApp.source, traceparent: traceparent)
         let headers = encoded.headers
-        let names = headers.map(\.name)
-        let values = headers.map(\.value)
-        let key = String(decoding: encoded.key, as: UTF8.self)
+        return Row(eventId: event.eventId, topic: E.topic.rawValue, key: String(decoding: encoded.key, as: UTF8.self),
+                   value: Data(encoded.value), headerNames: headers.map(\.name), headerValues: headers.map(\.value),
+                   ticketId: ticketId)
+    }
+
+    /// Encodes `event` and queues it in `transaction`.
+    static func append<E: VOCEvent>(_ event: E, ticketId: String? = nil, traceparent: String? = nil,
+                                    in transaction: StoreTransaction) async throws {
+        try await insert([row(event, ticketId: ticketId, traceparent: traceparent)], in: transaction)
+    }
+
+    /// Queues `rows` in one statement, in order; an event id already queued is left as it
+    /// is (a replayed input produces the same ids).
+    ///
+    /// Each row's headers are a slice of two flat arrays (`lo`…`hi`, 1-based): a row's
+    /// header count varies, and PostgreSQL arrays of arrays must be rectangular.
+    static func insert(_ rows: [Row], in transaction: StoreTransaction) async throws {
+        guard !rows.isEmpty else { return }
+        var low: [Int] = [], high: [Int] = []
+        var names: [String] = [], values: [String] = []
+        for row in rows {
+            low.append(names.count + 1)
+            names.append(contentsOf: row.headerNames)
+            values.append(contentsOf: row.headerValues)
+            high.append(names.count)
+        }
         try await transaction.execute(
             """
             INSERT INTO route_outbox (event_id, topic, record_key, value, header_names, header_values, ticket_id)
-            VALUES (\(event.eventId), \(E.topic.rawValue), \(key), \(Data(encoded.value)), \(names), \(values), \(ticketId))
+            SELECT r.event_id, r.topic, r.record_key, r.value, (\(names)::text[])[r.lo:r.hi], (\(values)::text[])[r.lo:r.hi],
+                   r.ticket_id
+            FROM unnest(\(rows.map(\.eventId))::text[], \(rows.map(\.topic))::text[], \(rows.map(\.key))::text[],
+                        \(rows.map(\.value))::bytea[], \(low)::int[], \(high)::int[], \(SQLArray(rows.map(\.ticketId)))::text[])
+                 WITH ORDINALITY AS r(event_id, topic, record_key, value, lo, hi, ticket_id, ord)
+            ORDER BY r.ord
             ON CONFLICT (event_id) DO NOTHING
             """)
     }

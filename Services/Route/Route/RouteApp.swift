@@ -18,6 +18,15 @@ public enum RouteApp {
         try Migration.bundled(in: .module, component: component)
     }
 
+    /// A directory file the API can edit at `url`: the sample shipped with route copied
+    /// there unless a file is there already.
+    public static func seedDirectory(at url: URL) throws -> URL {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.copyItem(at: try RoutingBook.Files.bundled().directory, to: url)
+        }
+        return url
+    }
+
     /// - Throws: ``RouteError`` when the rules, directory or holiday file do not load,
     ///   ``KafkaError`` when a Kafka client cannot be configured.
     public static func build(configuration: RouteConfiguration, logger: Logger) throws -> some ApplicationProtocol {
@@ -28,6 +37,9 @@ public enum RouteApp {
         app.use(store: store, component: component, migrations: try migrations())
         app.use(publisher: publisher)
         TicketController<BasicRequestContext>(service: TicketService(store: store, books: books), tokens: configuration.departmentTokens)
+            .addRoutes(to: app.router)
+        DirectoryController<BasicRequestContext>(editor: DirectoryEditor(books: books, editable: !configuration.directoryPath.isEmpty),
+                                                 tokens: configuration.departmentTokens)
             .addRoutes(to: app.router)
         let relay = OutboxRelay(store: store, producer: publisher.producer, interval: configuration.outboxInterval, logger: logger)
         app.run(try StageLoop(

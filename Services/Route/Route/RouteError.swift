@@ -13,6 +13,8 @@ public struct RouteError: Error, Sendable, CustomStringConvertible {
         /// The ticket changed since the caller read it.
         case conflict
         case notFound
+        /// The directory in force is the bundled sample, which the API does not edit.
+        case notEditable
     }
 
     public var code: Code

@@ -70,11 +70,13 @@ public struct TranscribeHandler: StageHandler {
         } else {
             utterances = [TranscriptReady.TranscribedUtterance(speaker: .customer, text: interaction.text ?? "", confidence: 1)]
         }
-        return TranscriptReady(
+        var transcript = TranscriptReady(
             transcriptId: transcriptID(interaction.interactionId, engine: passthroughEngine.name),
             interactionId: interaction.interactionId, customerId: interaction.customerId, channel: interaction.channel,
             businessLine: interaction.businessLine, occurredAt: interaction.occurredAt, language: interaction.language,
             utterances: utterances, engine: passthroughEngine, audioDurationMs: nil, producedAt: producedAt)
+        transcript.context = interaction.context
+        return transcript
     }
 
     /// Derived from the interaction and the engine, so re-transcribing with the same
@@ -115,12 +117,14 @@ public struct TranscribeHandler: StageHandler {
             "speechMs": "\(transcription.speechMs)", "utterances": "\(transcription.utterances.count)",
             "dropped": "\(transcription.dropped.count)", "repairedRegions": "\(transcription.repairedRegions)",
         ])
-        return TranscriptReady(
+        var transcript = TranscriptReady(
             transcriptId: Self.transcriptID(interaction.interactionId, engine: engineName),
             interactionId: interaction.interactionId, customerId: interaction.customerId, channel: interaction.channel,
             businessLine: interaction.businessLine, occurredAt: interaction.occurredAt, language: transcription.language,
             utterances: transcription.utterances, engine: transcription.engine, audioDurationMs: transcription.audioDurationMs,
             producedAt: Date(), dropped: transcription.dropped)
+        transcript.context = interaction.context
+        return transcript
     }
 }
 

@@ -35,6 +35,16 @@ public struct InsightProduced: VOCEvent {
     public var complaintSignals: [String]?
     /// The cues behind `effort` (e.g. `transfer`, `waiting`). Added in v1, optional.
     public var effortSignals: [String]?
+    /// The staff member who handled the contact, from the interaction. Added in v1, optional.
+    public var agentId: String?
+    /// The ticket the contact answers (route confirms or reopens exactly that one). Added in v1, optional.
+    public var replyTo: String?
+    /// The handling agent resolved the matter in the contact. Added in v1, optional.
+    public var resolvedInContact: Bool?
+    /// The money at stake, in yuan. Added in v1, optional.
+    public var amount: Double?
+    /// The customer's tier as the channel knew it. Added in v1, optional.
+    public var customerTier: String?
 
     public init(insightId: String, transcriptId: String, interactionId: String, customerId: String, channel: Channel,
                 businessLine: String, occurredAt: Date, language: String, rulePackVersion: String,

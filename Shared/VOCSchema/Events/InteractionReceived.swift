@@ -25,12 +25,21 @@ public struct InteractionReceived: VOCEvent {
     /// The staff member who handled the contact (agent, advisor).
     public var agentId: String?
     public var metadata: [String: String]?
+    /// The ticket this contact answers. Added in v1, optional.
+    public var replyTo: String?
+    /// The handling agent resolved the matter in this contact. Added in v1, optional.
+    public var resolvedInContact: Bool?
+    /// The money at stake, in yuan. Added in v1, optional.
+    public var amount: Double?
+    /// The customer's tier as the channel knows it. Added in v1, optional.
+    public var customerTier: String?
 
     public init(
         interactionId: String, customerId: String, channel: Channel, businessLine: String,
         occurredAt: Date, receivedAt: Date, language: String? = nil, text: String? = nil,
         utterances: [Utterance]? = nil, audio: AudioReference? = nil, gatewayId: String? = nil,
-        externalId: String? = nil, agentId: String? = nil, metadata: [String: String]? = nil
+        externalId: String? = nil, agentId: String? = nil, metadata: [String: String]? = nil, replyTo: String? = nil,
+        resolvedInContact: Bool? = nil, amount: Double? = nil, customerTier: String? = nil
     ) {
         self.interactionId = interactionId
         self.customerId = customerId
@@ -46,6 +55,10 @@ public struct InteractionReceived: VOCEvent {
         self.externalId = externalId
         self.agentId = agentId
         self.metadata = metadata
+        self.replyTo = replyTo
+        self.resolvedInContact = resolvedInContact
+        self.amount = amount
+        self.customerTier = customerTier
     }
 
     public var eventId: String { interactionId }

@@ -16,6 +16,14 @@ public struct InteractionSubmission: Sendable, Equatable {
     public var externalId: String?
     public var agentId: String?
     public var metadata: [String: String]?
+    /// The ticket this contact answers (the customer replying to a confirmation request).
+    public var replyTo: String?
+    /// The handling agent (`agentId`) says the matter was resolved in this contact.
+    public var resolvedInContact: Bool?
+    /// The money at stake, in yuan (a refund, a disputed fee).
+    public var amount: Double?
+    /// The customer's tier as the channel knows it (e.g. `mass`, `affluent`, `private`).
+    public var customerTier: String?
     /// A recording announced by the gateway; its bytes come in a multipart part or a
     /// later `PUT`.
     public var audio: SubmittedAudio?
@@ -146,6 +154,19 @@ public struct InteractionSubmission: Sendable, Equatable {
         }
         if has("externalId") { check.identifier(externalId, "externalId", required: false) }
         if has("agentId") { check.identifier(agentId, "agentId", required: false) }
+        if has("replyTo") { check.identifier(replyTo, "replyTo", required: false) }
+        if has("resolvedInContact"), resolvedInContact == true, agentId == nil {
+            check.fail("resolvedInContact", "needs agentId: the agent who resolved it")
+        }
+        if has("amount"), let amount, !amount.isFinite || amount < 0 || amount > 1e12 {
+            check.fail("amount", "must be a number of yuan from 0 to 1e12 (got \(amount))")
+        }
+        if has("customerTier") {
+            check.identifier(customerTier, "customerTier", required: false, maxLength: 64)
+            if let customerTier, !customerTier.isEmpty, !Self.isSlug(customerTier) {
+                check.fail("customerTier", "must use only a-z, 0-9, '_' and '-' (got \"\(customerTier)\")")
+            }
+        }
         if has("metadata"), let metadata {
             if metadata.count > limits.maxMetadataEntries {
                 check.fail("metadata", "must have at most \(limits.maxMetadataEntries) entries (got \(metadata.count))")
@@ -166,7 +187,8 @@ public struct InteractionSubmission: Sendable, Equatable {
         return InteractionReceived(
             interactionId: id, customerId: customerId!, channel: parsedChannel!, businessLine: businessLine!,
             occurredAt: parsedTime!, receivedAt: receivedAt, language: language, text: text, utterances: turns,
-            gatewayId: gatewayId, externalId: externalId, agentId: agentId, metadata: metadata
+            gatewayId: gatewayId, externalId: externalId, agentId: agentId, metadata: metadata, replyTo: replyTo,
+            resolvedInContact: resolvedInContact, amount: amount, customerTier: customerTier
         )
     }
 
@@ -231,6 +253,7 @@ public struct InteractionSubmission: Sendable, Equatable {
 extension InteractionSubmission: Decodable {
     private enum Keys: String, CodingKey {
         case customerId, channel, businessLine, occurredAt, language, text, utterances, externalId, agentId, metadata, audio
+        case replyTo, resolvedInContact, amount, customerTier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -247,6 +270,10 @@ extension InteractionSubmission: Decodable {
         metadata = container.lenient([String: String].self, .metadata, &problems)
         utterances = container.lenient([SubmittedUtterance].self, .utterances, &problems)
         audio = container.lenient(SubmittedAudio.self, .audio, &problems)
+        replyTo = container.lenient(String.self, .replyTo, &problems)
+        resolvedInContact = container.lenient(Bool.self, .resolvedInContact, &problems)
+        amount = container.lenient(Double.self, .amount, &problems)
+        customerTier = container.lenient(String.self, .customerTier, &problems)
         decodingProblems = problems
     }
 }

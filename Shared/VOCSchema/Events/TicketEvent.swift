@@ -129,12 +129,18 @@ public struct TicketEvent: VOCEvent {
     public var repeatCount: Int?
     /// Set on `resolved`. Added in v1, optional.
     public var resolutionCode: String?
+    /// The handling agent resolved it in the contact, within their authority. Added in v1, optional.
+    public var resolvedAtFirstContact: Bool?
+    /// The agent resolved it in the contact above their authority: it waits for approval
+    /// (resolving it approves). Added in v1, optional.
+    public var approvalRequired: Bool?
 
     public init(eventId: String, ticketId: String, sequence: Int, kind: Kind, status: Status, customerId: String,
                 businessLine: String, category: String, department: String, priority: String, assigneeId: String? = nil,
                 insightId: String? = nil, interactionId: String? = nil, dueAt: Date? = nil, note: String? = nil,
                 occurredAt: Date, firstResponseDueAt: Date? = nil, regulatoryDueAt: Date? = nil, slaProvisional: Bool? = nil,
-                repeatCount: Int? = nil, resolutionCode: String? = nil) {
+                repeatCount: Int? = nil, resolutionCode: String? = nil, resolvedAtFirstContact: Bool? = nil,
+                approvalRequired: Bool? = nil) {
         self.eventId = eventId
         self.ticketId = ticketId
         self.sequence = sequence
@@ -156,6 +162,8 @@ public struct TicketEvent: VOCEvent {
         self.slaProvisional = slaProvisional
         self.repeatCount = repeatCount
         self.resolutionCode = resolutionCode
+        self.resolvedAtFirstContact = resolvedAtFirstContact
+        self.approvalRequired = approvalRequired
     }
 
     public var subject: String { ticketId }

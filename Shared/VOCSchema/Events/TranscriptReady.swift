@@ -21,6 +21,16 @@ public struct TranscriptReady: VOCEvent {
     /// What the engine heard but the stage did not keep (below the confidence floor, no
     /// speech, music tokens), so a reviewer can see it. Absent for text channels.
     public var dropped: [DroppedSpeech]?
+    /// The staff member who handled the contact, from the interaction. Added in v1, optional.
+    public var agentId: String?
+    /// The ticket the contact answers, from the interaction. Added in v1, optional.
+    public var replyTo: String?
+    /// The handling agent resolved the matter in the contact. Added in v1, optional.
+    public var resolvedInContact: Bool?
+    /// The money at stake, in yuan. Added in v1, optional.
+    public var amount: Double?
+    /// The customer's tier as the channel knew it. Added in v1, optional.
+    public var customerTier: String?
 
     public struct TranscribedUtterance: Codable, Sendable, Equatable {
         public var speaker: SpeakerRole

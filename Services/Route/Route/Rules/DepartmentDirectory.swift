@@ -35,6 +35,9 @@ public struct DepartmentDirectory: Codable, Sendable {
 
     public var departmentIDs: Set<String> { Set(departments.map(\.id)) }
 
+    /// What a member does in the department.
+    static let roles = ["agent", "team_lead", "head"]
+
     public func department(_ id: String) -> Department? {
         departments.first { $0.id == id }
     }
@@ -57,7 +60,18 @@ public struct DepartmentDirectory: Codable, Sendable {
             if calendars[department.calendar] == nil {
                 throw RouteError(.directory, "\(at).calendar: \"\(department.calendar)\" is not defined in calendars")
             }
-            let members = Set(department.members.map(\.id))
+            if department.id.isEmpty { throw RouteError(.directory, "\(at).id: must not be empty") }
+            if department.name.trimmingCharacters(in: .whitespaces).isEmpty { throw RouteError(.directory, "\(at).name: must not be blank") }
+            var memberIds = Set<String>()
+            for (place, member) in department.members.enumerated() {
+                if member.id.isEmpty || !memberIds.insert(member.id).inserted {
+                    throw RouteError(.directory, "\(at).members[\(place)].id: must be present and used once")
+                }
+                if !Self.roles.contains(member.role) {
+                    throw RouteError(.directory, "\(at).members[\(place)].role: must be one of \(Self.roles) (got \"\(member.role)\")")
+                }
+            }
+            let members = memberIds
             for id in department.escalation + [department.defaultAssignee].compactMap({ $0 }) where !members.contains(id) {
                 throw RouteError(.directory, "\(at): \"\(id)\" is not a member of the department")
             }

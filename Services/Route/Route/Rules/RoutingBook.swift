@@ -97,4 +97,7 @@ public final class RoutingBookStore: Sendable {
 
     /// The book in force, reloading it first when a file changed.
     public func current() -> RoutingBook { book.current() }
+
+    /// Reloads now if a file changed, whatever the check interval (after the API wrote one).
+    func reloadNow() { book.checkNow() }
 }

@@ -14,6 +14,28 @@ public struct RoutingRules: Codable, Sendable {
     public var closeAfterDays: Int?
     public var slaPolicies: [String: SLAPolicy]
     public var rules: [Rule]
+    /// What an agent may resolve in the contact, without a ticket waiting for approval.
+    public var firstContactAuthority: [Authority]?
+
+    /// A grant of first-contact authority: these agents may settle these categories up
+    /// to this amount in the contact.
+    public struct Authority: Codable, Sendable {
+        public var id: String
+        /// Agent ids (`agentId` of the interaction); `"*"`: every agent.
+        public var agents: [String]
+        /// The categories it covers; absent: every category.
+        public var categories: [String]?
+        /// The most money, in yuan, the agent may settle; absent: no limit. A contact
+        /// without an amount has no money at stake.
+        public var maxAmount: Double?
+
+        func covers(agent: String, category: String, amount: Double?) -> Bool {
+            guard agents.contains("*") || agents.contains(agent) else { return false }
+            if let categories, !categories.contains(category) { return false }
+            if let maxAmount, let amount, amount > maxAmount { return false }
+            return true
+        }
+    }
 
     /// First-response and resolution targets per priority, in working minutes.
     public struct SLAPolicy: Codable, Sendable {
@@ -41,6 +63,12 @@ public struct RoutingRules: Codable, Sendable {
         public var complaintSignals: [String]?
         /// Compliance rules found; `"*"` is any finding.
         public var compliance: [String]?
+        /// The customer's tier, as the channel gave it; a contact without one does not match.
+        public var customerTiers: [String]?
+        /// Money at stake of at least this many yuan; a contact without an amount does not match.
+        public var minAmount: Double?
+        /// Money at stake below this many yuan; a contact without an amount matches.
+        public var maxAmount: Double?
     }
 
     public struct Action: Codable, Sendable {
@@ -91,6 +119,16 @@ public struct RoutingRules: Codable, Sendable {
             if let policy = rule.then.slaPolicy, slaPolicies[policy] == nil {
                 throw RouteError(.rules, "\(at).then.slaPolicy: \"\(policy)\" is not defined in slaPolicies")
             }
+            if let low = rule.when.minAmount, let high = rule.when.maxAmount, low >= high {
+                throw RouteError(.rules, "\(at).when.minAmount: must be below maxAmount")
+            }
+        }
+        var grants = Set<String>()
+        for (index, grant) in (firstContactAuthority ?? []).enumerated() {
+            let at = "firstContactAuthority[\(index)] (\(grant.id))"
+            if !grants.insert(grant.id).inserted { throw RouteError(.rules, "\(at).id: used twice") }
+            if grant.agents.isEmpty { throw RouteError(.rules, "\(at).agents: must name at least one agent or \"*\"") }
+            if let maxAmount = grant.maxAmount, !(maxAmount >= 0) { throw RouteError(.rules, "\(at).maxAmount: must not be negative") }
         }
     }
 
@@ -105,6 +143,12 @@ public struct RoutingRules: Codable, Sendable {
             slaPolicy: rule.then.slaPolicy ?? "standard",
             category: rule.then.category ?? strongest ?? "service_quality",
             regulatoryClock: rule.then.regulatoryClock ?? false)
+    }
+
+    /// The grant under which `agent` may resolve a contact about `category` with
+    /// `amount` at stake, or nil when that is above the agent's authority.
+    public func authority(agent: String, category: String, amount: Double?) -> Authority? {
+        (firstContactAuthority ?? []).first { $0.covers(agent: agent, category: category, amount: amount) }
     }
 
     /// How long a resolved ticket waits for the customer's answer.
@@ -130,6 +174,9 @@ extension RoutingRules.Condition {
         if let sentiments, !sentiments.contains(insight.sentiment.label) { return false }
         if let minComplaintRisk, insight.complaintRisk < minComplaintRisk { return false }
         if let complaintSignals, !(insight.complaintSignals ?? []).contains(where: { complaintSignals.contains($0) }) { return false }
+        if let customerTiers, !customerTiers.contains(insight.customerTier ?? "") { return false }
+        if let minAmount, (insight.amount ?? -1) < minAmount { return false }
+        if let maxAmount, let amount = insight.amount, amount >= maxAmount { return false }
         if let compliance {
             let found = insight.compliance.map(\.rule)
             if compliance.contains("*") ? found.isEmpty : !found.contains(where: { compliance.contains($0) }) { return false }

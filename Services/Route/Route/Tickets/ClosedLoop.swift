@@ -21,26 +21,21 @@ enum ClosedLoop {
             kind: "confirmation_request")
     }
 
-    /// Treats `insight` as the customer's answer to their latest resolved ticket, if it is one.
-    /// - Returns: the confirmed or reopened ticket, or nil when the insight answers nothing.
-    static func answer(_ insight: InsightProduced, book: RoutingBook, in transaction: StoreTransaction) async throws -> Ticket? {
-        guard var ticket = try await TicketRepository.resolvedTicket(
-            customerId: insight.customerId, since: insight.occurredAt.addingTimeInterval(-book.rules.confirmationWindow),
-            in: transaction), let resolvedAt = ticket.resolvedAt, resolvedAt <= insight.occurredAt else { return nil }
+    /// What `insight` does to `ticket` when it is the customer's answer to it: a positive
+    /// contact confirms, a negative one reopens ("not fixed"); anything else answers
+    /// nothing. A contact recognised only by customer and time must be about the
+    /// ticket's category to reopen it; one that names the ticket (`replyTo`) need not.
+    static func answer(_ insight: InsightProduced, to ticket: Ticket, explicit: Bool) -> (TicketAction, TicketEvent.Status)? {
         let action: TicketAction
         switch insight.sentiment.label {
         case "positive":
             action = .confirm
-        case "negative" where insight.categories.contains(where: { $0.id == ticket.category }):
+        case "negative" where explicit || insight.categories.contains(where: { $0.id == ticket.category }):
             action = .reopen(reason: "not fixed: the customer came back about it in \(insight.interactionId)")
         default:
             return nil
         }
-        guard let status = TicketLifecycle.next(from: ticket.status, action) else { return nil }
-        ticket.lastInsightId = insight.insightId
-        ticket.lastInteractionId = insight.interactionId
-        try await TicketService.perform(action, on: &ticket, to: status, book: book, at: insight.occurredAt, in: transaction)
-        return ticket
+        return TicketLifecycle.next(from: ticket.status, action).map { (action, $0) }
     }
 
     /// Closes resolved tickets whose confirmation window ended at `now` without an answer.

@@ -33,6 +33,13 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var lastInteractionId: String?
     /// Sequence of the ticket's last event; the API's ETag.
     public var version: Int
+    /// The handling agent resolved it in the contact, within their authority.
+    public var resolvedAtFirstContact: Bool = false
+    /// The handling agent resolved it in the contact above their authority: resolving the
+    /// ticket is the approval.
+    public var approvalRequired: Bool = false
+    /// The agent who handled the contact that opened it, when it was resolved there.
+    public var handledBy: String?
 
     /// Whether work on it is over (its SLA clocks no longer run).
     public var isSettled: Bool {
@@ -47,7 +54,8 @@ public struct Ticket: Codable, Sendable, Equatable {
             department: department, priority: priority, assigneeId: assigneeId, insightId: lastInsightId,
             interactionId: lastInteractionId, dueAt: resolutionDueAt, note: note, occurredAt: time,
             firstResponseDueAt: firstResponseDueAt, regulatoryDueAt: regulatoryDueAt, slaProvisional: slaProvisional,
-            repeatCount: repeatCount, resolutionCode: resolutionCode)
+            repeatCount: repeatCount, resolutionCode: resolutionCode, resolvedAtFirstContact: resolvedAtFirstContact ? true : nil,
+            approvalRequired: approvalRequired ? true : nil)
     }
 }
 

@@ -1,38 +1,38 @@
 import Foundation
 import VOCSchema
-import VOCStore
 
 /// Opens a ticket for an insight the rules route, or attaches the insight to the
-/// customer's open ticket about the same category: one complaint, one ticket.
+/// customer's open ticket about the same category: one complaint, one ticket. Works on
+/// tickets in memory; the batch writes them.
 struct TicketOpening {
     let book: RoutingBook
 
-    enum Outcome: Equatable {
-        case opened(Ticket)
-        case attached(Ticket)
+    /// Joins `insight` to the customer's open `ticket` about the same category: the
+    /// customer had to come back, so the ticket climbs a step (and at least to what this
+    /// contact alone would get) and its due times are planned again for that priority.
+    /// - Parameter pauses: the ticket's pauses, an open one ending at the contact.
+    func attach(_ insight: InsightProduced, decision: RoutingRules.Decision, to ticket: inout Ticket,
+                pauses: [DateInterval]) throws -> [Outbox.Row] {
+        ticket.priority = book.rules.raised(book.rules.higher(ticket.priority, decision.priority))
+        ticket.repeatCount += 1
+        ticket.lastInsightId = insight.insightId
+        ticket.lastInteractionId = insight.interactionId
+        ticket.version += 1
+        SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil || decision.regulatoryClock)
+        return [try Outbox.row(
+            ticket.event(.repeatContact, at: insight.occurredAt, note: "repeat contact \(ticket.repeatCount) via \(insight.channel.rawValue)"),
+            ticketId: ticket.ticketId)]
     }
 
-    func apply(_ insight: InsightProduced, decision: RoutingRules.Decision, in transaction: StoreTransaction) async throws -> Outcome {
-        let window = TimeInterval(book.rules.openWindowDays * 86_400)
-        if var ticket = try await TicketRepository.openTicket(
-            customerId: insight.customerId, category: decision.category,
-            since: insight.occurredAt.addingTimeInterval(-window), in: transaction) {
-            // A repeat contact: the customer had to come back, so the ticket climbs a step
-            // (and at least to what this contact alone would get).
-            ticket.priority = book.rules.raised(book.rules.higher(ticket.priority, decision.priority))
-            ticket.repeatCount += 1
-            ticket.lastInsightId = insight.insightId
-            ticket.lastInteractionId = insight.interactionId
-            ticket.version += 1
-            let pauses = try await TicketRepository.pauses(ticket.ticketId, openEnd: insight.occurredAt, in: transaction)
-            SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil || decision.regulatoryClock)
-            try await TicketRepository.update(ticket, in: transaction)
-            try await Outbox.append(
-                ticket.event(.repeatContact, at: insight.occurredAt, note: "repeat contact \(ticket.repeatCount) via \(insight.channel.rawValue)"),
-                ticketId: ticket.ticketId, in: transaction)
-            return .attached(ticket)
-        }
-
+    /// A new ticket for `insight`, assigned at once when the department has a default
+    /// assignee, with the events recording it.
+    ///
+    /// When the handling agent says they resolved it in the contact, their authority
+    /// decides: within it the ticket is resolved at once (`resolvedAtFirstContact`) and
+    /// the customer asked to confirm, like any resolution; above it the ticket waits for
+    /// approval (`approvalRequired`), assigned to the first of the department's
+    /// escalation chain, and resolving it is the approval.
+    func open(_ insight: InsightProduced, decision: RoutingRules.Decision) throws -> (Ticket, [Outbox.Row]) {
         var ticket = Ticket(
             ticketId: StableID.make("ticket", insight.customerId, decision.category, insight.insightId),
             customerId: insight.customerId, businessLine: insight.businessLine, category: decision.category,
@@ -43,17 +43,33 @@ struct TicketOpening {
             resolutionCode: nil, firstInsightId: insight.insightId, lastInsightId: insight.insightId,
             lastInteractionId: insight.interactionId, version: 1)
         SLAPlanner(book: book).plan(&ticket, pauses: [], regulatory: decision.regulatoryClock)
-        try await TicketRepository.insert(ticket, in: transaction)
-        try await Outbox.append(ticket.event(.opened, at: insight.occurredAt, note: "rule \(decision.ruleId)"),
-                                ticketId: ticket.ticketId, in: transaction)
-        if let assignee = book.directory.department(decision.department)?.defaultAssignee {
+        var note = "rule \(decision.ruleId)"
+        var grant: RoutingRules.Authority?
+        let department = book.directory.department(decision.department)
+        var assignee = department?.defaultAssignee
+        if insight.resolvedInContact == true, let agent = insight.agentId {
+            ticket.handledBy = agent
+            grant = book.rules.authority(agent: agent, category: decision.category, amount: insight.amount)
+            if grant == nil {
+                ticket.approvalRequired = true
+                assignee = department?.escalation.first ?? assignee
+                note += "; \(agent) resolved it in the contact above their authority"
+                    + (insight.amount.map { " (amount \($0))" } ?? "") + ": approval required"
+            }
+        }
+        var rows = [try Outbox.row(ticket.event(.opened, at: insight.occurredAt, note: note), ticketId: ticket.ticketId)]
+        if let assignee {
             ticket.assigneeId = assignee
             ticket.status = .assigned
             ticket.version += 1
-            try await TicketRepository.update(ticket, in: transaction)
-            try await Outbox.append(ticket.event(.assigned, at: insight.occurredAt), ticketId: ticket.ticketId, in: transaction)
+            rows.append(try Outbox.row(ticket.event(.assigned, at: insight.occurredAt), ticketId: ticket.ticketId))
         }
-        return .opened(ticket)
+        if let grant, let agent = ticket.handledBy {
+            ticket.resolvedAtFirstContact = true
+            rows += try TicketService.change(.resolve(code: "resolved_at_first_contact"), on: &ticket, to: .resolved, book: book,
+                                             at: insight.occurredAt, note: "resolved at first contact by \(agent) under \(grant.id)")
+        }
+        return (ticket, rows)
     }
 }
 

@@ -53,10 +53,33 @@ public struct TicketService: Sendable {
     }
 
     /// Makes an allowed move on a locked ticket inside `transaction`: the row and the
-    /// event recording the move change together. Resolving also asks the customer to
-    /// confirm (the closed loop).
+    /// event recording the move change together.
     static func perform(_ action: TicketAction, on ticket: inout Ticket, to status: TicketEvent.Status, book: RoutingBook,
                         at now: Date, in transaction: StoreTransaction) async throws {
+        var pauses: [DateInterval] = []
+        switch action {
+        case .waitOnCustomer:
+            try await transaction.execute(
+                "INSERT INTO ticket_pauses (ticket_id, started_at) VALUES (\(ticket.ticketId), \(now)) ON CONFLICT DO NOTHING")
+        case .resume:
+            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
+            pauses = try await TicketRepository.pauses(ticket.ticketId, openEnd: now, in: transaction)
+        case .resolve:
+            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
+        default:
+            break
+        }
+        let rows = try change(action, on: &ticket, to: status, book: book, at: now, pauses: pauses)
+        try await TicketRepository.update(ticket, in: transaction)
+        try await Outbox.insert(rows, in: transaction)
+    }
+
+    /// The move itself, on the ticket in memory: its fields, and the outbox rows that
+    /// record it (resolving also asks the customer to confirm: the closed loop). What the
+    /// move does to `ticket_pauses` is the caller's; `pauses` are the ticket's pauses
+    /// after it, which resuming plans the due times around.
+    static func change(_ action: TicketAction, on ticket: inout Ticket, to status: TicketEvent.Status, book: RoutingBook,
+                       at now: Date, pauses: [DateInterval] = [], note extra: String? = nil) throws -> [Outbox.Row] {
         var note: String?
         switch action {
         case .assign(let assignee):
@@ -64,18 +87,13 @@ public struct TicketService: Sendable {
         case .start:
             if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
         case .waitOnCustomer:
-            try await transaction.execute(
-                "INSERT INTO ticket_pauses (ticket_id, started_at) VALUES (\(ticket.ticketId), \(now)) ON CONFLICT DO NOTHING")
             // The clock stands still: no due time until the customer answers.
             ticket.resolutionDueAt = nil
             ticket.warnAt = nil
         case .resume:
-            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
             ticket.status = status
-            let pauses = try await TicketRepository.pauses(ticket.ticketId, openEnd: now, in: transaction)
             SLAPlanner(book: book).plan(&ticket, pauses: pauses, regulatory: ticket.regulatoryDueAt != nil)
         case .resolve(let code):
-            try await Self.endPause(ticket.ticketId, at: now, in: transaction)
             ticket.resolutionCode = code
             ticket.resolvedAt = now
             if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
@@ -87,11 +105,11 @@ public struct TicketService: Sendable {
         }
         ticket.status = status
         ticket.version += 1
-        try await TicketRepository.update(ticket, in: transaction)
-        try await Outbox.append(ticket.event(action.kind, at: now, note: note), ticketId: ticket.ticketId, in: transaction)
+        var rows = [try Outbox.row(ticket.event(action.kind, at: now, note: extra ?? note), ticketId: ticket.ticketId)]
         if case .resolve = action {
-            try await Outbox.append(ClosedLoop.confirmationRequest(ticket, book: book), in: transaction)
+            rows.append(try Outbox.row(ClosedLoop.confirmationRequest(ticket, book: book)))
         }
+        return rows
     }
 
     static func endPause(_ ticketId: String, at now: Date, in transaction: StoreTransaction) async throws {
