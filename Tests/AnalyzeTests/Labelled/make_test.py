@@ -2,7 +2,7 @@
 """Writes test.jsonl, the test split: combined from pieces_test.py only (written apart from
 the train/dev pieces, in other words and sentence shapes), with its own seed and its own
 layouts. Never used for training or for choosing any setting.
-Run: python3 data/labelled/make_test.py
+Run: python3 Tests/AnalyzeTests/Labelled/make_test.py
 """
 import json
 import random

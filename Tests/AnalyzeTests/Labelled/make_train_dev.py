@@ -5,7 +5,7 @@ pieces_train.py with a fixed seed. The test split is not written here (make_test
 Every item states its labels: categories (primary first, a secondary only where a second
 reason is really in the text), sentiment (the customer's stance toward the company),
 PII, profile facts and, for advisor calls, compliance findings.
-Run: python3 data/labelled/make_train_dev.py
+Run: python3 Tests/AnalyzeTests/Labelled/make_train_dev.py
 """
 import json
 import random
