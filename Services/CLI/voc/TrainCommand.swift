@@ -18,8 +18,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Labelled training file (repeatable).")
     var train: [String]
 
-    @Option(help: "Labelled dev file: chooses C and the secondary-category threshold.")
-    var dev: String
+    @Option(help: "Labelled dev file (repeatable): chooses C and the secondary-category threshold.")
+    var dev: [String]
 
     @Option(help: "Where to write the model file.")
     var out: String
@@ -28,7 +28,7 @@ struct TrainCommand: AsyncParsableCommand {
     var seed: UInt32 = 1
 
     @Option(help: "Costs C to try, comma-separated.")
-    var costs: String = "1,4,16,64"
+    var costs: String = "1,4,16,64,256"
 
     @Option(help: "Rule file whose phrase hits become features (default: $VOC_ANALYZE_RULES_PATH, then the bundled pack).")
     var rules: String?
@@ -39,13 +39,14 @@ struct TrainCommand: AsyncParsableCommand {
         let analyzer = try Analyzer.make(rulesURL: rulesURL, logger: Logger(label: "voc-train"))
         var trainItems: [Evaluation.Item] = []
         for path in train { trainItems += try LabelledData.items(URL(fileURLWithPath: path)) }
-        let devItems = try LabelledData.items(URL(fileURLWithPath: dev))
+        var devItems: [Evaluation.Item] = []
+        for path in dev { devItems += try LabelledData.items(URL(fileURLWithPath: path)) }
         let costs = try costs.split(separator: ",").map { text -> Double in
             guard let cost = Double(text.trimmingCharacters(in: .whitespaces)), cost > 0 else { throw ValidationError("--costs: \(text) is not a positive number") }
             return cost
         }
         let training = ModelTraining(categories: analyzer.rules.current().pack.categories.map(\.id), seed: seed, costs: costs)
-        let source = (train.map { URL(fileURLWithPath: $0).lastPathComponent } + ["dev=" + URL(fileURLWithPath: dev).lastPathComponent])
+        let source = (train.map { URL(fileURLWithPath: $0).lastPathComponent } + dev.map { "dev=" + URL(fileURLWithPath: $0).lastPathComponent })
             .joined(separator: " ") + " rules=" + analyzer.rules.current().pack.version
         let outcome = try training.run(train: LabelledData.examples(trainItems, analyzer: analyzer),
                                        dev: LabelledData.examples(devItems, analyzer: analyzer), source: source)

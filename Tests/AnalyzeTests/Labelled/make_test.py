@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes test.jsonl, the test split: combined from pieces_test.py only (written apart from
+"""Writes spent-test-v1.jsonl, the first test split (measured once, then moved into training;
+the test split is now test.jsonl, make_test2.py): combined from pieces_test.py only (written apart from
 the train/dev pieces, in other words and sentence shapes), with its own seed and its own
 layouts. Never used for training or for choosing any setting.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test.py
@@ -119,7 +120,7 @@ def main():
         if key not in seen:
             seen.add(key)
             items.append(made)
-    with open(Path(__file__).resolve().parent / "test.jsonl", "w", encoding="utf-8") as out:
+    with open(Path(__file__).resolve().parent / "spent-test-v1.jsonl", "w", encoding="utf-8") as out:
         for it in items:
             out.write(json.dumps(it, ensure_ascii=False) + "\n")
     print("test", len(items))

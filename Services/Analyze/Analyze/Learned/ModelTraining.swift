@@ -154,8 +154,9 @@ extension LinearModel {
     /// Probabilities for a document given as LIBLINEAR reads it (see ``FeatureSet/vector()``).
     func predict(vector: [UInt64: Double]) -> Prediction {
         var sums = [Float](repeating: 0, count: heads)
-        for (hash, value) in vector {
-            guard let row = row(hash) else { continue }
+        // In hash order: a dictionary's own order changes from process to process, and so would the rounding.
+        for hash in vector.keys.sorted() {
+            guard let row = row(hash), let value = vector[hash] else { continue }
             for head in 0..<heads { sums[head] += weights[row * heads + head] * Float(value) }
         }
         return predict(utteranceSums: sums, count: 1, documentSums: [Float](repeating: 0, count: heads))
