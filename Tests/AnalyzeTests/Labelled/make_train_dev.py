@@ -87,11 +87,11 @@ def item(number, pieces):
         # a second, truly present reason
         other = rng.choice([p for p in pieces[lang] if p[0] != cat])
         cats.append(other[0]); stances.append(other[1]); texts.append(other[2])
-    elif style < 0.28 and stance == "neu":
+    elif style < 0.33 and stance == "neu":
         # a word of another category said in passing: not a second category
         passing = P.ZH_PASSING if lang == "zh" else P.EN_PASSING
         choices = [k for k in passing if k != cat]
-        texts[0] = passing[rng.choice(choices)] + texts[0]
+        texts[0] = rng.choice(passing[rng.choice(choices)]) + texts[0]
     extras, pii, facts = [], [], []
     if rng.random() < 0.12:
         facts_list = P.FACTS_ZH if lang == "zh" else P.FACTS_EN

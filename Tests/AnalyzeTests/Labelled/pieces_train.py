@@ -110,12 +110,20 @@ EN = {
         pos=split("Kevin on the phone was very kind and patient|Great service today, thank you|The advisor was really professional and clear|The new app is so much easier to use|You sorted it out on the first call, impressive|Thanks Anna, you were a great help")),
 }
 
-# Stance-free words for a category, said in passing inside an inquiry about something else.
-ZH_PASSING = {"redemption_withdrawal": "我不是要赎回，", "fees_interest": "手续费的事先不说，", "refund_cancellation": "不是要取消，",
-              "repayment": "还款没问题，", "account_access": "登录是好的，", "fraud_security": "不是盗刷，"}
-EN_PASSING = {"redemption_withdrawal": "I'm not redeeming anything, ", "fees_interest": "The fee is fine, ",
-              "refund_cancellation": "I don't want to cancel, ", "repayment": "My payments are fine, ",
-              "account_access": "I can log in fine, ", "fraud_security": "It's not fraud, "}
+# Stance-free words for a category, said in passing inside an inquiry about something else:
+# denied, done before, or only the background of the question.
+ZH_PASSING = {"redemption_withdrawal": ["我不是要赎回，", "之前赎回过一次，这回", "基金前几天已经赎回了，现在"],
+              "fees_interest": ["手续费的事先不说，", "年费已经交过了，", "利息我清楚，"],
+              "refund_cancellation": ["不是要取消，", "上次退款已经收到了，这次", "订单之前取消过，另外"],
+              "repayment": ["还款没问题，", "这个月已经还完了，", "我一直按时还款，"],
+              "account_access": ["登录是好的，", "密码上周改过了，", "账户能正常登录，"],
+              "fraud_security": ["不是盗刷，", "卡以前挂失过一次，现在"]}
+EN_PASSING = {"redemption_withdrawal": ["I'm not redeeming anything, ", "I redeemed some units last month, but now ", "I already withdrew the cash, so "],
+              "fees_interest": ["The fee is fine, ", "I paid the annual fee already, ", "Never mind the interest, "],
+              "refund_cancellation": ["I don't want to cancel, ", "I got the last refund, thanks, now ", "I cancelled an order before, but "],
+              "repayment": ["My payments are fine, ", "I paid this month already, "],
+              "account_access": ["I can log in fine, ", "I changed my password last week, anyway "],
+              "fraud_security": ["It's not fraud, ", "I reported a lost card once before, but "]}
 
 ZH_OPEN = split("你好，|喂，|您好，|在吗？|麻烦问一下，|那个，|请问，|")
 ZH_CLOSE = split("谢谢|谢谢啊|麻烦了|好的谢谢|辛苦了|")
