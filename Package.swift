@@ -49,6 +49,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // LIBLINEAR (Debian's liblinear-dev, no pkg-config file): analyze's learned models.
+        .systemLibrary(name: "CLinear", path: "Shared/CLinear", providers: [.apt(["liblinear-dev"])]),
         // jieba segmentation: cppjieba's segmenters over a compact dictionary. The cppjieba
         // headers in vendor/ are fetched by scripts/fetch-cppjieba.sh (make does it).
         .target(
@@ -159,11 +161,11 @@ let package = Package(
             name: "Analyze",
             dependencies: [
                 configuration, logging,
-                "CJieba", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
+                "CJieba", "CLinear", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Analyze/Analyze",
-            resources: [.copy("Resources/rules"), .copy("Resources/jieba"), .copy("Migrations")],
+            resources: [.copy("Resources/rules"), .copy("Resources/model"), .copy("Resources/jieba"), .copy("Migrations")],
             swiftSettings: strict
         ),
         .executableTarget(

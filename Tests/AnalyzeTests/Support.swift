@@ -54,3 +54,18 @@ enum Fixture {
         return String(number.dropLast()) + String(replacement)
     }
 }
+
+extension Fixture {
+    /// A fresh analyser with the bundled learned model, made as the stage and `voc train`
+    /// make it (its own jieba, taught the rule pack's words).
+    static func learned() throws -> Analyzer {
+        try Analyzer.make(rulesURL: rulesURL, modelURL: LinearModel.bundledURL(), logger: Logger(label: "test"))
+    }
+
+    static func labelled(_ name: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: "Labelled", withExtension: nil)?.appendingPathComponent(name) else {
+            throw AnalyzeError(.input, "the Labelled folder is missing from the test bundle")
+        }
+        return url
+    }
+}

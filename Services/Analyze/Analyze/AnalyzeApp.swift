@@ -17,11 +17,11 @@ public enum AnalyzeApp {
         try Migration.bundled(in: .module, component: component)
     }
 
-    /// - Throws: ``AnalyzeError`` when jieba's dictionary or the rule file cannot be loaded, ``KafkaError``
+    /// - Throws: ``AnalyzeError`` when jieba's dictionary, the rule file or the model cannot be loaded, ``KafkaError``
     ///   when a Kafka client cannot be configured.
     public static func build(configuration: AnalyzeConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let analyzer = try Analyzer.make(
-            rulesURL: configuration.rulesURL(), checkInterval: configuration.rulesCheckInterval, dictionary: configuration.dictionaryURL,
+            rulesURL: configuration.rulesURL(), modelURL: configuration.modelURL(), checkInterval: configuration.rulesCheckInterval, dictionary: configuration.dictionaryURL,
             clusters: ClusterBook(threshold: configuration.clusterThreshold), keywordLimit: configuration.keywordLimit, logger: logger)
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-analyze", source: source, logger: logger)
         var app = ServiceApp(name: "voc-analyze", http: configuration.http, logger: logger)

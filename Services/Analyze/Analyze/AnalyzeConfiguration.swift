@@ -12,6 +12,10 @@ public struct AnalyzeConfiguration: Sendable {
     public var rulesPath: String
     /// How often the rule file's modification time is checked.
     public var rulesCheckInterval: Duration
+    /// The learned model file; empty: the default model shipped with the module.
+    public var modelPath: String
+    /// Let the learned model decide sentiment and categories (false: the rules and the lexicon alone).
+    public var useModel: Bool
     /// A folder with jieba's `jieba.dict.utf8` and `hmm_model.utf8`; empty: the bundled one.
     public var jiebaDictionary: String
     /// Keywords per insight.
@@ -29,6 +33,8 @@ public struct AnalyzeConfiguration: Sendable {
         group = config.string(forKey: "analyze.group", default: "voc-analyze")
         rulesPath = config.string(forKey: "analyze.rulesPath", default: "")
         rulesCheckInterval = .milliseconds(config.int(forKey: "analyze.rulesCheckIntervalMs", default: 2_000))
+        modelPath = config.string(forKey: "analyze.modelPath", default: "")
+        useModel = config.bool(forKey: "analyze.useModel", default: true)
         jiebaDictionary = config.string(forKey: "analyze.jiebaDictionary", default: "")
         keywordLimit = max(1, config.int(forKey: "analyze.keywords", default: 8))
         clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
@@ -41,7 +47,9 @@ public struct AnalyzeConfiguration: Sendable {
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
                 group: String = "voc-analyze", rulesPath: String = "", rulesCheckInterval: Duration = .seconds(2),
                 jiebaDictionary: String = "", keywordLimit: Int = 8, clusterThreshold: Double = 0.3,
-                persistState: Bool = true) {
+                persistState: Bool = true, modelPath: String = "", useModel: Bool = true) {
+        self.modelPath = modelPath
+        self.useModel = useModel
         self.common = common
         self.store = store
         self.http = http
@@ -57,6 +65,17 @@ public struct AnalyzeConfiguration: Sendable {
     /// jieba's dictionary folder: `jiebaDictionary`, or nil for the bundled one.
     public var dictionaryURL: URL? {
         jiebaDictionary.isEmpty ? nil : URL(fileURLWithPath: jiebaDictionary, isDirectory: true)
+    }
+
+    /// The model file to load: `modelPath`, or the bundled one; nil when `useModel` is off.
+    /// - Throws: ``AnalyzeError`` when the model is wanted and none exists.
+    public func modelURL() throws(AnalyzeError) -> URL? {
+        guard useModel else { return nil }
+        if !modelPath.isEmpty { return URL(fileURLWithPath: modelPath) }
+        guard let url = LinearModel.bundledURL() else {
+            throw AnalyzeError(.model, "the bundled model is missing; set analyze.modelPath or analyze.useModel=false")
+        }
+        return url
     }
 
     /// The rule file to load: `rulesPath`, or the bundled finance pack.

@@ -6,6 +6,10 @@ public struct AnalyzeError: Error, Sendable, CustomStringConvertible {
         case segmenter
         /// The rule file cannot be read or breaks its format.
         case rulePack
+        /// The learned model file cannot be read or breaks its format.
+        case model
+        /// `voc train` cannot train from what it was given.
+        case training
         /// An input line of `voc analyze` is not a valid interaction or transcript.
         case input
     }

@@ -6,6 +6,10 @@ import VOCSchema
 /// sentiment, keywords, categories, compliance, profile facts, suitability,
 /// complaint risk, effort and cluster — the same code for the stage and `voc analyze`.
 ///
+/// With a learned model (``ModelStore``) the model decides sentiment and categories;
+/// the rules still decide PII, compliance and profile facts and feed the model their
+/// phrase hits. Without one, the rules and the lexicon decide everything.
+///
 /// Every analyser after PII sees the text with the PII blanked out, so no personal
 /// data can become a keyword, a cluster label or evidence.
 public final class Analyzer: Sendable {
@@ -16,13 +20,15 @@ public final class Analyzer: Sendable {
     public let segmenter: ChineseSegmenter
     public let corpus: CorpusFrequencies
     public let clusters: ClusterBook
+    public let model: ModelStore?
     let tokenizer: Tokenizer
     let sentiment = SentimentAnalyzer()
     let keywords: KeywordExtractor
 
     public init(rules: RulePackStore, segmenter: ChineseSegmenter, corpus: CorpusFrequencies = CorpusFrequencies(),
-                clusters: ClusterBook = ClusterBook(), keywordLimit: Int = 8) {
+                clusters: ClusterBook = ClusterBook(), keywordLimit: Int = 8, model: ModelStore? = nil) {
         self.rules = rules
+        self.model = model
         self.segmenter = segmenter
         self.corpus = corpus
         self.clusters = clusters
@@ -30,9 +36,10 @@ public final class Analyzer: Sendable {
         self.keywords = KeywordExtractor(limit: keywordLimit)
     }
 
-    /// Loads jieba and the rule file, and teaches jieba the pack's words at every (re)load.
-    /// - Throws: ``AnalyzeError`` when jieba's dictionary or the rule file cannot be loaded.
-    public static func make(rulesURL: URL, checkInterval: Duration = .seconds(2), dictionary: URL? = nil,
+    /// Loads jieba, the rule file and the model file (none: rules alone), and teaches jieba
+    /// the pack's words at every (re)load.
+    /// - Throws: ``AnalyzeError`` when jieba's dictionary, the rule file or the model cannot be loaded.
+    public static func make(rulesURL: URL, modelURL: URL? = nil, checkInterval: Duration = .seconds(2), dictionary: URL? = nil,
                             clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
                             keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
@@ -40,18 +47,30 @@ public final class Analyzer: Sendable {
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }
-        return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit)
+        let model = try modelURL.map { url throws(AnalyzeError) in try ModelStore(url: url, checkInterval: checkInterval, logger: logger) }
+        return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit,
+                        model: model)
     }
 
-    /// The deterministic insight id: the source, the rule-pack version and the analysers' version.
-    public static func insightId(sourceId: String, rulePackVersion: String) -> String {
-        StableID.make("insight", sourceId, rulePackVersion, version)
+    /// The analysers' version with the model's, when a model decides: `analyze-1+linear-…`.
+    public static func analyzerVersion(modelVersion: String?) -> String {
+        modelVersion.map { version + "+" + $0 } ?? version
+    }
+
+    /// The deterministic insight id: the source, the rule-pack version, the analysers' version and the model's.
+    public static func insightId(sourceId: String, rulePackVersion: String, modelVersion: String? = nil) -> String {
+        StableID.make("insight", sourceId, rulePackVersion, analyzerVersion(modelVersion: modelVersion))
     }
 
     /// An insight and what the corpus and the clusters learn from it.
     public struct Analysis: Sendable {
         public var insight: InsightProduced
         public var learning: Learning
+        /// What the model reads (what `voc train` learns from); nil when there was no model to read it.
+        public var features: FeatureSet?
+        /// The model's probabilities per sentiment label and per category; nil without a model.
+        public var sentimentProbabilities: [Double]?
+        public var categoryProbabilities: [Double]?
     }
 
     /// What one interaction adds to the shared state; applied by ``learn(_:)`` once the
@@ -78,6 +97,16 @@ public final class Analyzer: Sendable {
 
     /// Analyses one interaction against the current corpus and clusters, changing neither.
     public func analyze(_ input: AnalysisInput, producedAt: Date = Date()) -> Analysis {
+        analyze(input, producedAt: producedAt, model: model?.current(), features: false)
+    }
+
+    /// The same with the rules and the lexicon alone, whatever model is loaded, with the
+    /// features a model would read.
+    public func analyzeWithRules(_ input: AnalysisInput, producedAt: Date = Date()) -> Analysis {
+        analyze(input, producedAt: producedAt, model: nil, features: true)
+    }
+
+    func analyze(_ input: AnalysisInput, producedAt: Date, model: LinearModel?, features wanted: Bool) -> Analysis {
         let compiled = rules.current()
         let pii = PIIDetector(placeholders: compiled.pack.redaction)
 
@@ -102,16 +131,28 @@ public final class Analyzer: Sendable {
             let top = keywords.extract(counts, table: table)
             return (scores, top, counts.terms, counts.terms.map { table.terms.strings[Int($0)] })
         }
-        let overall = sentiment.overall(zip(scores, input.utterances).map { ($0, $1.speaker == .agent) })
+        var overall = sentiment.overall(zip(scores, input.utterances).map { ($0, $1.speaker == .agent) })
+        var utteranceScores = scores
 
         let document = compiled.document(zip(input.utterances, blanked).map { ($0.speaker, $1) }, channel: input.channel)
-        let categories = Categorizer().categorize(document, rules: compiled)
+        let ruleCategories = Categorizer().categorize(document, rules: compiled)
+        var categories = ruleCategories.map { (id: $0.id, score: $0.score) }
         let compliance = ComplianceChecker().check(document, channel: input.channel, rules: compiled)
         let extractor = ProfileFactExtractor()
         let facts = extractor.extract(document, rules: compiled)
         let scorer = SignalScorer()
-        let risk = scorer.complaintRisk(document, sentiment: overall.score, rules: compiled)
+        let cues = scorer.complaintCues(document, rules: compiled)
         let effort = scorer.effort(document, rules: compiled)
+        let features = model == nil && !wanted ? nil : FeatureSet(tokens: tokens, speakers: input.utterances.map(\.speaker), negations: compiled.featureNegations,
+                                  language: language, channel: input.channel, rules: ruleCategories.map(\.id),
+                                  signals: cues.signals + effort.signals)
+        let learned = features.flatMap { model?.score($0) }
+        if let learned {
+            overall = learned.sentiment
+            utteranceScores = learned.utterances
+            categories = learned.categories
+        }
+        let risk = scorer.adding(sentiment: overall.score, to: cues)
 
         let isComplaint = overall.label == "negative" || risk.value >= 0.4
         var update: ClusterBook.Update?
@@ -124,14 +165,14 @@ public final class Analyzer: Sendable {
         // A channel this build does not know is carried into the insight as it came.
         let channel = Channel(rawValue: input.channel)
         var insight = InsightProduced(
-            insightId: Self.insightId(sourceId: input.id, rulePackVersion: compiled.pack.version),
+            insightId: Self.insightId(sourceId: input.id, rulePackVersion: compiled.pack.version, modelVersion: model?.version),
             transcriptId: input.id, interactionId: input.interactionId, customerId: input.customerId, channel: channel,
             businessLine: input.businessLine, occurredAt: input.occurredAt ?? producedAt, language: language,
             rulePackVersion: compiled.pack.version,
             utterances: input.utterances.indices.map { index in
                 let utterance = input.utterances[index]
                 return .init(speaker: utterance.speaker, text: redacted[index], startMs: utterance.startMs, endMs: utterance.endMs,
-                             sentiment: .init(label: scores[index].label, score: scores[index].score))
+                             sentiment: .init(label: utteranceScores[index].label, score: utteranceScores[index].score))
             },
             pii: findings,
             keywords: top.map { .init(term: $0.term, weight: $0.weight) },
@@ -147,9 +188,10 @@ public final class Analyzer: Sendable {
             },
             suitability: extractor.suitability(facts, rules: compiled),
             complaintRisk: risk.value, effort: effort.value, cluster: cluster, producedAt: producedAt,
-            analyzerVersion: Self.version, complaintSignals: risk.signals, effortSignals: effort.signals)
+            analyzerVersion: Self.analyzerVersion(modelVersion: model?.version), complaintSignals: risk.signals, effortSignals: effort.signals)
         insight.context = input.context
-        return Analysis(insight: insight, learning: Learning(terms: terms, cluster: update, termIDs: termIDs))
+        return Analysis(insight: insight, learning: Learning(terms: terms, cluster: update, termIDs: termIDs), features: features,
+                        sentimentProbabilities: learned?.sentimentProbabilities, categoryProbabilities: learned?.categoryProbabilities)
     }
 
     /// `yyyy-MM` in China Standard Time (UTC+8, no daylight saving), where the contact centre works.

@@ -2,14 +2,18 @@ import Foundation
 import VOCSchema
 
 /// Scores analyze against a labelled set: precision, recall and F1 per label for
-/// categories, PII types, compliance rules and profile facts.
+/// categories, PII types, compliance rules and profile facts; sentiment accuracy (per
+/// language) and its confusion matrix; how often the primary category is right; and,
+/// with a model, how well its probabilities are calibrated.
 ///
 /// A labelled line is an input line of `voc analyze` plus `expected`:
-/// `{"categories": [...], "pii": [{"type", "text"}], "compliance": [...], "facts": [...]}`.
+/// `{"categories": [primary, secondary...], "sentiment": "negative|neutral|positive",
+/// "pii": [{"type", "text"}], "compliance": [...], "facts": [...]}`.
 /// A PII finding counts as right when its type and its exact text match an expected one.
 public struct Evaluation: Sendable {
     public struct Expected: Decodable, Sendable {
         public var categories: [String]?
+        public var sentiment: String?
         public var pii: [ExpectedPII]?
         public var compliance: [String]?
         public var facts: [String]?
@@ -58,6 +62,16 @@ public struct Evaluation: Sendable {
     public var compliance: [String: Counts] = [:]
     public var facts: [String: Counts] = [:]
     public var items = 0
+    /// Expected sentiment → found sentiment → items.
+    public var sentiment: [String: [String: Int]] = [:]
+    /// Language → (right, total) for sentiment.
+    public var sentimentByLanguage: [String: (right: Int, total: Int)] = [:]
+    public var primaryRight = 0
+    public var primaryTotal = 0
+    /// Reliability of the model's probabilities: every category probability of every item, and
+    /// the probability of the sentiment label it chose.
+    public var categoryReliability = Reliability()
+    public var sentimentReliability = Reliability()
     /// Wrong answers, for the report: id, section, what was expected and found.
     public var mistakes: [String] = []
 
@@ -67,9 +81,26 @@ public struct Evaluation: Sendable {
                                          "customer_confirmation_missing"]
 
     /// Adds one labelled item and the insight analyze produced for it.
-    public mutating func add(_ item: Item, _ insight: InsightProduced, categoryLabels: [String]) {
+    public mutating func add(_ item: Item, _ insight: InsightProduced, categoryLabels: [String],
+                             probabilities: (sentiment: [Double], categories: [Double])? = nil) {
         items += 1
         let id = item.input.id
+        if let expected = item.expected.sentiment {
+            addSentiment(id: id, expected: expected, found: insight.sentiment.label, language: insight.language)
+        }
+        if let primary = item.expected.categories?.first {
+            primaryTotal += 1
+            if insight.categories.first?.id == primary { primaryRight += 1 }
+        }
+        if let probabilities {
+            let expected = Set(item.expected.categories ?? [])
+            if item.expected.categories != nil {
+                for (label, p) in zip(categoryLabels, probabilities.categories) { categoryReliability.add(p, label: expected.contains(label)) }
+            }
+            if let wanted = item.expected.sentiment, let p = probabilities.sentiment.max() {
+                sentimentReliability.add(p, label: wanted == insight.sentiment.label)
+            }
+        }
         if let expected = item.expected.categories {
             Self.score(&categories, labels: categoryLabels, expected: Set(expected), found: Set(insight.categories.map(\.id)),
                        id: id, section: "categories", mistakes: &mistakes)
@@ -124,7 +155,7 @@ public struct Evaluation: Sendable {
 
     /// The report `voc analyze --eval` prints.
     public func report(showMistakes: Bool) -> String {
-        var lines = ["Labelled items: \(items)", ""]
+        var lines = ["Labelled items: \(items)", ""] + sentimentReport()
         for (title, table) in [("Categories", categories), ("PII", pii), ("Compliance (advisor_call)", compliance), ("Profile facts", facts)] {
             lines.append("\(title)")
             lines.append("  " + "label".padding(toLength: 32, withPad: " ", startingAt: 0) + "   tp   fp   fn   precision  recall  f1")

@@ -31,6 +31,9 @@ struct AnalyzeBench: AsyncParsableCommand {
     @Flag(help: "Measure only analyze, not the Python peer.")
     var skipPeer = false
 
+    @Flag(help: "Leave out the run with the rules alone (no learned model).")
+    var skipRulesOnly = false
+
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-analyze-\(getpid())")
@@ -41,8 +44,10 @@ struct AnalyzeBench: AsyncParsableCommand {
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
 
         // Without the cache first: it is the figure that does not depend on how repetitive the texts are.
-        let caches = clauseCache.map { [$0] } ?? [0, ChineseSegmenter.defaultClauseCache]
-        let results = try caches.map { try measureSwift(lines, clauseCache: $0) }
+        guard let model = LinearModel.bundledURL() else { throw ValidationError("the bundled model is missing") }
+        var runs: [(cache: Int, model: URL?)] = (clauseCache.map { [$0] } ?? [0, ChineseSegmenter.defaultClauseCache]).map { ($0, model) }
+        if !skipRulesOnly { runs.append((runs[0].cache, nil)) }
+        let results = try runs.map { try measureSwift(lines, clauseCache: $0.cache, model: $0.model) }
         var peerResult: PeerResult?
         if !skipPeer {
             peerResult = try runPeer(file)
@@ -52,12 +57,14 @@ struct AnalyzeBench: AsyncParsableCommand {
             Analyze benchmark: \(texts) Chinese texts of \(length) characters (one customer utterance each, with PII,
             complaints and profile facts), analysed one after another after a 100-text warm-up; CPUs allowed: \(cpusAllowed())
               voc analyze (jieba + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
-                           + complaint risk + effort + clusters, JSON line out)
+                           + complaint risk + effort + clusters, JSON line out); sentiment and categories from the
+                           learned model (\(try LinearModel.load(model).version)) unless "rules alone"
+                slow path (embedding model where the linear model is unsure): not built, 0% of documents
             """
-        for (cache, result) in zip(caches, results) {
+        for (run, result) in zip(runs, results) {
             report += """
 
-                    insights/s, \(cache == 0 ? "clause cache off " : "clause cache \(cache)")   \(Int(result.perSecond))
+                    insights/s, \(Self.name(run))   \(Int(result.perSecond))
                 """
         }
         let peakMB = Self.status("VmHWM:") / 1024
@@ -73,10 +80,10 @@ struct AnalyzeBench: AsyncParsableCommand {
                     insights/s                     \(Int(peerResult.perSecond))
                     peak RSS                       \(Int(peerResult.peakMB)) MB
                 """
-            for (cache, result) in zip(caches, results) {
+            for (run, result) in zip(runs, results) {
                 report += """
 
-                      voc / Python, \(cache == 0 ? "cache off" : "cache on ")        \(String(format: "%.1f", result.perSecond / peerResult.perSecond))× the throughput
+                      voc / Python, \(Self.name(run))   \(String(format: "%.1f", result.perSecond / peerResult.perSecond))× the throughput
                     """
             }
             report += """
@@ -101,9 +108,13 @@ struct AnalyzeBench: AsyncParsableCommand {
         }
     }
 
-    func measureSwift(_ lines: [String], clauseCache: Int) throws -> SwiftResult {
+    static func name(_ run: (cache: Int, model: URL?)) -> String {
+        (run.cache == 0 ? "clause cache off" : "clause cache on ") + (run.model == nil ? ", rules alone" : ", model       ")
+    }
+
+    func measureSwift(_ lines: [String], clauseCache: Int, model: URL?) throws -> SwiftResult {
         guard let rules = CompiledRules.bundledURL() else { throw ValidationError("the bundled rule pack is missing") }
-        let analyzer = try Analyzer.make(rulesURL: rules, clauseCache: clauseCache, logger: Logger(label: "bench"))
+        let analyzer = try Analyzer.make(rulesURL: rules, modelURL: model, clauseCache: clauseCache, logger: Logger(label: "bench"))
         let decoder = JSONCoding.decoder()
         let inputs = try lines.map { try decoder.decode(AnalysisInput.self, from: Data($0.utf8)) }
         var bytes = 0

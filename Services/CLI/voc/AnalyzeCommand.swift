@@ -21,13 +21,19 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Rule file (default: $VOC_ANALYZE_RULES_PATH, then the bundled finance pack).")
     var rules: String?
 
+    @Option(help: "Model file (default: $VOC_ANALYZE_MODEL_PATH, then the bundled model).")
+    var model: String?
+
+    @Flag(help: "Rules and lexicon alone: no learned model.")
+    var rulesOnly = false
+
     @Option(help: "A folder with jieba's jieba.dict.utf8 and hmm_model.utf8 (default: the bundled one).")
     var dictionary: String?
 
     @Option(help: "Read this file instead of stdin.")
     var input: String?
 
-    @Option(help: "Score a labelled JSON-lines set (see docs/analysis.md) and print precision/recall/F1 per label.")
+    @Option(help: "Score a labelled JSON-lines set (see docs/analysis.md): precision/recall/F1 per label, sentiment confusion, calibration.")
     var eval: String?
 
     @Flag(help: "With --eval: list every item analyze got wrong.")
@@ -35,7 +41,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
-        let analyzer = try Analyzer.make(rulesURL: try rulesURL(), dictionary: dictionary.map { URL(fileURLWithPath: $0, isDirectory: true) },
+        let analyzer = try Analyzer.make(rulesURL: try Self.rulesURL(rules), modelURL: try modelURL(), dictionary: dictionary.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                          logger: Logger(label: "voc-analyze"))
         if let eval {
             try evaluate(analyzer, path: eval)
@@ -64,6 +70,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func evaluate(_ analyzer: Analyzer, path: String) throws {
         let decoder = JSONCoding.decoder()
         let labels = analyzer.rules.current().pack.categories.map(\.id)
+        let order = analyzer.model?.current().categories
+        print("Model: \(analyzer.model.map { "\($0.current().version) (\($0.url.lastPathComponent))" } ?? "none, rules alone")")
         var evaluation = Evaluation()
         var number = 0
         for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
@@ -72,12 +80,27 @@ struct AnalyzeCommand: AsyncParsableCommand {
             do { item = try decoder.decode(Evaluation.Item.self, from: Data(line.utf8)) } catch {
                 throw ValidationError("\(path) item \(number): \(error)")
             }
-            evaluation.add(item, analyzer.analyzeAndLearn(item.input), categoryLabels: labels)
+            let analysis = analyzer.analyze(item.input)
+            analyzer.learn(analysis.learning)
+            let probabilities = analysis.sentimentProbabilities.flatMap { sentiment in
+                analysis.categoryProbabilities.map { (sentiment: sentiment, categories: $0) }
+            }
+            evaluation.add(item, analysis.insight, categoryLabels: order ?? labels, probabilities: probabilities)
         }
         print(evaluation.report(showMistakes: mistakes))
     }
 
-    func rulesURL() throws -> URL {
+    func modelURL() throws -> URL? {
+        if rulesOnly { return nil }
+        if let model { return URL(fileURLWithPath: model) }
+        if let path = ProcessInfo.processInfo.environment["VOC_ANALYZE_MODEL_PATH"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        guard let bundled = LinearModel.bundledURL() else { throw ValidationError("the bundled model is missing; pass --model or --rules-only") }
+        return bundled
+    }
+
+    static func rulesURL(_ rules: String?) throws -> URL {
         if let rules { return URL(fileURLWithPath: rules) }
         if let path = ProcessInfo.processInfo.environment["VOC_ANALYZE_RULES_PATH"], !path.isEmpty {
             return URL(fileURLWithPath: path)

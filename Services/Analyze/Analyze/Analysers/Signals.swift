@@ -12,7 +12,16 @@ public struct SignalScorer: Sendable {
     }
 
     func complaintRisk(_ document: MatchDocument, sentiment: Double, rules: CompiledRules) -> Score {
-        var score = combine(rules.complaintRisk, document, rules: rules)
+        adding(sentiment: sentiment, to: complaintCues(document, rules: rules))
+    }
+
+    /// The complaint-risk cues alone, before the sentiment is known.
+    func complaintCues(_ document: MatchDocument, rules: CompiledRules) -> Score {
+        combine(rules.complaintRisk, document, rules: rules)
+    }
+
+    func adding(sentiment: Double, to cues: Score) -> Score {
+        var score = cues
         if sentiment < -0.3 {
             score.value = ((1 - (1 - score.value) * (1 - min(0.5, -sentiment * 0.5))) * 1000).rounded() / 1000
             score.signals.append("negative_sentiment")

@@ -6,6 +6,8 @@ public final class CompiledRules: Sendable {
     public let pack: RulePack
     let index: PhraseIndex
     let negations: [[Unicode.Scalar]]
+    /// The same words for the learned model's negation scope.
+    let featureNegations: Features.Negations
     let categories: [(id: String, threshold: Double, rules: [CompiledRule])]
     let identity: [CompiledRule]
     let riskDisclosure: [CompiledRule]
@@ -24,6 +26,7 @@ public final class CompiledRules: Sendable {
         self.pack = pack
         var builder = Builder()
         negations = pack.negations.map(MatchText.phrase).filter { !$0.isEmpty }
+        featureNegations = Features.Negations(pack.negations)
         var categories: [(id: String, threshold: Double, rules: [CompiledRule])] = []
         for category in pack.categories {
             categories.append((category.id, category.threshold, try builder.compile(category.rules, "categories.\(category.id)", .allow)))

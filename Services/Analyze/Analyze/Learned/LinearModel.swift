@@ -1,0 +1,131 @@
+import Foundation
+
+/// A model `voc train` wrote: logistic-regression heads over hashed ``Features`` (three
+/// for sentiment, one per category), read from a JSON file.
+///
+/// Scoring is the logistic function of each head's weighted sum, what LIBLINEAR's
+/// `predict_probability` computes for a binary logistic model; the sentiment heads are
+/// normalised to sum to one, as LIBLINEAR does for one-vs-rest.
+public final class LinearModel: Sendable {
+    public static let format = "voc-linear-1"
+
+    /// Changes with every retrained file; part of the insight id.
+    public let version: String
+    public let sentimentLabels: [String]
+    public let categories: [String]
+    /// A category other than the most likely one is reported only at this probability or above.
+    public let secondaryThreshold: Double
+    let heads: Int
+    let bias: [Float]
+    /// Row-major: one row of `heads` weights per feature.
+    let weights: [Float]
+    /// Open addressing over the feature hashes: slot → row, -1 for empty.
+    let slots: [Int32]
+    let keys: [UInt64]
+    let mask: Int
+
+    struct File: Codable {
+        var format: String
+        var version: String
+        var sentiment: [String]
+        var categories: [String]
+        var secondaryThreshold: Double
+        var training: [String: String]
+        var bias: [Float]
+        var features: [String: [Float]]
+    }
+
+    /// - Throws: ``AnalyzeError`` naming the file and what is wrong with it.
+    public static func load(_ url: URL) throws(AnalyzeError) -> LinearModel {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw AnalyzeError(.model, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw AnalyzeError(.model, "\(url.path) is not a model file: \(error)")
+        }
+        do { return try LinearModel(file) } catch {
+            throw AnalyzeError(.model, "\(url.path): \(error.message)")
+        }
+    }
+
+    init(_ file: File) throws(AnalyzeError) {
+        guard file.format == Self.format else { throw AnalyzeError(.model, "format \(file.format), expected \(Self.format)") }
+        guard file.sentiment.count == 3, !file.categories.isEmpty else {
+            throw AnalyzeError(.model, "needs three sentiment labels and at least one category")
+        }
+        let heads = file.sentiment.count + file.categories.count
+        guard file.bias.count == heads else { throw AnalyzeError(.model, "bias has \(file.bias.count) values for \(heads) heads") }
+        version = file.version
+        sentimentLabels = file.sentiment
+        categories = file.categories
+        secondaryThreshold = file.secondaryThreshold
+        self.heads = heads
+        bias = file.bias
+        var capacity = 16
+        while capacity < file.features.count * 2 { capacity <<= 1 }
+        mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var weights: [Float] = []
+        weights.reserveCapacity(file.features.count * heads)
+        for (row, (key, values)) in file.features.sorted(by: { $0.key < $1.key }).enumerated() {
+            guard let hash = UInt64(key, radix: 16), values.count == heads else {
+                throw AnalyzeError(.model, "feature \(key): needs a hex hash and \(heads) weights")
+            }
+            var slot = FNV1a.slot(hash, mask: mask)
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(row)
+            keys[slot] = hash
+            weights += values
+        }
+        self.slots = slots
+        self.keys = keys
+        self.weights = weights
+    }
+
+    func row(_ hash: UInt64) -> Int? {
+        var slot = FNV1a.slot(hash, mask: mask)
+        while true {
+            let row = slots[slot]
+            if row < 0 { return nil }
+            if keys[slot] == hash { return Int(row) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds the weights of a known feature to `sums` (one per head).
+    func add(_ hash: UInt64, to sums: inout [Float]) {
+        guard let row = row(hash) else { return }
+        let base = row * heads
+        weights.withUnsafeBufferPointer { w in
+            for head in 0..<heads { sums[head] += w[base + head] }
+        }
+    }
+
+    public struct Prediction: Sendable {
+        /// Per sentiment label, summing to one.
+        public var sentiment: [Double]
+        /// Per category, each on its own.
+        public var categories: [Double]
+    }
+
+    /// Probabilities from the sums of the utterance features (scaled by `1/√count`, as
+    /// in training) and of the document features.
+    func predict(utteranceSums: [Float], count: Int, documentSums: [Float]) -> Prediction {
+        let scale = count > 0 ? 1 / Float(count).squareRoot() : 0
+        var probabilities = (0..<heads).map { head in
+            1 / (1 + exp(-Double(bias[head] + utteranceSums[head] * scale + documentSums[head])))
+        }
+        let sentimentCount = sentimentLabels.count
+        let total = probabilities[0..<sentimentCount].reduce(0, +)
+        for head in 0..<sentimentCount { probabilities[head] /= total }
+        return Prediction(sentiment: Array(probabilities[0..<sentimentCount]), categories: Array(probabilities[sentimentCount...]))
+    }
+
+    /// The shipped model trained on the train split (`make model`).
+    public static func bundledURL() -> URL? {
+        Bundle.module.url(forResource: "model", withExtension: nil)?.appendingPathComponent("finance-linear.json")
+    }
+}
