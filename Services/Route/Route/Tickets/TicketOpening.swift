@@ -13,7 +13,7 @@ struct TicketOpening {
     }
 
     func apply(_ insight: InsightProduced, decision: RoutingRules.Decision, in transaction: StoreTransaction) async throws -> Outcome {
-        let window = TimeInterval(book.rules.openWindowDays * 86_400)
+        let window = book.rules.openWindow
         if var ticket = try await TicketRepository.openTicket(
             customerId: insight.customerId, category: decision.category,
             since: insight.occurredAt.addingTimeInterval(-window), in: transaction) {
