@@ -2,9 +2,10 @@ import Foundation
 import Route
 import Testing
 
-/// Found by the `routing-book` fuzz target: numbers a rules file accepted that trapped
-/// the stage later (an overflow turning days or minutes into seconds, a share turned
-/// into an integer). Each is now refused when the file loads, naming the field.
+/// Found while writing the `routing-book` fuzz target, reading what the stage computes
+/// from a book it loaded: numbers a rules file was accepted with that trapped the stage
+/// later (an overflow turning days or minutes into seconds, a share turned into an
+/// integer). Each is now refused when the file loads, naming the field and the value.
 @Suite("Routing rules: numbers in range")
 struct RoutingLimitsTests {
     static func rules(_ edit: (inout [String: Any]) -> Void) throws -> RoutingRules {
