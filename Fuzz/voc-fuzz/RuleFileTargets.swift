@@ -125,6 +125,6 @@ enum RoutingBookTarget {
                 }
             }
         }
-        _ = TimeInterval(book.rules.openWindowDays * 86_400)
+        _ = book.rules.openWindow
     }
 }

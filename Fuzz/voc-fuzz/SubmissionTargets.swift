@@ -20,15 +20,17 @@ enum Submissions {
         do {
             event = try submission.validated(interactionId: id, gatewayId: gatewayId, receivedAt: receivedAt, limits: limits)
         } catch { return nil }
-        checkWriters(event)
+        // A recording's event is published once its bytes are stored, with their reference.
+        checkWriters(event, published: submission.audio == nil)
         return event
     }
 
-    /// The byte-level writer writes what `JSONEncoder` writes, and the event reads back.
-    static func checkWriters(_ event: InteractionReceived) {
+    /// The byte-level writer writes what `JSONEncoder` writes, and a published event reads back.
+    static func checkWriters(_ event: InteractionReceived, published: Bool) {
         let fast = event.jsonBytes
         let foundation = Array(try! JSONCoding.encoder().encode(event))
         FuzzCheck.expect(fast == foundation, "the event writer and JSONEncoder disagree:\n\(text(fast))\n\(text(foundation))")
+        guard published else { return }
         do {
             let again = try JSONCoding.decode(InteractionReceived.self, from: fast)
             try again.validate()
@@ -72,8 +74,8 @@ enum Submissions {
 }
 
 /// `voc.gateway.raw.v1` records, as ingest's raw-gateway stage reads them
-/// (`GatewayRawHandler`): the value decoded and validated, the gateway and trace from
-/// the headers, the event encoded.
+/// (`GatewayRawHandler.event`): the value decoded and validated, the gateway and trace
+/// from the headers, the event encoded; what it publishes must read back downstream.
 ///
 /// Input: `name: value` header lines, an empty line, the record's value.
 enum GatewayRawTarget {
@@ -86,9 +88,11 @@ enum GatewayRawTarget {
             headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
         }
         let position = StableID.make("gateway-raw", "voc.gateway.raw.v1", "0", "42")
-        guard let event = Submissions.slowPath(value, id: position, gatewayId: header("gateway_id") ?? header("ce_source")) else {
-            return
-        }
+        guard let event = try? GatewayRawHandler.event(
+            from: value, interactionId: position, gatewayId: header("gateway_id") ?? header("ce_source"),
+            receivedAt: Submissions.receivedAt, limits: Submissions.limits) else { return }
+        // Published at once: it must read back downstream.
+        Submissions.checkWriters(event, published: true)
         let traceparent = TraceContext.child(of: header("traceparent"))
         FuzzCheck.expect(traceparent.utf8.count == 55, "a child trace context is not 55 characters: \(traceparent)")
         do {

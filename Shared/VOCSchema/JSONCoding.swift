@@ -119,11 +119,18 @@ public enum Timestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// Reads an RFC 3339 date-time. Only what ``format(_:)`` writes back in its common
+    /// form is accepted: Foundation's parser also reads years of five digits
+    /// (`20216-1-20T…`), which no consumer could read again once a stage republished them.
     public static func parse(_ text: String) -> Date? {
         if let date = parseCommonForm(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+                ?? (try? Date.ISO8601FormatStyle().parse(text)) else { return nil }
+        return date >= earliest && writeCommonForm(date, { _, _ in }) ? date : nil
     }
+
+    /// 0001-01-01T00:00:00Z, the first moment of a four-digit year.
+    static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, what gateways send, read without
     /// Foundation's general parser (a few microseconds per call on the ingest path).

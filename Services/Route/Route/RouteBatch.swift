@@ -123,7 +123,7 @@ struct RouteBatch: Sendable {
         }
         if ticket == nil, let decision = book.rules.decide(insight) {
             let opening = TicketOpening(book: book)
-            let window = TimeInterval(book.rules.openWindowDays * 86_400)
+            let window = book.rules.openWindow
             if var open = state.openTicket(customerId: insight.customerId, category: decision.category,
                                            since: insight.occurredAt.addingTimeInterval(-window)) {
                 let rows = try opening.attach(insight, decision: decision, to: &open,

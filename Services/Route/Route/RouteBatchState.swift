@@ -34,7 +34,7 @@ struct RouteBatchState {
         guard let earliest = insights.map(\.occurredAt).min() else { return state }
         state.owners = try await CustomerOwners.load(customers, in: transaction).mapValues { $0 }
         for id in customers where state.owners[id] == nil { state.owners[id] = .some(nil) }
-        let window = TimeInterval(book.rules.openWindowDays * 86_400)
+        let window = book.rules.openWindow
         let open = try await TicketRepository.open(customerIds: customers, since: earliest.addingTimeInterval(-window), in: transaction)
         let resolved = try await TicketRepository.resolved(
             customerIds: customers, since: earliest.addingTimeInterval(-book.rules.confirmationWindow), in: transaction)

@@ -98,10 +98,24 @@ public struct RoutingRules: Codable, Sendable {
     public func validate(departments: Set<String>) throws(RouteError) {
         if version.isEmpty { throw RouteError(.rules, "version: must not be empty") }
         if priorities.isEmpty { throw RouteError(.rules, "priorities: must list at least one priority") }
-        if openWindowDays < 1 { throw RouteError(.rules, "openWindowDays: must be at least 1") }
-        for (name, policy) in slaPolicies {
+        // Windows and targets beyond ten years are typos, and the times they turn into overflow.
+        if !(1...Self.maxDays).contains(openWindowDays) {
+            throw RouteError(.rules, "openWindowDays: must be 1 to \(Self.maxDays) days (got \(openWindowDays))")
+        }
+        if let days = closeAfterDays, days > Self.maxDays {
+            throw RouteError(.rules, "closeAfterDays: must be at most \(Self.maxDays) days (got \(days))")
+        }
+        for (name, policy) in slaPolicies.sorted(by: { $0.key < $1.key }) {
             for priority in priorities where policy.resolutionMinutes[priority] == nil || policy.firstResponseMinutes[priority] == nil {
                 throw RouteError(.rules, "slaPolicies.\(name): no target for priority \"\(priority)\"")
+            }
+            for (field, targets) in [("firstResponseMinutes", policy.firstResponseMinutes), ("resolutionMinutes", policy.resolutionMinutes)] {
+                for (priority, minutes) in targets.sorted(by: { $0.key < $1.key }) where !(0...Self.maxMinutes).contains(minutes) {
+                    throw RouteError(.rules, "slaPolicies.\(name).\(field).\(priority): must be 0 to \(Self.maxMinutes) minutes (got \(minutes))")
+                }
+            }
+            if let warnAt = policy.warnAt, !(warnAt > 0 && warnAt <= 1) {
+                throw RouteError(.rules, "slaPolicies.\(name).warnAt: must be a share above 0 and at most 1 (got \(warnAt))")
             }
         }
         var seen = Set<String>()
@@ -150,6 +164,14 @@ public struct RoutingRules: Codable, Sendable {
     public func authority(agent: String, category: String, amount: Double?) -> Authority? {
         (firstContactAuthority ?? []).first { $0.covers(agent: agent, category: category, amount: amount) }
     }
+
+    /// The longest window or wait a file may set, in days (ten years).
+    public static let maxDays = 3_650
+    /// The longest SLA target a file may set, in minutes (ten years).
+    public static let maxMinutes = maxDays * 24 * 60
+
+    /// How far back a new contact joins an open ticket about the same category.
+    public var openWindow: TimeInterval { TimeInterval(openWindowDays * 86_400) }
 
     /// How long a resolved ticket waits for the customer's answer.
     public var confirmationWindow: TimeInterval { TimeInterval(max(1, closeAfterDays ?? 7) * 86_400) }
