@@ -12,10 +12,10 @@ import VOCServiceTestSupport
 /// Department fan-out, the recipients API, and e-mail over STARTTLS with AUTH.
 @Suite("Notify fan-out, recipients API, STARTTLS", .serialized)
 struct FanOutAndRecipientsTests {
-    static let people: [[String: Any]] = [
+    static var people: [[String: Any]] { [
         ["id": "P1", "language": "zh", "inboxTokenSha256": sha256Hex("token-P1")],
         ["id": "P2", "language": "zh"], ["id": "P3", "language": "en"], ["id": "P4", "language": "zh"],
-    ]
+    ] }
 
     static func writeDepartments(_ url: URL, members: [(String, String)]) throws {
         let directory: [String: Any] = [
@@ -74,12 +74,9 @@ struct FanOutAndRecipientsTests {
         let harness = try await NotifyHarness(name: "recipients") { $0.adminToken = "admin-secret" }
         defer { harness.cleanUp() }
         let admin: HTTPFields = [.authorization: "Bearer admin-secret", .contentType: "application/json"]
-        func json(_ object: [String: Any]) throws -> ByteBuffer { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)) }
-        func decoded(_ response: TestResponse) -> [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:]
-        }
-        let hook: [String: Any] = ["url": harness.receivers.http + "/hook/ok", "secrets": [Receivers.webhookSecret]]
+        let base = harness.receivers.http
         try await harness.run { client in
+            let hook = webhook(base)
             try await client.execute(uri: "/v1/recipients", method: .get) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -88,23 +85,23 @@ struct FanOutAndRecipientsTests {
                 #expect($0.status == .unauthorized)
             }
             try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin,
-                                     body: try json(["webhook": hook, "quietHours": ["start": "25:00", "end": "08:00"]])) { response in
+                                     body: try jsonBody(["webhook": hook, "quietHours": ["start": "25:00", "end": "08:00"]])) { response in
                 #expect(response.status == .unprocessableContent)
                 let fields = (decoded(response)["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
                 #expect(fields == ["quietHours.start"])
             }
-            try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin, body: try json(["id": "OTHER"])) { response in
+            try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin, body: try jsonBody(["id": "OTHER"])) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect((decoded(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "id")
             }
-            try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin, body: try json(["channels": 3])) { response in
+            try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin, body: try jsonBody(["channels": 3])) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect((decoded(response)["errors"] as? [[String: Any]])?.first?["field"] as? String == "channels")
             }
             try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin,
-                                     body: try json(["name": "New CRM", "language": "en"])) { #expect($0.status == .created) }
+                                     body: try jsonBody(["name": "New CRM", "language": "en"])) { #expect($0.status == .created) }
             try await client.execute(uri: "/v1/recipients/NEW", method: .put, headers: admin,
-                                     body: try json(["name": "New CRM", "language": "en", "webhook": hook])) { response in
+                                     body: try jsonBody(["name": "New CRM", "language": "en", "webhook": hook])) { response in
                 #expect(response.status == .ok)
                 let webhook = decoded(response)["webhook"] as? [String: Any]
                 #expect(webhook?["secrets"] as? Int == 1 && webhook?["disabled"] as? Bool == false)
@@ -166,7 +163,8 @@ struct FanOutAndRecipientsTests {
         configuration.group = "notify-\(UUID().uuidString)"
         try await harness.request(try notificationRequest(id: "n-untrusted", recipient: "M1", medium: "email", title: "Untrusted"))
         try await NotifyApp.build(configuration: configuration, logger: testLogger).test(.live) { _ in
-            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 2)
+            // Read from the start: n-tls (again, from the ledger, when this run consumed it) and n-untrusted.
+            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3)
             let refused = try #require(delivered.first { $0.notificationId == "n-untrusted" })
             #expect(refused.outcome == .failed && refused.error?.contains("SMTP") == true)
         }
@@ -176,7 +174,7 @@ struct FanOutAndRecipientsTests {
         configuration.group = "notify-\(UUID().uuidString)"
         try await harness.request(try notificationRequest(id: "n-plain", recipient: "M1", medium: "email", title: "Plain"))
         try await NotifyApp.build(configuration: configuration, logger: testLogger).test(.live) { _ in
-            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3)
+            let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 6)
             let plain = try #require(delivered.first { $0.notificationId == "n-plain" })
             #expect(plain.outcome == .failed && plain.receiverStatus == 530 && plain.attempts == 1)
             #expect(try await harness.receivers.log(kind: "mail").count == 1)
@@ -192,4 +190,16 @@ func departmentRequest(id: String, department: String, memberRole: String? = nil
         "title": "部门通知", "body": "请处理工单 T-9。", "requestedAt": Timestamp.format(Date()),
     ]
     return try JSONCoding.decoder().decode(NotificationRequested.self, from: JSONSerialization.data(withJSONObject: json))
+}
+
+private func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
+    ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+}
+
+private func decoded(_ response: TestResponse) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:]
+}
+
+private func webhook(_ base: String) -> [String: Any] {
+    ["url": base + "/hook/ok", "secrets": [Receivers.webhookSecret]]
 }

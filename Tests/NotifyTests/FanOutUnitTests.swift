@@ -91,8 +91,10 @@ struct FanOutUnitTests {
             do {
                 _ = try DirectoryEntry.decode(Array(json.utf8), id: "X")
                 return []
-            } catch {
+            } catch let error as ValidationError {
                 return error.problems.map(\.field)
+            } catch {
+                return ["not a ValidationError: \(error)"]
             }
         }
         #expect(fields(#"{"channels":["fax"]}"#) == ["channels[0]"])

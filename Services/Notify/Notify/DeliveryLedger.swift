@@ -72,7 +72,7 @@ struct DeliveryLedger: Sendable {
     func claim(_ requests: [NotificationRequested], on session: any SQLSession) async throws -> [String: Claim] {
         guard !requests.isEmpty else { return [:] }
         let keys = requests.map(\.idempotencyKey)
-        let fresh = Set(try await session.rows(
+        let inserted: [String] = try await session.rows(
             """
             INSERT INTO notify_deliveries (idempotency_key, notification_id, delivery_id, recipient_id, medium, status)
             SELECT key, notification, delivery, recipient, medium, 'sending'
@@ -80,7 +80,8 @@ struct DeliveryLedger: Sendable {
                         \(keys.map(Self.deliveryId))::text[], \(requests.map(\.recipient.id))::text[],
                         \(requests.map(\.medium.rawValue))::text[]) AS r(key, notification, delivery, recipient, medium)
             ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key
-            """, as: String.self))
+            """, as: String.self)
+        let fresh = Set(inserted)
         var claims: [String: Claim] = [:]
         for key in fresh { claims[key] = .send(attemptsSoFar: 0) }
         let seen = keys.filter { !fresh.contains($0) }

@@ -120,7 +120,7 @@ struct RecipientsController<Context: RequestContext>: Sendable {
                 let entry: DirectoryEntry
                 do {
                     entry = try DirectoryEntry.decode(Array(body.readableBytesView), id: id)
-                } catch {
+                } catch let error as ValidationError {
                     return HTTPResponses.problem(Problem(validation: error, subject: "recipient"))
                 }
                 let created = try await recipients.upsert(entry)
