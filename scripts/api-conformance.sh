@@ -4,6 +4,7 @@
 # response the document does not describe:
 #   ingest (docs/openapi.yaml without the `inbox` tag; >= 500 cases),
 #   notify's inbox (docs/openapi.yaml, tag `inbox`, on notify's port, with a person's token),
+#   notify's recipients API (docs/openapi.yaml, tag `recipients`, on notify's port, with the admin token),
 #   route's ticket API (docs/route-openapi.yaml, on route's port, with a department token),
 #   the projector's read API (docs/read-openapi.yaml, on the read port, with a manager's read token).
 set -euo pipefail
@@ -23,7 +24,7 @@ log="$dir/up.log"
 printf '{"recipients":[{"id":"API-PERSON","language":"zh","inboxTokenSha256":"%s"}]}' \
   "$(printf %s api-inbox-token | sha256sum | cut -d' ' -f1)" >"$dir/directory.json"
 chmod 600 "$dir/directory.json"  # notify refuses a directory file others may read
-VOC_NOTIFY_DIRECTORY_FILE="$dir/directory.json" VOC_ROUTE_DEPARTMENT_TOKENS="api-route-token=*" \
+VOC_NOTIFY_DIRECTORY_FILE="$dir/directory.json" VOC_NOTIFY_ADMIN_TOKEN=api-admin-token VOC_ROUTE_DEPARTMENT_TOKENS="api-route-token=*" \
   "$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" --projector-port "$read_port" \
   --analyze-port "$analyze_port" --transcribe-port "$transcribe_port" --route-port "$route_port" --notify-port "$notify_port" >"$log" 2>&1 &
 pid=$!
@@ -42,7 +43,7 @@ curl -sf "http://127.0.0.1:$ingest_port/openapi.yaml" | cmp - docs/openapi.yaml 
 report="$dir/report.ndjson"
 set +e
 SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH=scripts timeout 900 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$ingest_port/openapi.yaml" \
-  --header "Authorization: Bearer $key" --exclude-tag inbox \
+  --header "Authorization: Bearer $key" --exclude-tag inbox --exclude-tag recipients \
   --phases examples,fuzzing --max-examples "${MAX_EXAMPLES:-250}" --workers 2 --seed 20261124 \
   --suppress-health-check all --request-timeout 30 2>&1 | tee "$dir/out.txt"
 status=${PIPESTATUS[0]}
@@ -69,6 +70,7 @@ other() {
   if [ "$code" -ne 0 ] || [ "${made:-0}" -lt 50 ]; then tail -40 "$dir/$name.txt"; echo "--- voc up log"; tail -20 "$log"; exit 1; fi
 }
 other inbox docs/openapi.yaml "$notify_port" api-inbox-token --include-tag inbox
+other recipients docs/openapi.yaml "$notify_port" api-admin-token --include-tag recipients
 other tickets docs/route-openapi.yaml "$route_port" api-route-token
 read_token=$("$voc" token create --subject api --role manager --sensitive --secret-file "$dir/state/read-token-secret")
 other read docs/read-openapi.yaml "$read_port" "$read_token"

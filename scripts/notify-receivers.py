@@ -5,10 +5,12 @@ against our code: a webhook endpoint that verifies signatures with the PyPI
 checked here with hmac), and an SMTP server (PyPI `aiosmtpd`). Everything received is
 served back as JSON at GET /_log.
 
-usage: notify-receivers.py READY_FILE WEBHOOK_SECRET DINGTALK_SECRET OLD_WEBHOOK_SECRET
+usage: notify-receivers.py READY_FILE WEBHOOK_SECRET DINGTALK_SECRET OLD_WEBHOOK_SECRET [TLS_CERT TLS_KEY]
 POST /hook/old verifies with OLD_WEBHOOK_SECRET alone, as a receiver not yet rotated.
-Writes {"http": port, "smtp": port, "smtpAuth": port} to READY_FILE once all listen;
-smtpAuth requires AUTH as voc-notify / relay-password.
+Writes {"http": port, "smtp": port, "smtpAuth": port[, "smtpTls": port]} to READY_FILE
+once all listen; smtpAuth requires AUTH as voc-notify / relay-password. Given a
+certificate and key (PEM), smtpTls is a relay that requires STARTTLS with that
+certificate, then AUTH, as a submission relay does.
 """
 import base64
 import hashlib
@@ -16,6 +18,7 @@ import hmac
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -140,8 +143,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class MailHandler:
+    def __init__(self, port=0):
+        self.port = port
+
     async def handle_DATA(self, server, session, envelope):
-        record({"kind": "mail", "from": envelope.mail_from, "to": envelope.rcpt_tos,
+        record({"kind": "mail", "from": envelope.mail_from, "to": envelope.rcpt_tos, "port": self.port,
+                "tls": session.ssl is not None, "authenticated": bool(session.authenticated),
                 "data": envelope.content.decode("utf-8", "replace")})
         return "250 Message accepted for delivery"
 
@@ -167,15 +174,25 @@ def free_port():
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     smtp_port = free_port()
-    smtp = Controller(MailHandler(), hostname="127.0.0.1", port=smtp_port)
+    smtp = Controller(MailHandler(smtp_port), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     # A relay that requires AUTH (over plain TCP here; the tests have no certificate).
     auth_port = free_port()
-    relay = Controller(MailHandler(), hostname="127.0.0.1", port=auth_port, authenticator=authenticator,
+    relay = Controller(MailHandler(auth_port), hostname="127.0.0.1", port=auth_port, authenticator=authenticator,
                        auth_required=True, auth_require_tls=False)
     relay.start()
+    ports = {"http": server.server_address[1], "smtp": smtp_port, "smtpAuth": auth_port}
+    if len(sys.argv) > 6:
+        # A relay that refuses everything but STARTTLS, then AUTH over the encrypted channel.
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[5], sys.argv[6])
+        tls_port = free_port()
+        secure = Controller(MailHandler(tls_port), hostname="127.0.0.1", port=tls_port, authenticator=authenticator,
+                            auth_required=True, tls_context=context, require_starttls=True)
+        secure.start()
+        ports["smtpTls"] = tls_port
     with open(READY_FILE + ".tmp", "w") as ready:
-        json.dump({"http": server.server_address[1], "smtp": smtp_port, "smtpAuth": auth_port}, ready)
+        json.dump(ports, ready)
     os.rename(READY_FILE + ".tmp", READY_FILE)
     server.serve_forever()
 

@@ -20,10 +20,11 @@ struct NotifyHarness: Sendable {
     static let advisorToken = "token-of-advisor-A1"
     static let managerToken = "token-of-manager-M1"
 
-    init(name: String, templates: [String: String] = [:], tweak: (inout NotifyConfiguration) -> Void = { _ in }) async throws {
+    init(name: String, templates: [String: String] = [:], tls: (certificate: String, key: String)? = nil,
+         extraRecipients: [[String: Any]] = [], tweak: (inout NotifyConfiguration) -> Void = { _ in }) async throws {
         broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         for topic in [Topic.notificationRequested, .notificationDelivered, .deadLetter] { try broker.createTopic(topic.rawValue, partitions: 1) }
-        receivers = try await Receivers()
+        receivers = try await Receivers(tls: tls)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let hooks = receivers.http + "/hook"
@@ -52,7 +53,7 @@ struct NotifyHarness: Sendable {
             ["id": "FLAKY", "webhook": ["url": hooks + "/flaky", "secrets": [Receivers.webhookSecret]]],
             ["id": "GONE", "webhook": ["url": hooks + "/gone", "secrets": [Receivers.webhookSecret]]],
             ["id": "PICKY", "webhook": ["url": hooks + "/bad", "secrets": [Receivers.webhookSecret]]],
-        ]
+        ] + extraRecipients
         let directory = folder.appendingPathComponent("directory.json")
         try JSONSerialization.data(withJSONObject: ["recipients": everyone]).write(to: directory)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.path)  // notify refuses it otherwise

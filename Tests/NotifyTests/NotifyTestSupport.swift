@@ -26,13 +26,16 @@ final class Receivers: Sendable {
     let smtpPort: Int
     /// A relay that requires AUTH PLAIN as `voc-notify` / `relay-password`.
     let smtpAuthPort: Int
+    /// Given a certificate: a relay that requires STARTTLS with it, then AUTH.
+    let smtpTLSPort: Int?
     private let process: SpawnedProcess
 
     struct Missing: Error, CustomStringConvertible {
         var description: String
     }
 
-    init() async throws {
+    /// - Parameter tls: PEM certificate and key files for the STARTTLS relay.
+    init(tls: (certificate: String, key: String)? = nil) async throws {
         let python = ProcessInfo.processInfo.environment["VOC_TEST_PYTHON"] ?? packageRoot.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Missing(description: "\(python) not found: run `make test` (it installs standardwebhooks and aiosmtpd into .venv)")
@@ -40,8 +43,9 @@ final class Receivers: Sendable {
         let ready = FileManager.default.temporaryDirectory.appendingPathComponent("notify-receivers-\(UUID().uuidString).json")
         let script = packageRoot.appendingPathComponent("scripts/notify-receivers.py").path
         let log = ready.deletingPathExtension().appendingPathExtension("log")
-        guard let process = SpawnedProcess([python, script, ready.path, Self.webhookSecret, Self.dingtalkSecret, Self.oldWebhookSecret],
-                                           outputPath: log.path) else {
+        let arguments = [python, script, ready.path, Self.webhookSecret, Self.dingtalkSecret, Self.oldWebhookSecret]
+            + (tls.map { [$0.certificate, $0.key] } ?? [])
+        guard let process = SpawnedProcess(arguments, outputPath: log.path) else {
             throw Missing(description: "\(script) could not be started")
         }
         self.process = process
@@ -54,6 +58,7 @@ final class Receivers: Sendable {
                 self.http = "http://127.0.0.1:\(http)"
                 self.smtpPort = smtp
                 self.smtpAuthPort = smtpAuth
+                self.smtpTLSPort = ports["smtpTls"]
                 try? FileManager.default.removeItem(at: ready)
                 try? FileManager.default.removeItem(at: log)
                 return

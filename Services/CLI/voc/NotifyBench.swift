@@ -50,7 +50,7 @@ struct NotifyBench: AsyncParsableCommand {
         let notify = NotifyConfiguration(
             common: common, store: stack.store, http: HTTPSettings(port: port + 3), directoryFile: directory.path,
             retry: RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(200), maxBackoff: .seconds(1)),
-            requestTimeout: .seconds(2), dispatch: DispatchSettings(pollInterval: .milliseconds(20), maxLanes: 64))
+            requestTimeout: .seconds(2), dispatch: DispatchSettings(maxLanes: 64))
         let router = Router()
         router.post("/hook/:n") { _, _ in Response(status: .noContent) }
         router.post("/hang") { _, _ -> Response in

@@ -93,6 +93,8 @@ enum NotifyLogKey {
     static let delay = "notify.delay"
     static let directory = "notify.directory_file"
     static let recipients = "notify.recipients"
+    static let departments = "notify.departments"
+    static let lane = "notify.lane"
 }
 
 /// The JSON body of a webhook, in the Standard Webhooks shape (`type`, `timestamp`,

@@ -66,6 +66,81 @@ struct DeliveryLedger: Sendable {
         }
     }
 
+    /// One claim per key of a batch, in one statement: keys it inserts are new
+    /// (`.send(attemptsSoFar: 0)`), the others are answered from their rows.
+    /// - Parameter requests: at most one request per idempotency key.
+    func claim(_ requests: [NotificationRequested], on session: any SQLSession) async throws -> [String: Claim] {
+        guard !requests.isEmpty else { return [:] }
+        let keys = requests.map(\.idempotencyKey)
+        let inserted: [String] = try await session.rows(
+            """
+            INSERT INTO notify_deliveries (idempotency_key, notification_id, delivery_id, recipient_id, medium, status)
+            SELECT key, notification, delivery, recipient, medium, 'sending'
+            FROM unnest(\(keys)::text[], \(requests.map(\.notificationId))::text[],
+                        \(keys.map(Self.deliveryId))::text[], \(requests.map(\.recipient.id))::text[],
+                        \(requests.map(\.medium.rawValue))::text[]) AS r(key, notification, delivery, recipient, medium)
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key
+            """, as: String.self)
+        let fresh = Set(inserted)
+        var claims: [String: Claim] = [:]
+        for key in fresh { claims[key] = .send(attemptsSoFar: 0) }
+        let seen = keys.filter { !fresh.contains($0) }
+        for (key, entry) in try await entries(seen, on: session) {
+            switch entry.status {
+            case .delivered, .failed: claims[key] = .finished(entry)
+            case .queued: claims[key] = .queued
+            case .sending, .exhausted: claims[key] = .send(attemptsSoFar: entry.attempts)
+            }
+        }
+        for key in seen where claims[key] == nil { claims[key] = .send(attemptsSoFar: 0) }
+        return claims
+    }
+
+    /// The rows of `keys`, by key.
+    func entries(_ keys: [String], on session: any SQLSession) async throws -> [String: LedgerEntry] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try await session.rows(
+            """
+            SELECT idempotency_key, notification_id, delivery_id, recipient_id, medium, delivered_via, status, attempts,
+                   receiver_status, receiver_answer, error, finished_at
+            FROM notify_deliveries WHERE idempotency_key = ANY(\(keys))
+            """, as: String.self, String.self, String.self, String.self, String.self, String?.self, String.self, Int.self,
+            Int?.self, String?.self, String?.self, Date?.self)
+        var entries: [String: LedgerEntry] = [:]
+        for row in rows {
+            entries[row.0] = LedgerEntry(
+                notificationId: row.1, deliveryId: row.2, recipientId: row.3, medium: row.4, deliveredVia: row.5,
+                status: LedgerEntry.Status(rawValue: row.6) ?? .sending, attempts: row.7, receiverStatus: row.8,
+                receiverAnswer: row.9, error: row.10, finishedAt: row.11)
+        }
+        return entries
+    }
+
+    /// How one delivery ended, for ``finish(_:on:)``.
+    struct Ending: Sendable {
+        var idempotencyKey: String
+        var status: LedgerEntry.Status
+        var attempts: Int
+        var via: String?
+        var last: Attempt
+    }
+
+    /// Records the ends of many deliveries in one statement.
+    func finish(_ endings: [Ending], on session: any SQLSession) async throws {
+        guard !endings.isEmpty else { return }
+        try await session.execute(
+            """
+            UPDATE notify_deliveries AS d SET status = e.status, attempts = e.attempts, delivered_via = e.via,
+                receiver_status = e.receiver_status, receiver_answer = e.receiver_answer, error = e.error, finished_at = now()
+            FROM unnest(\(endings.map(\.idempotencyKey))::text[], \(endings.map(\.status.rawValue))::text[],
+                        \(endings.map(\.attempts))::integer[], \(endings.map(\.via))::text[],
+                        \(endings.map(\.last.status))::integer[], \(endings.map(\.last.answer))::text[],
+                        \(endings.map(\.last.error))::text[])
+                AS e(key, status, attempts, via, receiver_status, receiver_answer, error)
+            WHERE d.idempotency_key = e.key
+            """)
+    }
+
     func entry(_ idempotencyKey: String) async throws -> LedgerEntry? {
         try await entry(idempotencyKey, on: store)
     }

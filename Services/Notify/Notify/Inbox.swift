@@ -40,6 +40,30 @@ struct InboxRepository: Sendable {
             """)
     }
 
+    /// Adds the items of a batch in one statement, each once.
+    func add(_ items: [NewItem], on session: any SQLSession) async throws {
+        guard !items.isEmpty else { return }
+        try await session.execute(
+            """
+            INSERT INTO notify_inbox (item_id, recipient_id, kind, title, body, urgent, ticket_id, customer_id)
+            SELECT * FROM unnest(\(items.map(\.itemId))::text[], \(items.map(\.recipientId))::text[],
+                \(items.map(\.kind))::text[], \(items.map(\.title))::text[], \(items.map(\.body))::text[],
+                \(items.map(\.urgent))::boolean[], \(items.map(\.ticketId))::text[], \(items.map(\.customerId))::text[])
+            ON CONFLICT (item_id) DO NOTHING
+            """)
+    }
+
+    struct NewItem: Sendable {
+        var itemId: String
+        var recipientId: String
+        var kind: String
+        var title: String
+        var body: String
+        var urgent: Bool
+        var ticketId: String?
+        var customerId: String?
+    }
+
     func list(recipientId: String, limit: Int, unreadOnly: Bool) async throws -> [InboxItem] {
         let rows = try await store.rows(
             """

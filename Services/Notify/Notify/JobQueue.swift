@@ -28,6 +28,12 @@ struct DeliveryJob: Sendable {
         var traceparent: String?
     }
 
+    /// Robot lanes send one message at a time, in order: the platforms count and merge
+    /// per robot.
+    static func isSerial(_ lane: String) -> Bool {
+        lane.hasPrefix("wecom:") || lane.hasPrefix("dingtalk:")
+    }
+
     /// The endpoint a delivery goes to: deliveries share a lane, and so its order and its
     /// circuit breaker, when they share an endpoint.
     static func lane(medium: NotificationRequested.Medium, recipient: Recipient, smtp: SMTPSettings) -> String {
@@ -48,19 +54,29 @@ struct JobQueue: Sendable {
     /// after this.
     let lease: Duration
 
-    func add(_ job: DeliveryJob, on session: any SQLSession) async throws {
-        let headers = job.origin.headers.map { [$0.name, Data($0.value).base64EncodedString()] }
-        let headersJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
-        let request = String(decoding: try JSONCoding.encoder().encode(job.request), as: UTF8.self)
+    /// Stores the jobs of a batch in one statement; a job already stored stays as it is.
+    func add(_ jobs: [DeliveryJob], on session: any SQLSession) async throws {
+        guard !jobs.isEmpty else { return }
+        let encoder = JSONCoding.encoder()
+        var requests: [String] = []
+        var headers: [String] = []
+        for job in jobs {
+            requests.append(String(decoding: try encoder.encode(job.request), as: UTF8.self))
+            let pairs = job.origin.headers.map { [$0.name, Data($0.value).base64EncodedString()] }
+            headers.append(String(decoding: try JSONSerialization.data(withJSONObject: pairs), as: UTF8.self))
+        }
         try await session.execute(
             """
             INSERT INTO notify_jobs (idempotency_key, lane, medium, delivered_via, recipient_id, request, title, body_text,
                 body_html, attempts, origin_topic, origin_partition, origin_offset, origin_key, origin_value, origin_headers,
                 traceparent)
-            VALUES (\(job.idempotencyKey), \(job.lane), \(job.medium.rawValue), \(job.deliveredVia), \(job.recipientId),
-                \(request), \(job.message.title), \(job.message.text), \(job.message.html), \(job.attempts),
-                \(job.origin.topic), \(Int(job.origin.partition)), \(Int(job.origin.offset)), \(job.origin.key.map { Data($0) }),
-                \(Data(job.origin.value)), \(headersJSON), \(job.origin.traceparent))
+            SELECT * FROM unnest(\(jobs.map(\.idempotencyKey))::text[], \(jobs.map(\.lane))::text[],
+                \(jobs.map(\.medium.rawValue))::text[], \(jobs.map(\.deliveredVia))::text[], \(jobs.map(\.recipientId))::text[],
+                \(requests)::text[], \(jobs.map(\.message.title))::text[], \(jobs.map(\.message.text))::text[],
+                \(jobs.map(\.message.html))::text[], \(jobs.map(\.attempts))::integer[], \(jobs.map(\.origin.topic))::text[],
+                \(jobs.map { Int($0.origin.partition) })::bigint[], \(jobs.map { Int($0.origin.offset) })::bigint[],
+                \(jobs.map { $0.origin.key.map { Data($0) } })::bytea[], \(jobs.map { Data($0.origin.value) })::bytea[],
+                \(headers)::text[], \(jobs.map(\.origin.traceparent))::text[])
             ON CONFLICT (idempotency_key) DO NOTHING
             """)
     }
@@ -117,7 +133,12 @@ struct JobQueue: Sendable {
     }
 
     func remove(_ idempotencyKey: String) async throws {
-        try await store.execute("DELETE FROM notify_jobs WHERE idempotency_key = \(idempotencyKey)")
+        try await remove([idempotencyKey])
+    }
+
+    func remove(_ idempotencyKeys: [String]) async throws {
+        guard !idempotencyKeys.isEmpty else { return }
+        try await store.execute("DELETE FROM notify_jobs WHERE idempotency_key = ANY(\(idempotencyKeys))")
     }
 
 }

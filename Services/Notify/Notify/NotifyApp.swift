@@ -18,7 +18,8 @@ public enum NotifyApp {
         try Migration.bundled(in: .module, component: component)
     }
 
-    /// - Throws: ``KafkaError`` when a Kafka client cannot be configured.
+    /// - Throws: ``KafkaError`` when a Kafka client cannot be configured; ``NotifyError``
+    ///   when the department directory does not load.
     public static func build(configuration: NotifyConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let store = Store(configuration: configuration.store, logger: logger)
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-notify", source: source, logger: logger)
@@ -36,6 +37,7 @@ public enum NotifyApp {
         }
         let inbox = InboxRepository(store: store)
         InboxController<BasicRequestContext>(inbox: inbox, recipients: recipients).addRoutes(to: app.router)
+        RecipientsController<BasicRequestContext>(recipients: recipients, adminToken: configuration.adminToken).addRoutes(to: app.router)
 
         let http = OutboundHTTP(timeout: configuration.requestTimeout)
         let robots = RobotClient(http: http, wecomBaseURL: configuration.wecomBaseURL, dingtalkBaseURL: configuration.dingtalkBaseURL)
@@ -45,17 +47,22 @@ public enum NotifyApp {
         let deliverer = Deliverer(recipients: recipients, inbox: inbox, robots: robots, limiter: limiter, http: http,
                                   smtp: SMTPClient(settings: configuration.smtp, timeout: configuration.requestTimeout * 3))
         let jobs = JobQueue(store: store, lease: configuration.dispatch.lease)
-        let stage = NotifyStage(ledger: ledger, recipients: recipients,
-                                templates: TemplateBook(overrideDirectory: configuration.templatesDirectory),
-                                inbox: inbox, jobs: jobs, smtp: configuration.smtp, publisher: publisher)
+        let dispatcher = Dispatcher(
+            lanes: LaneRunner(jobs: jobs, ledger: ledger, recipients: recipients, deliverer: deliverer, digest: digest,
+                              publisher: publisher, retry: configuration.retry, settings: configuration.dispatch, logger: logger),
+            jobs: jobs, settings: configuration.dispatch, logger: logger)
+        let roster = try configuration.departmentDirectoryPath.map { try DepartmentRoster.watched(path: $0, logger: logger) }
+        let stage = NotifyStage(
+            batch: NotifyBatch(store: store, ledger: ledger, jobs: jobs, inbox: inbox, smtp: configuration.smtp),
+            recipients: recipients, templates: TemplateBook(overrideDirectory: configuration.templatesDirectory),
+            roster: roster, publisher: publisher, committed: dispatcher.wake)
         // Listed before the stage so that it closes after the stage stopped sending.
         app.run(HTTPClientService(http: http))
         app.run(try StageLoop(
             settings: StageSettings(name: NotifyStage.stageName, topics: [Topic.notificationRequested.rawValue],
                                     group: configuration.group, tuning: configuration.common.stage),
             common: configuration.common, publisher: publisher, handler: stage, logger: logger))
-        app.run(Dispatcher(jobs: jobs, ledger: ledger, recipients: recipients, deliverer: deliverer, digest: digest,
-                           publisher: publisher, retry: configuration.retry, settings: configuration.dispatch, logger: logger))
+        app.run(dispatcher)
         app.run(DigestFlusher(digest: digest, recipients: recipients, robots: robots, limiter: limiter, publisher: publisher,
                               interval: configuration.digestInterval, logger: logger))
         return app.build()

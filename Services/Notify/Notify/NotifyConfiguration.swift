@@ -12,6 +12,12 @@ public struct NotifyConfiguration: Sendable {
     /// `notify.directoryFile`: people, their channels, quiet hours and language (JSON),
     /// loaded into the recipients table at start. Absent: the table is used as it is.
     public var directoryFile: String?
+    /// `notify.departmentDirectoryPath`: route's department directory (JSON); a request to
+    /// a department fans out to its members. Read at start and again whenever the file
+    /// changes. Absent: requests to a department fail, naming the missing setting.
+    public var departmentDirectoryPath: String?
+    /// `notify.adminToken`: bearer token of the recipients API. Absent: the API answers 401.
+    public var adminToken: String?
     /// `notify.templatesDir`: templates that replace the bundled ones of the same name.
     public var templatesDirectory: String?
     public var retry: RetryPolicy
@@ -40,6 +46,8 @@ public struct NotifyConfiguration: Sendable {
         group = config.string(forKey: "notify.group", default: "voc-notify")
         directoryFile = config.string(forKey: "notify.directoryFile")
         templatesDirectory = config.string(forKey: "notify.templatesDir")
+        departmentDirectoryPath = config.string(forKey: "notify.departmentDirectoryPath")
+        adminToken = config.string(forKey: "notify.adminToken", isSecret: true)
         retry = RetryPolicy(
             maxAttempts: config.int(forKey: "notify.maxAttempts", default: 6),
             initialBackoff: .milliseconds(config.int(forKey: "notify.initialBackoffMs", default: 500)),
@@ -57,17 +65,22 @@ public struct NotifyConfiguration: Sendable {
             username: config.string(forKey: "notify.smtp.username"),
             password: config.string(forKey: "notify.smtp.password", isSecret: true),
             from: config.string(forKey: "notify.smtp.from", default: "voc-notify@localhost"),
-            heloName: config.string(forKey: "notify.smtp.helo", default: "voc-notify.local"))
+            heloName: config.string(forKey: "notify.smtp.helo", default: "voc-notify.local"),
+            caFile: config.string(forKey: "notify.smtp.caFile"),
+            serverName: config.string(forKey: "notify.smtp.serverName"))
         dispatch = DispatchSettings(
             pollInterval: .milliseconds(config.int(forKey: "notify.dispatchIntervalMs", default: 100)),
             maxLanes: config.int(forKey: "notify.maxLanes", default: 32),
+            laneConcurrency: config.int(forKey: "notify.laneConcurrency", default: 8),
             breakerThreshold: config.int(forKey: "notify.breakerThreshold", default: 5),
             breakerCooldown: .milliseconds(config.int(forKey: "notify.breakerCooldownMs", default: 30_000)),
-            lease: .milliseconds(config.int(forKey: "notify.leaseMs", default: 300_000)))
+            lease: .milliseconds(config.int(forKey: "notify.leaseMs", default: 300_000)),
+            laneBatch: config.int(forKey: "notify.laneBatch", default: 64))
     }
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),
-                group: String = "voc-notify", directoryFile: String? = nil, templatesDirectory: String? = nil,
+                group: String = "voc-notify", directoryFile: String? = nil, departmentDirectoryPath: String? = nil,
+                adminToken: String? = nil, templatesDirectory: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),
                 wecomBaseURL: String = "https://qyapi.weixin.qq.com", dingtalkBaseURL: String = "https://oapi.dingtalk.com",
                 robotPerMinute: Int = 20, robotWindow: Duration = .seconds(60), digestInterval: Duration = .seconds(3), smtp: SMTPSettings = SMTPSettings(),
@@ -77,6 +90,8 @@ public struct NotifyConfiguration: Sendable {
         self.http = http
         self.group = group
         self.directoryFile = directoryFile
+        self.departmentDirectoryPath = departmentDirectoryPath
+        self.adminToken = adminToken
         self.templatesDirectory = templatesDirectory
         self.retry = retry
         self.requestTimeout = requestTimeout
@@ -127,9 +142,18 @@ public struct SMTPSettings: Sendable {
     public var password: String?
     public var from: String
     public var heloName: String
+    /// `notify.smtp.caFile`: PEM certificates the relay's certificate must chain to
+    /// (a private CA or a self-signed relay); absent: the system's trust roots.
+    public var caFile: String?
+    /// `notify.smtp.serverName`: the name the relay's certificate must carry; absent: the
+    /// host. Needed when the host is an IP address (no SNI for IP addresses).
+    public var serverName: String?
 
     public init(host: String? = nil, port: Int = 25, startTLS: Bool = false, username: String? = nil, password: String? = nil,
-                from: String = "voc-notify@localhost", heloName: String = "voc-notify.local") {
+                from: String = "voc-notify@localhost", heloName: String = "voc-notify.local", caFile: String? = nil,
+                serverName: String? = nil) {
+        self.caFile = caFile
+        self.serverName = serverName
         self.host = host
         self.port = port
         self.startTLS = startTLS

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VOCKafka
 import VOCRuntime
 import VOCSchema
@@ -7,106 +8,131 @@ import VOCStore
 
 /// `voc.notification.requested.v1` → delivery → `voc.notification.delivered.v1`.
 ///
-/// The ledger is claimed before anything is sent: a request seen again after its end
-/// publishes the recorded outcome again (same delivery id) and sends nothing. A template
-/// that cannot render is dead-lettered. Network deliveries are rendered here and handed
-/// to the ``Dispatcher`` through `notify_jobs`; it publishes their outcomes.
-struct NotifyStage: StageHandler {
+/// A polled batch is taken in ``prepareBatch(_:)``: decoded, fanned out to department
+/// members, rendered, then claimed in the ledger with its jobs, inbox items and outcomes
+/// in one transaction (``NotifyBatch``). ``handle(_:)`` hands each record what that
+/// transaction decided: its outcomes to publish, or the reason it is dead-lettered (a
+/// record that does not decode, or whose template cannot render, writes nothing). Network
+/// deliveries wait in `notify_jobs` for the ``Dispatcher``, which is woken on commit.
+final class NotifyStage: StageHandler, Sendable {
     static let stageName = "notify"
-    let ledger: DeliveryLedger
+    let batch: NotifyBatch
     let recipients: RecipientRepository
     let templates: TemplateBook
-    let inbox: InboxRepository
-    let jobs: JobQueue
-    let smtp: SMTPSettings
+    let roster: HotReloaded<DepartmentRoster>?
     let publisher: EventPublisher
+    /// Called after a transaction that stored jobs commits.
+    let committed: @Sendable () -> Void
+    private let decided = Mutex<[RecordPosition: Decision]>([:])
+
+    private enum Decision: Sendable {
+        case publish([EncodedEvent])
+        case invalid(String)
+    }
+
+    init(batch: NotifyBatch, recipients: RecipientRepository, templates: TemplateBook, roster: HotReloaded<DepartmentRoster>?,
+         publisher: EventPublisher, committed: @escaping @Sendable () -> Void) {
+        self.batch = batch
+        self.recipients = recipients
+        self.templates = templates
+        self.roster = roster
+        self.publisher = publisher
+        self.committed = committed
+    }
+
+    func prepareBatch(_ records: [ConsumerRecord]) async throws {
+        let decisions = try await take(records)
+        decided.withLock { $0 = decisions }
+    }
 
     func handle(_ record: ConsumerRecord) async throws -> [EncodedEvent] {
-        let (request, _) = try record.decode(NotificationRequested.self)
-        let traceparent = TraceContext.child(of: record.header("traceparent"))
-        // Rendered before anything is written, so a template that cannot render leaves no
-        // trace but the dead letter.
-        let recipient = try await recipients.find(request.recipient.id)
-        var message: RenderedMessage?
-        if let recipient {
+        let position = RecordPosition(record)
+        var decision = decided.withLock { $0[position] }
+        if decision == nil {
+            // Outside a polled batch (or one that lost its decisions): taken on its own.
+            decision = try await take([record])[position]
+        }
+        switch decision {
+        case .publish(let events)?: return events
+        case .invalid(let reason)?: throw StageError.invalid(reason)
+        case nil: return []
+        }
+    }
+
+    func finishBatch() async throws {
+        decided.withLock { $0 = [:] }
+    }
+
+    /// Everything a batch of records comes to, decided in one transaction.
+    private func take(_ records: [ConsumerRecord]) async throws -> [RecordPosition: Decision] {
+        var decisions: [RecordPosition: Decision] = [:]
+        var taken: [(record: ConsumerRecord, traceparent: String, requests: [NotificationRequested], nobody: String?)] = []
+        let roster = roster?.current()
+        for record in records {
             do {
-                message = try templates.render(
-                    MessageContext(title: request.title, body: request.body, kind: request.kind ?? "generic",
-                                   urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
-                                   recipientName: recipient.name),
-                    language: recipient.language)
+                let (request, _) = try record.decode(NotificationRequested.self)
+                let traceparent = TraceContext.child(of: record.header("traceparent"))
+                switch FanOut.expand(request, roster: roster) {
+                case .requests(let requests): taken.append((record, traceparent, requests, nil))
+                case .nobody(let reason): taken.append((record, traceparent, [request], reason))
+                }
             } catch {
-                throw StageError.invalid(error.description)
+                decisions[RecordPosition(record)] = .invalid("\(error)")
             }
         }
-        // One transaction, so one commit, per request: the claim, and the job or the inbox
-        // item with its outcome.
-        let outcome = try await ledger.store.transaction { session -> NotificationDelivered? in
-            try await take(request, recipient: recipient, message: message, record: record, traceparent: traceparent, on: session)
+        let found = try await recipients.find(taken.flatMap { $0.requests.map(\.recipient.id) })
+        // Rendered before anything is written, so a template that cannot render leaves no
+        // trace but the dead letter, for every member of a department alike.
+        var deliveries: [NotifyBatch.Delivery] = []
+        var owners: [Int] = []
+        for (index, item) in taken.enumerated() {
+            do {
+                var rendered: [NotifyBatch.Delivery] = []
+                for request in item.requests {
+                    let recipient = item.nobody == nil ? found[request.recipient.id] : nil
+                    let message = try recipient.map { recipient in
+                        try templates.render(
+                            MessageContext(title: request.title, body: request.body, kind: request.kind ?? "generic",
+                                           urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
+                                           recipientName: recipient.name),
+                            language: recipient.language)
+                    }
+                    rendered.append(NotifyBatch.Delivery(request: request, recipient: recipient, message: message,
+                                                         missing: item.nobody, record: item.record, traceparent: item.traceparent))
+                }
+                deliveries += rendered
+                owners += Array(repeating: index, count: rendered.count)
+            } catch {
+                decisions[RecordPosition(item.record)] = .invalid("\(error)")
+            }
         }
-        guard let outcome else { return [] }
-        return [try publisher.encode(outcome, traceparent: traceparent, key: Array(request.recipient.id.utf8))]
+        let result = try await batch.store.transaction { transaction in
+            try await batch.apply(deliveries, at: Date(), in: transaction)
+        }
+        if result.jobsAdded { committed() }
+        var events: [Int: [EncodedEvent]] = [:]
+        for (delivery, outcome) in zip(deliveries.indices, result.outcomes) {
+            guard let outcome else { continue }
+            let item = deliveries[delivery]
+            events[owners[delivery], default: []].append(
+                try publisher.encode(outcome, traceparent: item.traceparent, key: Array(outcome.recipientId.utf8)))
+        }
+        for (index, item) in taken.enumerated() where decisions[RecordPosition(item.record)] == nil {
+            decisions[RecordPosition(item.record)] = .publish(events[index] ?? [])
+        }
+        return decisions
     }
+}
 
-    private func take(_ request: NotificationRequested, recipient: Recipient?, message: RenderedMessage?, record: ConsumerRecord,
-                      traceparent: String, on session: StoreTransaction) async throws -> NotificationDelivered? {
-        let attemptsSoFar: Int
-        switch try await ledger.claim(request, on: session) {
-        case .queued:
-            return nil
-        case .finished(let entry) where entry.notificationId == request.notificationId:
-            return entry.outcome(idempotencyKey: request.idempotencyKey)
-        case .finished(let entry):
-            // Another notification with a key already used: told apart, not sent.
-            return NotificationDelivered(
-                deliveryId: StableID.make("delivery-duplicate", request.notificationId), notificationId: request.notificationId,
-                idempotencyKey: request.idempotencyKey, recipientId: request.recipient.id, medium: request.medium,
-                outcome: .duplicate, attempts: max(1, entry.attempts),
-                error: "idempotency key already used by notification \(entry.notificationId)", deliveredAt: Date())
-        case .send(let sofar):
-            attemptsSoFar = sofar
-        }
+/// Where a record sits in its topic.
+struct RecordPosition: Hashable, Sendable {
+    var topic: String
+    var partition: Int32
+    var offset: Int64
 
-        guard let recipient, let message else {
-            let attempt = Attempt.permanent("recipient \(request.recipient.id) is not in the directory")
-            return try await finish(request, status: .failed, attempts: attemptsSoFar + 1, via: nil, last: attempt, on: session)
-        }
-
-        // The in-app inbox is a row in this database: written now. Everything that goes
-        // over the network waits in its endpoint's lane, so the stage never waits on one.
-        let medium = Deliverer.medium(for: request, recipient: recipient, at: Date())
-        let via = medium == request.medium ? nil : medium.rawValue
-        switch medium {
-        case .webhook, .wecom, .dingtalk, .email:
-            try await jobs.add(DeliveryJob(
-                idempotencyKey: request.idempotencyKey, lane: DeliveryJob.lane(medium: medium, recipient: recipient, smtp: smtp),
-                medium: medium, deliveredVia: via, recipientId: recipient.id, request: request, message: message,
-                attempts: attemptsSoFar,
-                origin: .init(topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
-                              value: record.value, headers: record.headerPairs, traceparent: traceparent)), on: session)
-            return nil
-        case .inbox:
-            try await inbox.add(itemId: DeliveryLedger.deliveryId(request.idempotencyKey), recipientId: recipient.id,
-                                kind: request.kind ?? "generic", title: message.title, body: message.text,
-                                urgent: request.urgent ?? false, ticketId: request.ticketId, customerId: request.customerId,
-                                on: session)
-            return try await finish(request, status: .delivered, attempts: attemptsSoFar + 1, via: via,
-                                    last: Attempt(verdict: .delivered), on: session)
-        case .unknown(let raw):
-            return try await finish(request, status: .failed, attempts: attemptsSoFar + 1, via: nil,
-                                    last: .permanent("medium \(raw) is not one this build delivers"), on: session)
-        }
-    }
-
-    /// Records the end in the ledger and returns the outcome to publish.
-    private func finish(_ request: NotificationRequested, status: LedgerEntry.Status, attempts: Int, via: String?,
-                        last: Attempt, on session: StoreTransaction) async throws -> NotificationDelivered {
-        try await ledger.finish(request.idempotencyKey, status: status, attempts: attempts, via: via, last: last, on: session)
-        return NotificationDelivered(
-            deliveryId: DeliveryLedger.deliveryId(request.idempotencyKey), notificationId: request.notificationId,
-            idempotencyKey: request.idempotencyKey, recipientId: request.recipient.id, medium: request.medium,
-            outcome: status == .delivered ? .delivered : .failed, attempts: max(1, attempts), error: last.error,
-            deliveredAt: Date(), receiverStatus: last.status, receiverAnswer: last.answer,
-            deliveredVia: via.map { NotificationRequested.Medium(rawValue: $0) })
+    init(_ record: ConsumerRecord) {
+        topic = record.topic
+        partition = record.partition
+        offset = record.offset
     }
 }

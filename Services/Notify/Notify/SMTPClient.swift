@@ -79,8 +79,10 @@ struct SMTPClient: Sendable {
                 _ = try await command("STARTTLS", expect: 220)
                 // The TLS handler goes in front of the line reader, on the channel's own loop.
                 try await channel.eventLoop.submit {
-                    let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                    let handler = try NIOSSLClientHandler(context: context, serverHostname: host)
+                    var tls = TLSConfiguration.makeClientConfiguration()
+                    if let caFile = settings.caFile { tls.trustRoots = .file(caFile) }
+                    let context = try NIOSSLContext(configuration: tls)
+                    let handler = try NIOSSLClientHandler(context: context, serverHostname: settings.serverName ?? host)
                     try channel.pipeline.syncOperations.addHandler(handler, position: .first)
                 }.get()
                 ehlo = try await command("EHLO \(settings.heloName)", expect: 250)

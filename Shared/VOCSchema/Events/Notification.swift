@@ -35,13 +35,18 @@ public struct NotificationRequested: VOCEvent {
     }
 
     public struct Recipient: Codable, Sendable, Equatable {
-        /// `advisor`, `relationship_manager`, `department`, `manager`.
+        /// `advisor`, `relationship_manager`, `department`, `manager`. With `department`,
+        /// `id` names a department of the directory and every member is told.
         public var role: String
         public var id: String
+        /// With role `department`: only its members of this directory role (`agent`,
+        /// `team_lead`, `head`). Added in v1, optional.
+        public var memberRole: String?
 
-        public init(role: String, id: String) {
+        public init(role: String, id: String, memberRole: String? = nil) {
             self.role = role
             self.id = id
+            self.memberRole = memberRole
         }
     }
 
