@@ -142,6 +142,7 @@ let package = Package(
             dependencies: [configuration, logging, metrics,
                 "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -25,34 +25,8 @@ public struct SQLArray<Element: SQLArrayElement>: SQLValue {
     public static var psqlType: PostgresDataType { Element.psqlArrayType }
     public static var psqlFormat: PostgresFormat { .binary }
 
-    /// The binary array format of `array_recv`: dimensions, a has-NULL flag, the element
-    /// type, the length and lower bound of the one dimension, then each element as its
-    /// byte length and bytes, a NULL as length -1.
     public func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer,
                                                          context: PostgresEncodingContext<JSONEncoder>) {
-        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: Int32.self)
-        buffer.writeInteger(elements.contains(where: { $0 == nil }) ? 1 : 0, as: Int32.self)
-        buffer.writeInteger(Element.psqlType.rawValue)
-        guard !elements.isEmpty else { return }
-        buffer.writeInteger(Int32(elements.count))
-        buffer.writeInteger(1, as: Int32.self)
-        for element in elements {
-            guard let element else {
-                buffer.writeInteger(-1, as: Int32.self)
-                continue
-            }
-            let lengthIndex = buffer.writerIndex
-            buffer.writeInteger(0, as: Int32.self)
-            let start = buffer.writerIndex
-            element.encode(into: &buffer, context: context)
-            buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthIndex)
-        }
-    }
-}
-
-extension SQL.StringInterpolation {
-    /// `bytea[]`, every element present.
-    public mutating func appendInterpolation(_ values: [Data]) {
-        inner.appendInterpolation(values.map { ByteBuffer(bytes: $0) })
+        NullableArray(elements: elements).encode(into: &buffer, context: context)
     }
 }

@@ -22,8 +22,10 @@ extension SQL.StringInterpolation {
     }
 }
 
-/// A one-dimensional PostgreSQL array in binary form, a NULL element written as length -1.
-private struct NullableArray<Element: PostgresArrayEncodable & PostgresNonThrowingEncodable>: PostgresNonThrowingEncodable, Sendable
+/// A one-dimensional PostgreSQL array in binary form (`array_recv`'s format: dimensions, a
+/// has-NULL flag, the element type, the length and lower bound of the one dimension, then
+/// each element as its byte length and bytes), a NULL element written as length -1.
+struct NullableArray<Element: PostgresArrayEncodable & PostgresNonThrowingEncodable>: PostgresNonThrowingEncodable, Sendable
 where Element: Sendable {
     var elements: [Element?]
 
