@@ -18,7 +18,7 @@ struct AccessTests {
         return [.authorization: "Bearer \(token)"]
     }
 
-    static func withAPI(_ name: String, _ body: (any TestClientProtocol) async throws -> Void) async throws {
+    static func withAPI(_ name: String, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await ReadFixture.withStore(name) { store in
             try await ProjectionTests.apply(ReadFixture.events, to: store, batch: 50)
             let router = Router()

@@ -18,8 +18,7 @@ struct ReadBench: AsyncParsableCommand {
     @Option(help: "Interactions seeded in PostgreSQL before measuring (customers: N/10, tickets: N/5).")
     var interactions: Int = 1_000_000
 
-    @Option(help: "Contacts sent through the broker for the projection phase (each: interaction, transcript, insight; "
-            + "plus ticket events, CRM updates and notifications: about 4.3 events per contact).")
+    @Option(help: "Contacts sent through the broker for the projection phase (about 3.7 events each: interaction, transcript and insight; ticket events, CRM updates and notifications for some).")
     var contacts: Int = 10_000
 
     @Option(help: "Requests per endpoint in the latency phase.")

@@ -74,15 +74,18 @@ public struct ReadTokenKey: Sendable {
     /// Clock difference between issuer and projector that is forgiven.
     public static let leeway: TimeInterval = 30
 
-    private let key: SymmetricKey
+    // The bytes, not a SymmetricKey: swift-crypto's key type is not Sendable.
+    private let secret: [UInt8]
     public let issuer: String
+
+    private var key: SymmetricKey { SymmetricKey(data: secret) }
 
     /// - Throws: ``ReadTokenError`` for a secret shorter than ``minimumSecretBytes``.
     public init(secret: String, issuer: String = "voc") throws(ReadTokenError) {
         guard secret.utf8.count >= Self.minimumSecretBytes else {
             throw ReadTokenError("projector.tokenSecret must be at least \(Self.minimumSecretBytes) bytes (got \(secret.utf8.count))")
         }
-        key = SymmetricKey(data: Array(secret.utf8))
+        self.secret = Array(secret.utf8)
         self.issuer = issuer
     }
 

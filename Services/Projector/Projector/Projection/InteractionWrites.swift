@@ -40,9 +40,10 @@ enum InteractionWrites {
                 hasAudio: event.audio != nil, eventId: event.interactionId)
         }
         // A contact already on the timeline (sent again under another event id) is not counted again.
-        let seen = Set(try await transaction.rows(
+        let known: [String] = try await transaction.rows(
             "SELECT entry_id FROM timeline_entries WHERE entry_id = ANY(\(Array(rows.keys))) AND interaction_seen",
-            as: String.self))
+            as: String.self)
+        let seen = Set(known)
         try await transaction.execute(
             """
             INSERT INTO timeline_entries AS t (entry_id, customer_id, kind, channel, business_line, occurred_at, received_at, language,
