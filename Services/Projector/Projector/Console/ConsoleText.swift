@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The console's two languages and its words in each. The language is the `lang` query
