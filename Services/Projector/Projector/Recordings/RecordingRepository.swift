@@ -24,9 +24,9 @@ public struct RecordingRepository: Sendable {
     public func reference(_ interactionId: String, scope: CustomerScope) async throws -> RecordingReference? {
         guard let (customer, uri, mediaType, size, sha256) = try await store.rows(
             "SELECT customer_id, uri, media_type, size_bytes, sha256 FROM recordings WHERE interaction_id = \(interactionId)",
-            as: String.self, String.self, String.self, Int64.self, String.self).first,
+            as: String.self, String.self, String.self, Int.self, String.self).first,
             try await CustomerRepository(store: store).isVisible(customer, scope: scope) else { return nil }
-        return RecordingReference(interactionId: interactionId, customerId: customer, uri: uri, mediaType: mediaType, sizeBytes: size,
+        return RecordingReference(interactionId: interactionId, customerId: customer, uri: uri, mediaType: mediaType, sizeBytes: Int64(size),
                                   sha256: sha256)
     }
 }

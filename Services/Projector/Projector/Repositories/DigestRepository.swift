@@ -61,13 +61,13 @@ public struct DigestRepository: Sendable {
             FROM timeline_entries t LEFT JOIN recordings r ON r.interaction_id = t.entry_id
             WHERE t.entry_id = ANY(\(ids))
             """, as: String.self, String.self, String.self, Date.self, String?.self, String?.self, String.self, Double.self, Double.self,
-            [String].self, String?.self, String?.self, String?.self, Int64?.self, Int?.self) {
+            [String].self, String?.self, String?.self, String?.self, Int?.self, Int?.self) {
             let utterances = try row.11.map { try decoder.decode([InsightProduced.AnalyzedUtterance].self, from: Data($0.utf8)) } ?? []
             details[row.0] = DigestItem(
                 rank: 0, interactionId: row.0, customerId: row.1, channel: row.2, occurredAt: row.3, clusterId: row.4, clusterLabel: row.5,
                 clusterComplaints: 0, sentiment: SentimentView(label: row.6, score: row.7), complaintRisk: row.8, sharpness: 0,
                 categories: row.9, summary: row.10, transcript: utterances.map { DigestUtterance(speaker: $0.speaker.rawValue, text: $0.text) },
-                recording: both(row.12, row.13).map { DigestRecording(url: Self.recordingPath(row.0), mediaType: $0, sizeBytes: $1,
+                recording: both(row.12, row.13).map { DigestRecording(url: Self.recordingPath(row.0), mediaType: $0, sizeBytes: Int64($1),
                                                                       durationMs: row.14) },
                 tickets: [])
         }
