@@ -145,7 +145,6 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Services/Projector/Projector",
             // The console's templates, style sheet and script are served from the bundle.

@@ -76,7 +76,6 @@ public protocol SQLColumn: PostgresDecodable {}
 
 extension String: SQLColumn {}
 extension Int: SQLColumn {}
-extension Int64: SQLColumn {}
 extension Bool: SQLColumn {}
 extension Double: SQLColumn {}
 extension Date: SQLColumn {}
