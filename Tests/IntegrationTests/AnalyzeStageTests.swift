@@ -46,7 +46,11 @@ struct AnalyzeStageTests {
             let insight = try #require(decoded.first?.0)
             #expect(decoded.map(\.0.insightId) == [insight.insightId, insight.insightId])
             #expect(decoded.first?.1.id == insight.insightId)
-            #expect(insight.insightId == Analyzer.insightId(sourceId: "t-analyze-1", rulePackVersion: insight.rulePackVersion))
+            // The model in force is part of the id: its version follows the analysers' after a `+`.
+            let modelVersion = (insight.analyzerVersion ?? "").split(separator: "+", maxSplits: 1).dropFirst().first.map(String.init)
+            #expect(modelVersion != nil)
+            #expect(insight.insightId == Analyzer.insightId(sourceId: "t-analyze-1", rulePackVersion: insight.rulePackVersion,
+                                                            modelVersion: modelVersion))
             #expect(records.first?.key == Array("C-analyze".utf8))
             #expect(insight.transcriptId == "t-analyze-1" && insight.interactionId == "i-t-analyze-1")
             #expect(insight.language == "zh")

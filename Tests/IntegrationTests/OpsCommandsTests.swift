@@ -131,8 +131,8 @@ struct OpsCommandsTests {
             tasks.addTask { try await store.run() }
             defer { tasks.cancelAll() }
             try await store.migrate(component: "verify-test", [])
-            try await store.execute("CREATE TABLE timeline_entries (entry_id text PRIMARY KEY, kind text NOT NULL)")
-            try await store.execute("INSERT INTO timeline_entries VALUES ('i-1', 'interaction'), ('i-2', 'interaction'), ('i-3', 'interaction')")
+            try await store.execute("CREATE TABLE timeline_entries (entry_id text PRIMARY KEY, kind text NOT NULL, interaction_seen boolean NOT NULL)")
+            try await store.execute("INSERT INTO timeline_entries VALUES ('i-1', 'interaction', true), ('i-2', 'interaction', true), ('i-3', 'interaction', true)")
             try await store.execute("INSERT INTO applied_events (consumer, event_id) VALUES ('route.insights', 'n-1')")
         }
 
