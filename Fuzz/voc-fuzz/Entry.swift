@@ -20,19 +20,26 @@ nonisolated(unsafe) var selectedTarget: FuzzTarget?
 @_cdecl("voc_fuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     let arguments = (0..<Int(argc)).map { String(cString: argv[$0]!) }
-    guard arguments.count >= 2, let target = FuzzTarget.named(arguments[1]) else {
-        if arguments.count >= 2, arguments[1] == "--list" {
-            FuzzTarget.all.forEach { print($0.name) }
-            return 0
-        }
+    if arguments.count >= 2, arguments[1] == "--list" {
+        FuzzTarget.all.forEach { print($0.name) }
+        return 0
+    }
+    var count = argc
+    var rest: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    if arguments.count >= 2, let target = FuzzTarget.named(arguments[1]) {
+        selectedTarget = target
+        // libFuzzer sees the program name and the arguments after the target's name; the
+        // processes it starts itself (-merge, -fork) find the target in the environment.
+        setenv("VOC_FUZZ_TARGET", target.name, 1)
+        argv[1] = argv[0]
+        count = argc - 1
+        rest = argv + 1
+    } else if let name = ProcessInfo.processInfo.environment["VOC_FUZZ_TARGET"], let target = FuzzTarget.named(name) {
+        selectedTarget = target
+    } else {
         Usage.print(to: .standardError)
         return 2
     }
-    selectedTarget = target
-    // libFuzzer sees the program name and the arguments after the target's name.
-    argv[1] = argv[0]
-    var count = argc - 1
-    var rest: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv + 1
     return LLVMFuzzerRunDriver(&count, &rest) { data, size in
         selectedTarget!.run(UnsafeRawBufferPointer(start: data, count: size))
         return 0

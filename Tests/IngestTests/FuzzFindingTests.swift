@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import NIOCore
 import Testing
 import VOCFastJSON
 import VOCSchema
@@ -30,5 +32,30 @@ struct IngestFuzzFindingTests {
         let again = try JSONCoding.decode(InteractionReceived.self, from: event.jsonBytes)
         try again.validate()
         #expect(again.interactionId == "i-1" && again.text == "年费")
+    }
+
+    static func read(_ body: [UInt8], boundary: String = "q b") async throws -> Result<MultipartReader.Parts, MultipartReader.Failure> {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("voc-spool-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        return try await MultipartReader(spoolDirectory: spool, audioLimit: 4096)
+            .read(RequestBody(buffer: ByteBuffer(bytes: body)), boundary: boundary)
+    }
+
+    @Test("a part header name with a byte above 127 is a malformed body, not a trap in MultipartKit's parser")
+    func nonASCIIHeaderName() async throws {
+        // The `multipart` fuzz target's reproducer, shortened: "C\u{E8}ntent-Disposition".
+        let body = Array("--q b\r\nC".utf8) + [0xE8] + Array("ntent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}\r\n--q b--\r\n".utf8)
+        switch try await Self.read(body) {
+        case .failure(.malformed(let reason)): #expect(reason.contains("header's name"))
+        case let other: Issue.record("got \(other)")
+        }
+        // The same byte in a header's value (a UTF-8 file name) is fine.
+        let named = Array("--q b\r\nContent-Disposition: form-data; name=\"metadata\"; filename=\"通话.json\"\r\n\r\n{}\r\n--q b--\r\n".utf8)
+        guard case .success(let parts) = try await Self.read(named) else {
+            Issue.record("a UTF-8 file name was refused")
+            return
+        }
+        #expect(parts.metadata == Array("{}".utf8))
     }
 }

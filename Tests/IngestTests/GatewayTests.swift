@@ -77,8 +77,7 @@ struct GatewayTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(#"{"gateways":[{"id":"a","keySha256":"xyz","channels":["chat","fax"]}]}"#.utf8).write(to: URL(fileURLWithPath: path))
-        // Private, as the keyring requires of a secrets file, so the entries are what it refuses.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)  // refused unless private
         do {
             _ = try GatewayKeyring(path: path, defaultRate: 1, defaultBurst: 1, logger: Logger(label: "test"))
             Issue.record("an invalid keys file was accepted")

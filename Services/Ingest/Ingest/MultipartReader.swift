@@ -86,8 +86,13 @@ final class MultipartReader {
                 }
             }
         }
+        var headerGuard = MultipartHeaderGuard(boundary: boundary)
         do {
             for try await buffer in body {
+                guard headerGuard.admits(buffer.readableBytesView) else {
+                    failure = failure ?? .malformed("a part header's name holds a byte outside ASCII")
+                    break
+                }
                 do {
                     try parser.execute(buffer)
                 } catch {

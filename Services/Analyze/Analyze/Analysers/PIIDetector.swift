@@ -293,7 +293,9 @@ public struct PIIDetector: Sendable {
             var end = at + 1
             while end < s.count, Self.isDomainPart(s[end]) { end += 1 }
             while end > at + 1, s[end - 1] == "." || s[end - 1] == "-" { end -= 1 }
-            guard start < at, let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
+            // `a@b.cc@d.com`: the second address would reuse the first one's domain as its
+            // local part; findings must not overlap, or redaction would leave part in clear.
+            guard start < at, start >= (found.last?.end ?? 0), let dot = s[(at + 1)..<end].lastIndex(of: "."), dot > at + 1,
                   end - dot - 1 >= 2, s[(dot + 1)..<end].allSatisfy(Self.isASCIILetter) else { continue }
             found.append(Finding(type: "email", value: Self.string(s[start..<end]), start: start, end: end))
         }
