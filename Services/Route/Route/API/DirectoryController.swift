@@ -26,7 +26,7 @@ struct DirectoryController<Context: RequestContext>: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/directory") { request, _ in
             if let refused = self.refusal(request, changing: false) { return refused }
-            return try self.answer { try self.editor.read() }
+            return try self.answer { () throws(RouteError) in try self.editor.read() }
         }
         router.put("/v1/directory/departments/:departmentId") { request, context in
             try await self.put(request, id: context.parameters.get("departmentId") ?? "")
