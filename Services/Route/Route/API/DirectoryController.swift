@@ -33,6 +33,8 @@ struct DirectoryController<Context: RequestContext>: Sendable {
         }
         router.delete("/v1/directory/departments/:departmentId") { request, context in
             let id = context.parameters.get("departmentId") ?? ""
+            if let refused = self.refusal(request, changing: true) { return refused }
+            if let invalid = Self.invalid(id) { return invalid }
             return try await self.change(request) { (directory: inout DepartmentDirectory) throws(RouteError) in
                 guard directory.department(id) != nil else { throw RouteError(.notFound, "department \(id) is not in the directory") }
                 directory.departments.removeAll { $0.id == id }
@@ -42,11 +44,7 @@ struct DirectoryController<Context: RequestContext>: Sendable {
 
     func put(_ request: Request, id: String) async throws -> Response {
         if let refused = refusal(request, changing: true) { return refused }
-        guard !id.isEmpty, id.utf8.count <= 64, InteractionSubmission.isSlug(id) else {
-            return HTTPResponses.problem(Problem(validation: ValidationError(kind: .invalid, problems: [
-                FieldProblem(field: "departmentId", problem: "must use only a-z, 0-9, '_' and '-', 1-64 characters (got \"\(id.prefix(80))\")"),
-            ]), subject: "department"))
-        }
+        if let invalid = Self.invalid(id) { return invalid }
         let bytes = try await request.body.collect(upTo: 256 * 1024)
         let body: DepartmentBody
         do {
@@ -85,6 +83,14 @@ struct DirectoryController<Context: RequestContext>: Sendable {
         } catch {
             return Self.problem(error)
         }
+    }
+
+    /// `422` for a department id that is not a slug.
+    static func invalid(_ id: String) -> Response? {
+        guard id.isEmpty || id.utf8.count > 64 || !InteractionSubmission.isSlug(id) else { return nil }
+        return HTTPResponses.problem(Problem(validation: ValidationError(kind: .invalid, problems: [
+            FieldProblem(field: "departmentId", problem: "must use only a-z, 0-9, '_' and '-', 1-64 characters (got \"\(id.prefix(80))\")"),
+        ]), subject: "department"))
     }
 
     /// `401` without a known token; `403` for a department's token asking to change.
