@@ -15,7 +15,7 @@ struct ConsoleAccessTests {
                                             category: "service_quality", sentiment: ("negative", -0.4), risk: 0.3,
                                             text: "<script>alert('x')</script> 服务差")
 
-    static func withConsole(_ name: String, _ body: (any TestClientProtocol) async throws -> Void) async throws {
+    static func withConsole(_ name: String, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await ReadFixture.withStore(name) { store in
             try await ProjectionTests.apply(ReadFixture.events + [ProjectedEvent(.insight(markup), eventId: markup.insightId)], to: store, batch: 50)
             let router = Router()

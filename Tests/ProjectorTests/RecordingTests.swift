@@ -26,7 +26,7 @@ enum LocalBlobStoreFixture {
 struct RecordingTests {
     static let bytes = (0..<5_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
 
-    static func withServer(_ name: String, _ body: (any TestClientProtocol) async throws -> Void) async throws {
+    static func withServer(_ name: String, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let blobs = try LocalBlobStoreFixture.make()
         let key = "2025/11/rec-1.wav"
         let path = (blobs.root as NSString).appendingPathComponent(key)
