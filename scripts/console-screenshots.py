@@ -233,21 +233,26 @@ def main():
         wait_for("tickets in the queue", lambda: (json_of("/v1/ticket-queue?limit=1") or {}).get("tickets"), 180)
 
         def digest_ready():
-            # Every cluster of every line, so a recorded complaint is found wherever it ranks.
-            digest = json_of("/v1/digest?limit=50") or {}
-            items = [item for line in digest.get("lines", []) for item in line["items"]]
-            if not items or (REQUIRE_RECORDING and not any(item.get("recording") for item in items)):
-                return None
-            return items
-        items = wait_for("the digest" + (" with a recording" if REQUIRE_RECORDING else ""), digest_ready, 300)
-        recorded = [item for item in items if item.get("recording")]
-        # The 360 of a customer with a recorded complaint shows its player on the timeline.
-        customer = (recorded or items)[0]["customerId"]
+            digest = json_of("/v1/digest") or {}
+            return [item for line in digest.get("lines", []) for item in line["items"]] or None
+        items = wait_for("the digest", digest_ready, 300)
+
+        def analysed_recording():
+            # A recorded call on some customer's timeline, transcribed and analysed.
+            for summary in (json_of("/v1/customers?limit=200") or {}).get("customers", []):
+                path = "/v1/customers/" + urllib.parse.quote(summary["customerId"], safe="")
+                for entry in (json_of(path + "/timeline?limit=200") or {}).get("entries", []):
+                    if entry.get("hasAudio") and entry.get("insight"):
+                        return summary["customerId"], entry["entryId"]
+            return None
+        recorded = wait_for("an analysed recording", analysed_recording, 300) if REQUIRE_RECORDING else None
+        # The 360 of a customer with a recording shows its player on the timeline.
+        customer = recorded[0] if recorded else items[0]["customerId"]
         if recorded:
-            status, body = http(read + recorded[0]["recording"]["url"], token, {"Range": "bytes=0-99"})
+            status, body = http(f"{read}/v1/recordings/" + urllib.parse.quote(recorded[1], safe=""), token, {"Range": "bytes=0-99"})
             if status != 206 or len(body) != 100:
-                raise Failure(f"the digest's recording answered {status} with {len(body)} bytes to bytes=0-99")
-            log(f"the digest plays {len(recorded)} recording(s); a range request answered 206")
+                raise Failure(f"the recording of {recorded[1]} answered {status} with {len(body)} bytes to bytes=0-99")
+            log(f"the recording of {recorded[1]} answered bytes=0-99 with 206")
 
         pages = [
             ("customers", "/console/customers"),
