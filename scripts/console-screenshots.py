@@ -206,9 +206,11 @@ def main():
     base = 40000 + random.randrange(10000)
     ports = {name: base + i for i, name in enumerate(["postgres", "ingest", "projector", "analyze", "transcribe", "route", "notify"])}
     up_log = open(os.path.join(work, "up.log"), "wb")
+    # The local speech engine gets a port of its own too: other stacks on the machine may hold the default.
+    environment = dict(os.environ, VOC_TRANSCRIBE_LOCAL_PORT=str(base + len(ports)))
     up = subprocess.Popen(
         [VOC, "up", "--dir", os.path.join(work, "state")] + [f"--{n}-port={p}" for n, p in ports.items()],
-        stdout=up_log, stderr=subprocess.STDOUT)
+        stdout=up_log, stderr=subprocess.STDOUT, env=environment)
     read = f"http://127.0.0.1:{ports['projector']}"
     tools = None
     try:
@@ -232,18 +234,25 @@ def main():
 
         def digest_ready():
             digest = json_of("/v1/digest") or {}
-            items = [item for line in digest.get("lines", []) for item in line["items"]]
-            if not items or (REQUIRE_RECORDING and not any(item.get("recording") for item in items)):
-                return None
-            return items
-        items = wait_for("the digest" + (" with a recording" if REQUIRE_RECORDING else ""), digest_ready, 300)
-        customer = items[0]["customerId"]
-        recorded = [item for item in items if item.get("recording")]
+            return [item for line in digest.get("lines", []) for item in line["items"]] or None
+        items = wait_for("the digest", digest_ready, 300)
+
+        def analysed_recording():
+            # A recorded call on some customer's timeline, transcribed and analysed.
+            for summary in (json_of("/v1/customers?limit=200") or {}).get("customers", []):
+                path = "/v1/customers/" + urllib.parse.quote(summary["customerId"], safe="")
+                for entry in (json_of(path + "/timeline?limit=200") or {}).get("entries", []):
+                    if entry.get("hasAudio") and entry.get("insight"):
+                        return summary["customerId"], entry["entryId"]
+            return None
+        recorded = wait_for("an analysed recording", analysed_recording, 300) if REQUIRE_RECORDING else None
+        # The 360 of a customer with a recording shows its player on the timeline.
+        customer = recorded[0] if recorded else items[0]["customerId"]
         if recorded:
-            status, body = http(read + recorded[0]["recording"]["url"], token, {"Range": "bytes=0-99"})
+            status, body = http(f"{read}/v1/recordings/" + urllib.parse.quote(recorded[1], safe=""), token, {"Range": "bytes=0-99"})
             if status != 206 or len(body) != 100:
-                raise Failure(f"the digest's recording answered {status} with {len(body)} bytes to bytes=0-99")
-            log(f"the digest plays {len(recorded)} recording(s); a range request answered 206")
+                raise Failure(f"the recording of {recorded[1]} answered {status} with {len(body)} bytes to bytes=0-99")
+            log(f"the recording of {recorded[1]} answered bytes=0-99 with 206")
 
         pages = [
             ("customers", "/console/customers"),
@@ -267,13 +276,14 @@ def main():
                 shoot(tools, read + path, f"{size}-{index:02d}-{name}", width, height, mobile)
                 shots += 1
             if size == "desktop" and recorded:
+                shoot(tools, read + pages[1][1], "desktop-09-customer-360-player", width, height, mobile)
                 count = tools.evaluate("document.querySelectorAll('audio[src]').length")
                 playable = tools.evaluate(
                     "Promise.all([...document.querySelectorAll('audio[src]')].map(a => fetch(a.src, {headers: {Range: 'bytes=0-9'}})"
                     ".then(r => r.status))).then(s => s.join(','))", await_promise=True)
                 if not count or set(playable.split(",")) != {"206"}:
-                    raise Failure(f"digest: {count} players, range requests answered {playable}")
-                log(f"digest: {count} audio player(s), each answers a range request with 206")
+                    raise Failure(f"customer 360: {count} players, range requests answered {playable}")
+                log(f"customer 360: {count} audio player(s), each answers a range request with 206")
             # Sign out so the phone run signs in again through the link.
             tools.send("Network.clearBrowserCookies")
         log(f"screenshots in {OUT}")
