@@ -63,8 +63,10 @@ public struct FieldChecker: Sendable {
         }
         if !value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
             fail(field, "must not be blank")
-        } else if value.utf8.count > maxLength, value.count > maxLength {  // a character is at least one byte
-            fail(field, "must be at most \(maxLength) characters (got \(value.count))")
+        } else if value.utf8.count > maxLength, value.unicodeScalars.count > maxLength {
+            // Counted in code points, as JSON Schema's maxLength counts them (a letter with
+            // combining marks is several); a code point is at least one byte.
+            fail(field, "must be at most \(maxLength) characters (got \(value.unicodeScalars.count))")
         }
     }
 

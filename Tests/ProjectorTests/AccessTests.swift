@@ -110,6 +110,9 @@ struct AccessTests {
             #expect(bad.status == .unprocessableContent)
             let fields = (try Self.json(bad)["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
             #expect(fields == ["sla", "limit"])
+            // An empty cursor is not one this API hands out.
+            let empty = try await client.execute(uri: "/v1/ticket-queue?cursor=", method: .get, headers: manager)
+            #expect((try Self.json(empty)["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } == ["cursor"])
             // An advisor's queue holds their customers' tickets.
             let advisor = try Self.json(try await client.execute(uri: "/v1/ticket-queue", method: .get, headers: try Self.bearer(.advisor, "adv-2")))
             #expect((advisor["tickets"] as? [[String: Any]])?.compactMap { $0["ticketId"] as? String } == ["tk-2"])

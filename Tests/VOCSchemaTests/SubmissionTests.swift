@@ -49,6 +49,11 @@ struct SubmissionTests {
         #expect(problems(base + #""customerId":"c","text":""# + long + #""}"#).first?.problem.hasPrefix("must be at most 100000 characters") == true)
         // Many bytes, few characters: within the limit.
         #expect(problems(base + #""customerId":"c","text":""# + String(repeating: "长", count: 40_000) + #""}"#).isEmpty)
+        // Lengths are code points, as JSON Schema's maxLength counts them: 65 letters each
+        // with a combining mark are 65 characters on screen and 130 code points.
+        let marked = String(repeating: "e\u{301}", count: 65)
+        #expect(marked.count == 65)
+        #expect(problems(base + #""customerId":""# + marked + #"","text":"hi"}"#).map(\.problem) == ["must be at most 128 characters (got 130)"])
     }
 
     @Test("what the channel says for route (replyTo, resolvedInContact, amount, customerTier) is checked and carried")

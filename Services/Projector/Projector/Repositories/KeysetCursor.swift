@@ -11,6 +11,7 @@ public struct KeysetCursor: Sendable, Equatable {
 
     /// Reads a cursor of `count` values; nil for anything this API did not hand out.
     public init?(_ text: String, count: Int) {
+        guard !text.isEmpty else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
