@@ -65,7 +65,7 @@ final class ChaosFeeder: Sendable {
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
             request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-            request.headers.add(name: "Idempotency-Key", value: "chaos-batch-\(batch)-\(attempt)")
+            request.headers.add(name: "Idempotency-Key", value: "chaos-batch-\(first)-\(attempt)")
             request.body = .bytes(ByteBuffer(data: Data((pending.map(Self.line).joined(separator: "\n") + "\n").utf8)))
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))

@@ -73,6 +73,8 @@ enum E2EMarks {
         let applied = try await withThrowingTaskGroup(of: [(String, String, Date)]?.self) { tasks in
             tasks.addTask { try await client.run(); return nil }
             defer { tasks.cancelAll() }
+            // PostgresClient warns about a lease that comes before its run() has begun.
+            try await Task.sleep(for: .milliseconds(200))
             return try await client.rows(
                 """
                 SELECT consumer, event_id, applied_at FROM applied_events
