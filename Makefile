@@ -65,6 +65,7 @@ test: deps whisper .venv/bin/test-tools-ok .venv/promtool/usr/bin/promtool
 	swift build $(SWIFT_BUILD_FLAGS) --build-tests
 	.venv/bin/python scripts/check-schemas.py
 	VOC_REQUIRE_WHISPER=1 scripts/smoke-up.sh .build/debug/voc
+	python3 scripts/no-pii-in-logs.py .build/debug/voc
 	VOC_REQUIRE_WHISPER=1 python3 scripts/console-screenshots.py .build/debug/voc .build/console-screenshots
 	scripts/api-conformance.sh .build/debug/voc
 	.build/debug/voc chaos $(CHAOS_SMALL)

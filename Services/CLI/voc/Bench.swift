@@ -15,7 +15,7 @@ import VOCStore
 /// `voc bench`: measured figures, printed, never asserted.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks that print figures.", subcommands: [IngestBench.self, CodecBench.self, AnalyzeBench.self, TranscribeBench.self, LatencyBench.self, ScaleBench.self, RouteBench.self, NotifyBench.self, ReadBench.self], defaultSubcommand: IngestBench.self)
+        abstract: "Benchmarks that print figures.", subcommands: [IngestBench.self, CodecBench.self, AnalyzeBench.self, TranscribeBench.self, LatencyBench.self, ScaleBench.self, RouteBench.self, NotifyBench.self, ReadBench.self, E2EBench.self], defaultSubcommand: IngestBench.self)
 }
 
 /// Single-request ingest against the embedded broker, next to kcat producing the same

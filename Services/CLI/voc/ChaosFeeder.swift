@@ -9,19 +9,25 @@ import VOCSchema
 /// a batch the broker or the network lost the answer of is neither dropped nor doubled.
 final class ChaosFeeder: Sendable {
     static let batchSize = 100
+    /// Customers the interactions are spread over (`CHAOS-C0` …).
+    static let customers = 997
     let baseURL: String
     let key: String
     let total: Int
     let perSecond: Int
     let deadline: ContinuousClock.Instant
+    /// The index of the first interaction: feeders on one stack with different
+    /// ranges send different external ids, so none is taken for another's retry.
+    let firstIndex: Int
     /// The interaction id of every line ingest answered `202`.
     let accepted = Mutex<Set<String>>([])
     let rejected = Mutex<[String]>([])
     let retries = Atomic<Int>(0)
     let sent = Atomic<Int>(0)
 
-    init(baseURL: String, key: String, total: Int, perSecond: Int, deadline: ContinuousClock.Instant) {
+    init(baseURL: String, key: String, total: Int, perSecond: Int, deadline: ContinuousClock.Instant, firstIndex: Int = 0) {
         self.baseURL = baseURL
+        self.firstIndex = firstIndex
         self.key = key
         self.total = total
         self.perSecond = perSecond
@@ -51,15 +57,15 @@ final class ChaosFeeder: Sendable {
     /// A line answered `429` or `5xx` (the broker did not take it) is sent again in the
     /// batch's next attempt under a new key; its `externalId` keeps its interaction id.
     private func send(batch: Int) async throws {
-        let first = batch * Self.batchSize
-        var pending = Array(first..<min(total, first + Self.batchSize))
+        let first = firstIndex + batch * Self.batchSize
+        var pending = Array(first..<min(firstIndex + total, first + Self.batchSize))
         var attempt = 0
         while !pending.isEmpty && ContinuousClock.now < deadline {
             var request = HTTPClientRequest(url: baseURL + "/v1/interactions:batch")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
             request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-            request.headers.add(name: "Idempotency-Key", value: "chaos-batch-\(batch)-\(attempt)")
+            request.headers.add(name: "Idempotency-Key", value: "chaos-batch-\(first)-\(attempt)")
             request.body = .bytes(ByteBuffer(data: Data((pending.map(Self.line).joined(separator: "\n") + "\n").utf8)))
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
@@ -101,6 +107,8 @@ final class ChaosFeeder: Sendable {
         return again
     }
 
+    static func customerId(_ index: Int) -> String { "CHAOS-C\(index % customers)" }
+
     /// Interaction `index`: a customer of 997, every channel, texts from the demo day.
     static func line(_ index: Int) -> String {
         let lines = DemoDay.businessLines
@@ -109,7 +117,7 @@ final class ChaosFeeder: Sendable {
         let (language, text) = texts[index * 7 % texts.count]
         let channels: [VOCSchema.Channel] = [.chat, .appFeedback, .email, .hotlineCall, .video, .advisorCall]
         let object: [String: Any] = [
-            "customerId": "CHAOS-C\(index % 997)", "channel": channels[index % channels.count].rawValue,
+            "customerId": customerId(index), "channel": channels[index % channels.count].rawValue,
             "businessLine": businessLine, "language": language, "externalId": "chaos-\(index)",
             "occurredAt": ISO8601DateFormatter().string(from: Date()), "text": text,
         ]

@@ -20,7 +20,10 @@ struct ProcessStack: Sendable {
     /// - Parameters:
     ///   - basePort: PostgreSQL's port; the services take the next six.
     ///   - logLevel: the services' `log.level` (their logs go to `folder/logs`).
-    static func start(in folder: URL, basePort: Int, logLevel: String, logger: Logger) async throws -> ProcessStack {
+    ///   - speechEngine: whether transcribe supervises the local speech engine; a run of
+    ///     text channels only leaves it out so its model does not take memory and cores.
+    static func start(in folder: URL, basePort: Int, logLevel: String, speechEngine: Bool = true,
+                      logger: Logger) async throws -> ProcessStack {
         let stack = try DevStack.start(in: folder, postgresPort: basePort, brokers: 3, logger: logger)
         do {
             let reader = try await Settings.reader()
@@ -34,7 +37,7 @@ struct ProcessStack: Sendable {
             pipeline.ingest.keysFile = keys
             pipeline.notify.directoryFile = try DevelopmentInbox.ensure(in: folder, route: pipeline.route).directory
             if pipeline.projector.tokenSecret.isEmpty { pipeline.projector.tokenSecret = try DevelopmentTokenSecret.ensure(in: folder).1 }
-            pipeline.transcribe.local.supervise = true
+            pipeline.transcribe.local.supervise = speechEngine
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("logs/whisper-server.log").path
             let supervisors = try ProcessPipeline(pipeline).supervisors(
                 folder: folder, common: ["VOC_KAFKA_BROKERS": stack.broker.bootstrap, "VOC_POSTGRES_URL": stack.store.url,

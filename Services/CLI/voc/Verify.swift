@@ -111,23 +111,28 @@ struct TopicReader {
     }
 
     func records(_ topic: String) async throws -> [ConsumerRecord] {
+        var records: [ConsumerRecord] = []
+        try await each(topic) { records.append($0) }
+        return records
+    }
+
+    /// Hands every record to `body` as it is read, so a long topic is never held whole.
+    func each(_ topic: String, _ body: (ConsumerRecord) -> Void) async throws {
         let admin = try connection.admin(logger: logger)
-        guard let info = try await admin.listTopics().first(where: { $0.name == topic }) else { return [] }
+        guard let info = try await admin.listTopics().first(where: { $0.name == topic }) else { return }
         let ends = try await KafkaAdmin.lag(group: "voc-verify-probe", topics: [info], bootstrap: connection.bootstrap,
                                             security: connection.security, properties: connection.properties, logger: logger)
         var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.end > $0.start }.map { ($0.partition, $0.end) })
-        guard !remaining.isEmpty else { return [] }
+        guard !remaining.isEmpty else { return }
         var configuration = connection.consumer(group: "voc-read-\(UUID().uuidString.prefix(8))", clientID: "voc-read")
         configuration.autoOffsetReset = .earliest
         let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: logger)
-        var records: [ConsumerRecord] = []
         while !remaining.isEmpty {
             for record in try await consumer.poll(maxRecords: 1_000, timeout: .milliseconds(500)) {
-                records.append(record)
+                body(record)
                 if let end = remaining[record.partition], record.offset + 1 >= end { remaining[record.partition] = nil }
             }
         }
         await consumer.close()
-        return records
     }
 }
