@@ -127,6 +127,6 @@ enum E2EStageRatios {
         "  Stage benchmarks against their peers (not run here; each prints its ratio, none saves a report to read):",
         "    voc bench ingest    HTTP batch / kcat on the same broker        docs/operations.md#benchmark",
         "    voc bench analyze   insights/s and memory against a Python peer  docs/analysis.md#benchmark",
-        "    voc bench route, notify (no peer): figures in docs/routing.md#benchmark, docs/notify.md#benchmark",
+        "    voc bench route, notify (no peer): figures in docs/routing.md#benchmark, docs/notifications.md#benchmark",
     ]
 }
