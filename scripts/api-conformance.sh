@@ -67,7 +67,9 @@ other() {
   local made
   made=$(grep -oE '[0-9]+ generated' "$dir/$name.txt" | tail -1 | grep -oE '[0-9]+' || echo 0)
   echo "api: $name: schemathesis exit $code, $made generated test cases"
-  if [ "$code" -ne 0 ] || [ "${made:-0}" -lt 50 ]; then tail -40 "$dir/$name.txt"; echo "--- voc up log"; tail -20 "$log"; exit 1; fi
+  if [ "$code" -ne 0 ] || [ "${made:-0}" -lt 50 ]; then
+    # The failures with the curl command that reproduces each, then the summary.
+    sed -n '/^=* FAILURES =*$/,/^=* WARNINGS =*$/p' "$dir/$name.txt" | head -120; tail -40 "$dir/$name.txt"; echo "--- voc up log"; tail -20 "$log"; exit 1; fi
 }
 other inbox docs/openapi.yaml "$notify_port" api-inbox-token --include-tag inbox
 other recipients docs/openapi.yaml "$notify_port" api-admin-token --include-tag recipients

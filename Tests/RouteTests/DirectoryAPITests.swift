@@ -56,6 +56,9 @@ struct DirectoryAPITests {
             let badRole = protection.replacingOccurrences(of: #""role":"head""#, with: #""role":"boss""#)
             #expect(try await client.execute(uri: uri, method: .put, headers: all.merging([.ifMatch: etag]),
                                              body: ByteBuffer(string: badRole)).status == .unprocessableContent)
+            // A body that could never apply is refused for what it is, stale tag or not.
+            #expect(try await client.execute(uri: uri, method: .put, headers: all.merging([.ifMatch: "\"stale\""]),
+                                             body: ByteBuffer(string: badRole)).status == .unprocessableContent)
 
             let changed = try await client.execute(uri: uri, method: .put, headers: all.merging([.ifMatch: etag]),
                                                    body: ByteBuffer(string: protection))

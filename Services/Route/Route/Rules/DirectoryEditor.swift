@@ -29,8 +29,9 @@ public final class DirectoryEditor: Sendable {
     }
 
     /// Applies `change` to the directory file if it is still at `expectedTag`.
-    /// - Throws: ``RouteError`` `.notEditable` for the bundled sample, `.conflict` for a
-    ///   stale tag, `.directory` or `.rules` naming the field at fault.
+    /// - Throws: ``RouteError`` `.notEditable` for the bundled sample, `.directory` or
+    ///   `.rules` naming the field at fault, `.conflict` for a stale tag of a change that
+    ///   would otherwise apply.
     public func edit(expectedTag: String, _ change: (inout DepartmentDirectory) throws(RouteError) -> Void)
         throws(RouteError) -> (directory: DepartmentDirectory, etag: String) {
         guard let path else {
@@ -39,10 +40,12 @@ public final class DirectoryEditor: Sendable {
         return try writing.withLock { _ throws(RouteError) -> (directory: DepartmentDirectory, etag: String) in
             let (current, etag) = try read()
             var directory = current
-            if etag != expectedTag { throw RouteError(.conflict, "the directory is at \(etag), not \(expectedTag)") }
             try change(&directory)
             let book = books.current()
             _ = try RoutingBook(rules: book.rules, directory: directory, holidays: book.holidays)
+            // After the checks: a change that could never apply is refused for what it is
+            // (422, 404, 409), not sent back to be read again and retried.
+            if etag != expectedTag { throw RouteError(.conflict, "the directory is at \(etag), not \(expectedTag)") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let bytes: Data
