@@ -83,7 +83,7 @@ fuzz: deps
 
 ## The chaos run: every service as its own process, faults in turn, lost 0 / doubled 0.
 ## make test runs a small variant of it.
-CHAOS_SMALL := --interactions 3000 --rate 300 --fault-seconds 6 --recordings 2 --poison 8 --duplicates 100
+CHAOS_SMALL := --interactions 3000 --rate 300 --fault-seconds 6 --recordings 2 --poison 8 --duplicates 100 --drain-seconds 120
 chaos: deps whisper
 	swift build -c release
 	.build/release/voc chaos --interactions 100000 --rate 1000 --fault-seconds 30 --recordings 6 --poison 40 --duplicates 1000

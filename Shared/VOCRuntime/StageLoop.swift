@@ -100,9 +100,14 @@ public final class StageLoop: Service, Sendable {
 
     public func run() async throws {
         logger.info("stage started", metadata: ["topics": "\(settings.topics.joined(separator: ","))", "group": "\(settings.group)"])
+        // Positions committed without waiting since the group last confirmed a commit.
+        var unconfirmed: [PartitionKey: Int64] = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let records = try await consumer.poll(maxRecords: settings.tuning.batchSize, timeout: .milliseconds(200))
-            if records.isEmpty { continue }
+            if records.isEmpty {
+                if !unconfirmed.isEmpty, try await confirm(unconfirmed) { unconfirmed = [:] }
+                continue
+            }
             guard await untilDone("prepare batch", { try await self.handler.prepareBatch(records) }) else { break }
             var outputs: [EncodedEvent] = []
             var positions: [PartitionKey: Int64] = [:]
@@ -129,6 +134,7 @@ public final class StageLoop: Service, Sendable {
                 try await consumer.commit(positions.map {
                     TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
                 }, waitForCoordinator: false)
+                unconfirmed.merge(positions) { $1 }
             } catch {
                 if error.isFatal { throw error }
                 // Commits are cumulative: the next one covers these records, and a crash
@@ -140,6 +146,28 @@ public final class StageLoop: Service, Sendable {
         }
         await consumer.close()
         logger.info("stage stopped")
+    }
+
+    /// Commits the last batches' positions again, waiting for the coordinator, once the
+    /// stage is idle. A commit sent without waiting can fail unseen (the coordinator moving,
+    /// a refused request); the next batch's commit would cover it, but on a quiet topic no
+    /// next batch comes, and the group would show lag and redeliver after a restart.
+    /// Only partitions still assigned here are committed, so a new owner's position is
+    /// never moved back.
+    /// - Returns: whether the group confirmed the commit (or nothing was left to commit).
+    private func confirm(_ positions: [PartitionKey: Int64]) async throws -> Bool {
+        let assigned = Set(await consumer.assignment().map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+        let owned = positions.filter { assigned.contains($0.key) }
+        do {
+            try await consumer.commit(owned.map {
+                TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+            }, waitForCoordinator: true)
+            return true
+        } catch {
+            if error.isFatal { throw error }
+            logger.warning("commit failed, retrying while idle", metadata: [LogKey.error: "\(error)"])
+            return false
+        }
     }
 
     /// Runs the handler with retries; returns its outputs or the dead letter, or nil

@@ -101,9 +101,11 @@ enum ChaosDrain {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var quiet = 0
         var last = ""
+        var stuck: [String] = []
         while ContinuousClock.now < deadline {
             let topics = try await connection.admin(logger: logger).listTopics()
             var behind: [String: Int64] = [:]
+            var partitions: [String] = []
             for group in Lag.pipelineGroups {
                 let lags = try await KafkaAdmin.lag(group: group, topics: topics, bootstrap: connection.bootstrap,
                                                     security: connection.security, properties: connection.properties, logger: logger)
@@ -112,6 +114,9 @@ enum ChaosDrain {
                 let read = Set(lags.filter { $0.committed != nil }.map(\.topic))
                 let lag = lags.filter { read.contains($0.topic) }.reduce(0) { $0 + $1.lag }
                 if lag > 0 { behind[group] = lag }
+                partitions += lags.filter { read.contains($0.topic) && $0.lag > 0 }.map {
+                    "\(group) \($0.topic)[\($0.partition)] at \($0.committed.map(String.init) ?? "none") of \($0.end)"
+                }
             }
             quiet = behind.isEmpty ? quiet + 1 : 0
             if quiet == 3 { return }
@@ -121,8 +126,9 @@ enum ChaosDrain {
                 say(line)
                 last = line
             }
+            stuck = partitions
             try await Task.sleep(for: .seconds(2))
         }
-        say("the consumer groups did not catch up within \(seconds) s")
+        say("the consumer groups did not catch up within \(seconds) s: " + stuck.joined(separator: ", "))
     }
 }
