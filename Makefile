@@ -83,9 +83,12 @@ fuzz: deps
 
 ## The chaos run: every service as its own process, faults in turn, lost 0 / doubled 0.
 ## make test runs a small variant of it.
+## voc and every service it starts as a process; built product by product because voc-fuzz
+## (testable imports) builds only in debug.
+RELEASE_PRODUCTS := voc voc-ingest voc-transcribe voc-analyze voc-projector voc-route voc-notify
 CHAOS_SMALL := --interactions 3000 --rate 300 --fault-seconds 6 --recordings 2 --poison 8 --duplicates 100 --drain-seconds 120
 chaos: deps whisper
-	swift build -c release
+	for p in $(RELEASE_PRODUCTS); do swift build -c release --product $$p || exit 1; done
 	.build/release/voc chaos --interactions 100000 --rate 1000 --fault-seconds 30 --recordings 6 --poison 40 --duplicates 1000
 
 bench: deps
