@@ -114,7 +114,7 @@ LABELLED := Tests/AnalyzeTests/Labelled
 model: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
 	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl \
-		--dev $(LABELLED)/dev.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
+		--dev $(LABELLED)/dev.jsonl --cascade-dev $(LABELLED)/dev2.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
 
 clean:
 	rm -rf .build .voc .venv .venv-bench $(WHISPER_VENV)
