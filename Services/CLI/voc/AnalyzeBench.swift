@@ -87,7 +87,7 @@ struct AnalyzeBench: AsyncParsableCommand {
             for (run, result) in zip(runs, results) {
                 report += """
 
-                      voc / Python, \(Self.name(run))   \(String(format: "%.1f", result.perSecond / peerResult.perSecond))× the throughput
+                      voc / Python, \(Self.name(run))   \(String(format: result.perSecond < peerResult.perSecond ? "%.3f" : "%.1f", result.perSecond / peerResult.perSecond))× the throughput
                     """
             }
             report += """
