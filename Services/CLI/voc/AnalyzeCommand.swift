@@ -30,7 +30,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "A folder with jieba's jieba.dict.utf8 and hmm_model.utf8 (default: the bundled one).")
     var dictionary: String?
 
-    @Option(help: "The e5 weight file of the model's embedding head (default: the bundled one).")
+    @Option(help: "The e5 weight file of the model's embedding head (default: $VOC_ANALYZE_EMBEDDING_PATH, then the bundled one).")
     var e5: String?
 
     @Option(help: "Read this file instead of stdin.")
@@ -45,7 +45,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let analyzer = try Analyzer.make(rulesURL: try Self.rulesURL(rules), modelURL: try modelURL(), dictionary: dictionary.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                         embeddingURL: e5.map { URL(fileURLWithPath: $0) }, logger: Logger(label: "voc-analyze"))
+                                         embeddingURL: embeddingURL(), logger: Logger(label: "voc-analyze"))
         if let eval {
             try evaluate(analyzer, path: eval)
             return
@@ -92,6 +92,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
             if analyzer.model?.current().embedding != nil, let path = analysis.path { evaluation.paths[path.rawValue, default: 0] += 1 }
         }
         print(evaluation.report(showMistakes: mistakes))
+    }
+
+    func embeddingURL() -> URL? {
+        if let e5 { return URL(fileURLWithPath: e5) }
+        guard let path = ProcessInfo.processInfo.environment["VOC_ANALYZE_EMBEDDING_PATH"], !path.isEmpty else { return nil }
+        return URL(fileURLWithPath: path)
     }
 
     func modelURL() throws -> URL? {
