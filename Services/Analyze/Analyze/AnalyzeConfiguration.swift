@@ -16,6 +16,8 @@ public struct AnalyzeConfiguration: Sendable {
     public var modelPath: String
     /// Let the learned model decide sentiment and categories (false: the rules and the lexicon alone).
     public var useModel: Bool
+    /// The e5 weight file of the model's embedding head; empty: the bundled one.
+    public var embeddingPath: String = ""
     /// A folder with jieba's `jieba.dict.utf8` and `hmm_model.utf8`; empty: the bundled one.
     public var jiebaDictionary: String
     /// Keywords per insight.
@@ -35,6 +37,7 @@ public struct AnalyzeConfiguration: Sendable {
         rulesCheckInterval = .milliseconds(config.int(forKey: "analyze.rulesCheckIntervalMs", default: 2_000))
         modelPath = config.string(forKey: "analyze.modelPath", default: "")
         useModel = config.bool(forKey: "analyze.useModel", default: true)
+        embeddingPath = config.string(forKey: "analyze.embeddingPath", default: "")
         jiebaDictionary = config.string(forKey: "analyze.jiebaDictionary", default: "")
         keywordLimit = max(1, config.int(forKey: "analyze.keywords", default: 8))
         clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
@@ -76,6 +79,11 @@ public struct AnalyzeConfiguration: Sendable {
             throw AnalyzeError(.model, "the bundled model is missing; set analyze.modelPath or analyze.useModel=false")
         }
         return url
+    }
+
+    /// The e5 weight file: `embeddingPath`, or nil for the bundled one.
+    public var embeddingURL: URL? {
+        embeddingPath.isEmpty ? nil : URL(fileURLWithPath: embeddingPath)
     }
 
     /// The rule file to load: `rulesPath`, or the bundled finance pack.

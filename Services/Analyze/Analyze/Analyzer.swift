@@ -21,14 +21,18 @@ public final class Analyzer: Sendable {
     public let corpus: CorpusFrequencies
     public let clusters: ClusterBook
     public let model: ModelStore?
+    /// The e5 engine for a model's embedding head (the slow path of the cascade).
+    public let embedder: EmbedderSource?
     let tokenizer: Tokenizer
     let sentiment = SentimentAnalyzer()
     let keywords: KeywordExtractor
 
     public init(rules: RulePackStore, segmenter: ChineseSegmenter, corpus: CorpusFrequencies = CorpusFrequencies(),
-                clusters: ClusterBook = ClusterBook(), keywordLimit: Int = 8, model: ModelStore? = nil) {
+                clusters: ClusterBook = ClusterBook(), keywordLimit: Int = 8, model: ModelStore? = nil,
+                embedder: EmbedderSource? = nil) {
         self.rules = rules
         self.model = model
+        self.embedder = embedder
         self.segmenter = segmenter
         self.corpus = corpus
         self.clusters = clusters
@@ -42,14 +46,14 @@ public final class Analyzer: Sendable {
     public static func make(rulesURL: URL, modelURL: URL? = nil, checkInterval: Duration = .seconds(2), dictionary: URL? = nil,
                             clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
-                            keywordLimit: Int = 8, logger: Logger) throws(AnalyzeError) -> Analyzer {
+                            keywordLimit: Int = 8, embeddingURL: URL? = nil, logger: Logger) throws(AnalyzeError) -> Analyzer {
         let segmenter = try ChineseSegmenter(dictionary: dictionary, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }
         let model = try modelURL.map { url throws(AnalyzeError) in try ModelStore(url: url, checkInterval: checkInterval, logger: logger) }
         return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit,
-                        model: model)
+                        model: model, embedder: model == nil ? nil : EmbedderSource(url: embeddingURL, logger: logger))
     }
 
     /// The analysers' version with the model's, when a model decides: `analyze-1+linear-…`.
@@ -71,6 +75,8 @@ public final class Analyzer: Sendable {
         /// The model's probabilities per sentiment label and per category; nil without a model.
         public var sentimentProbabilities: [Double]?
         public var categoryProbabilities: [Double]?
+        /// Which part of the model decided sentiment and categories; nil without a model.
+        public var path: LearnedPath?
     }
 
     /// What one interaction adds to the shared state; applied by ``learn(_:)`` once the
@@ -145,8 +151,8 @@ public final class Analyzer: Sendable {
         let effort = scorer.effort(document, rules: compiled)
         let features = model == nil && !wanted ? nil : FeatureSet(tokens: tokens, speakers: input.utterances.map(\.speaker), negations: compiled.featureNegations,
                                   language: language, channel: input.channel, rules: ruleCategories.map(\.id),
-                                  signals: cues.signals + effort.signals)
-        let learned = features.flatMap { model?.score($0) }
+                                  signals: cues.signals + effort.signals, texts: blanked)
+        let learned = features.flatMap { model?.score($0, embedder: embedder) }
         if let learned {
             overall = learned.sentiment
             utteranceScores = learned.utterances
@@ -191,7 +197,7 @@ public final class Analyzer: Sendable {
             analyzerVersion: Self.analyzerVersion(modelVersion: model?.version), complaintSignals: risk.signals, effortSignals: effort.signals)
         insight.context = input.context
         return Analysis(insight: insight, learning: Learning(terms: terms, cluster: update, termIDs: termIDs), features: features,
-                        sentimentProbabilities: learned?.sentimentProbabilities, categoryProbabilities: learned?.categoryProbabilities)
+                        sentimentProbabilities: learned?.sentimentProbabilities, categoryProbabilities: learned?.categoryProbabilities, path: learned?.path)
     }
 
     /// `yyyy-MM` in China Standard Time (UTC+8, no daylight saving), where the contact centre works.

@@ -72,6 +72,8 @@ public struct Evaluation: Sendable {
     /// the probability of the sentiment label it chose.
     public var categoryReliability = Reliability()
     public var sentimentReliability = Reliability()
+    /// Documents per learned-model path (``LearnedPath``), with a model that has an embedding head.
+    public var paths: [String: Int] = [:]
     /// Wrong answers, for the report: id, section, what was expected and found.
     public var mistakes: [String] = []
 
@@ -155,7 +157,16 @@ public struct Evaluation: Sendable {
 
     /// The report `voc analyze --eval` prints.
     public func report(showMistakes: Bool) -> String {
-        var lines = ["Labelled items: \(items)", ""] + sentimentReport()
+        var lines = ["Labelled items: \(items)", ""]
+        if !paths.isEmpty {
+            let total = paths.values.reduce(0, +)
+            let slow = paths[LearnedPath.embedding.rawValue, default: 0] + paths[LearnedPath.linearFallback.rawValue, default: 0]
+            lines.append(String(format: "Slow path (embedding head where the linear model is unsure): %d of %d documents, %.1f%%",
+                                slow, total, total == 0 ? 0 : Double(slow) * 100 / Double(total)))
+            lines.append("  " + paths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append("")
+        }
+        lines += sentimentReport()
         for (title, table) in [("Categories", categories), ("PII", pii), ("Compliance (advisor_call)", compliance), ("Profile facts", facts)] {
             lines.append("\(title)")
             lines.append("  " + "label".padding(toLength: 32, withPad: " ", startingAt: 0) + "   tp   fp   fn   precision  recall  f1")

@@ -59,13 +59,17 @@ struct AnalyzeBench: AsyncParsableCommand {
               voc analyze (jieba + PII + sentiment + TF-IDF keywords + 12 categories + compliance + profile facts
                            + complaint risk + effort + clusters, JSON line out); sentiment and categories from the
                            learned model (\(try LinearModel.load(model).version)) unless "rules alone"
-                slow path (embedding model where the linear model is unsure): not built, 0% of documents
             """
         for (run, result) in zip(runs, results) {
             report += """
 
                     insights/s, \(Self.name(run))   \(Int(result.perSecond))
                 """
+            for (path, figures) in result.paths.sorted(by: { $0.key < $1.key }) where run.model != nil {
+                report += "\n          " + path.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: " %5.1f%% of documents, %8.1f docs/s (%.2f ms each)", Double(figures.count) * 100 / Double(texts),
+                             Double(figures.count) / figures.seconds, figures.seconds * 1000 / Double(figures.count))
+            }
         }
         let peakMB = Self.status("VmHWM:") / 1024
         report += """
@@ -83,7 +87,7 @@ struct AnalyzeBench: AsyncParsableCommand {
             for (run, result) in zip(runs, results) {
                 report += """
 
-                      voc / Python, \(Self.name(run))   \(String(format: "%.1f", result.perSecond / peerResult.perSecond))× the throughput
+                      voc / Python, \(Self.name(run))   \(String(format: result.perSecond < peerResult.perSecond ? "%.3f" : "%.1f", result.perSecond / peerResult.perSecond))× the throughput
                     """
             }
             report += """
@@ -97,6 +101,8 @@ struct AnalyzeBench: AsyncParsableCommand {
 
     struct SwiftResult {
         var perSecond: Double
+        /// Per learned-model path (linear, embedding, linear-fallback): documents and the seconds they took.
+        var paths: [String: (count: Int, seconds: Double)]
     }
 
     struct PeerResult: Decodable {
@@ -121,14 +127,21 @@ struct AnalyzeBench: AsyncParsableCommand {
         for input in inputs.prefix(100) {
             bytes += InsightJSON.offlineLine(analyzer.analyzeAndLearn(input)).count
         }
+        var paths: [String: (count: Int, seconds: Double)] = [:]
         let started = ContinuousClock.now
         for input in inputs {
-            bytes += InsightJSON.offlineLine(analyzer.analyzeAndLearn(input)).count
+            let begun = ContinuousClock.now
+            let analysis = analyzer.analyze(input)
+            analyzer.learn(analysis.learning)
+            bytes += InsightJSON.offlineLine(analysis.insight).count
+            let path = analysis.path?.rawValue ?? "rules"
+            paths[path, default: (0, 0)].count += 1
+            paths[path, default: (0, 0)].seconds += (ContinuousClock.now - begun).seconds
         }
         let elapsed = ContinuousClock.now - started
         let seconds = elapsed.seconds
         precondition(bytes > 0)
-        return SwiftResult(perSecond: Double(inputs.count) / seconds)
+        return SwiftResult(perSecond: Double(inputs.count) / seconds, paths: paths)
     }
 
     func runPeer(_ file: URL) throws -> PeerResult {

@@ -30,6 +30,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "A folder with jieba's jieba.dict.utf8 and hmm_model.utf8 (default: the bundled one).")
     var dictionary: String?
 
+    @Option(help: "The e5 weight file of the model's embedding head (default: $VOC_ANALYZE_EMBEDDING_PATH, then the bundled one).")
+    var e5: String?
+
     @Option(help: "Read this file instead of stdin.")
     var input: String?
 
@@ -42,7 +45,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let analyzer = try Analyzer.make(rulesURL: try Self.rulesURL(rules), modelURL: try modelURL(), dictionary: dictionary.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                         logger: Logger(label: "voc-analyze"))
+                                         embeddingURL: embeddingURL(), logger: Logger(label: "voc-analyze"))
         if let eval {
             try evaluate(analyzer, path: eval)
             return
@@ -86,8 +89,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 analysis.categoryProbabilities.map { (sentiment: sentiment, categories: $0) }
             }
             evaluation.add(item, analysis.insight, categoryLabels: order ?? labels, probabilities: probabilities)
+            if analyzer.model?.current().embedding != nil, let path = analysis.path { evaluation.paths[path.rawValue, default: 0] += 1 }
         }
         print(evaluation.report(showMistakes: mistakes))
+    }
+
+    func embeddingURL() -> URL? {
+        if let e5 { return URL(fileURLWithPath: e5) }
+        guard let path = ProcessInfo.processInfo.environment["VOC_ANALYZE_EMBEDDING_PATH"], !path.isEmpty else { return nil }
+        return URL(fileURLWithPath: path)
     }
 
     func modelURL() throws -> URL? {

@@ -21,11 +21,24 @@ public enum LabelledData {
         return items
     }
 
-    public static func examples(_ items: [Evaluation.Item], analyzer: Analyzer) -> [TrainingExample] {
-        items.map { item in
+    /// - Parameter embedder: when given, each example carries the e5 embedding of its customer text.
+    /// - Throws: ``AnalyzeError`` when the engine fails on an item.
+    public static func examples(_ items: [Evaluation.Item], analyzer: Analyzer,
+                                embedder: SentenceEmbedder? = nil) throws(AnalyzeError) -> [TrainingExample] {
+        var examples: [TrainingExample] = []
+        for item in items {
             let analysis = analyzer.analyzeWithRules(item.input)
-            return TrainingExample(features: analysis.features?.vector() ?? [:], sentiment: item.expected.sentiment,
-                                   categories: item.expected.categories ?? [], language: analysis.insight.language)
+            var embedding: [Float]?
+            if let embedder {
+                guard let vector = embedder.embed(analysis.features?.text ?? "") else {
+                    throw AnalyzeError(.training, "the e5 engine failed on \(item.input.id)")
+                }
+                embedding = vector
+            }
+            examples.append(TrainingExample(features: analysis.features?.vector() ?? [:], sentiment: item.expected.sentiment,
+                                            categories: item.expected.categories ?? [], language: analysis.insight.language,
+                                            embedding: embedding))
         }
+        return examples
     }
 }

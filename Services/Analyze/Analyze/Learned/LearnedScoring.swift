@@ -6,12 +6,15 @@ public struct FeatureSet: Sendable {
     public var utterances: [[UInt64]]
     public var agent: [Bool]
     public var document: [UInt64]
+    /// What the e5 embedding reads: the customer's utterances (PII blanked), see ``SentenceEmbedder``.
+    public var text: String
 
     public var utteranceCount: Int { utterances.reduce(0) { $0 + $1.count } }
 
     init(tokens: [Tokenizer.Tokens], speakers: [SpeakerRole], negations: Features.Negations, language: String,
-         channel: String, rules: [String], signals: [String]) {
+         channel: String, rules: [String], signals: [String], texts: [String]) {
         agent = speakers.map { $0 == .agent }
+        text = SentenceEmbedder.text(texts, customer: speakers.map { $0 == .customer })
         utterances = zip(tokens, agent).map { tokens, agent in
             var hashes: [UInt64] = []
             hashes.reserveCapacity(tokens.text.utf8.count / 2)
@@ -46,9 +49,36 @@ struct LearnedResult {
     var categories: [(id: String, score: Double)]
     /// Every category's probability, for calibration reports.
     var categoryProbabilities: [Double]
+    var path: LearnedPath
 }
 
 extension LinearModel {
+    /// The linear model's answer, or the embedding head's where the linear model is unsure
+    /// (see ``EmbeddingHead``); per-utterance sentiment is always the linear model's.
+    func score(_ features: FeatureSet, embedder: EmbedderSource?) -> LearnedResult {
+        var result = score(features)
+        guard let head = embedding, head.wants(Prediction(sentiment: result.sentimentProbabilities,
+                                                          categories: result.categoryProbabilities)) else {
+            embedder?.count(.linear)
+            return result
+        }
+        guard let engine = embedder?.embedder(for: head), let vector = engine.embed(features.text) else {
+            result.path = .linearFallback
+            embedder?.count(.linearFallback)
+            return result
+        }
+        let prediction = head.predict(vector)
+        result.sentiment = sentimentScore(prediction.sentiment)
+        result.sentimentProbabilities = prediction.sentiment
+        result.categories = categories(prediction.categories, threshold: head.secondaryThreshold).map { id in
+            (id, prediction.categories[self.categories.firstIndex(of: id)!])
+        }
+        result.categoryProbabilities = prediction.categories
+        result.path = .embedding
+        embedder?.count(.embedding)
+        return result
+    }
+
     func score(_ features: FeatureSet) -> LearnedResult {
         let zero = [Float](repeating: 0, count: heads)
         var document = zero
@@ -74,7 +104,8 @@ extension LinearModel {
             categories.append((self.categories[index], prediction.categories[index]))
         }
         return LearnedResult(sentiment: sentimentScore(prediction.sentiment), sentimentProbabilities: prediction.sentiment,
-                             utterances: perUtterance, categories: categories, categoryProbabilities: prediction.categories)
+                             utterances: perUtterance, categories: categories, categoryProbabilities: prediction.categories,
+                             path: .linear)
     }
 
     /// The most likely label; the score is P(positive) − P(negative), in −1…1.

@@ -15,6 +15,8 @@ public final class LinearModel: Sendable {
     public let categories: [String]
     /// A category other than the most likely one is reported only at this probability or above.
     public let secondaryThreshold: Double
+    /// The slow path over e5 sentence embeddings, when the file has one.
+    public let embedding: EmbeddingHead?
     let heads: Int
     let bias: [Float]
     /// Row-major: one row of `heads` weights per feature.
@@ -32,6 +34,7 @@ public final class LinearModel: Sendable {
         var secondaryThreshold: Double
         var training: [String: String]
         var bias: [Float]
+        var embedding: EmbeddingHead.File?
         var features: [String: [Float]]
     }
 
@@ -63,6 +66,11 @@ public final class LinearModel: Sendable {
         secondaryThreshold = file.secondaryThreshold
         self.heads = heads
         bias = file.bias
+        if let head = file.embedding {
+            embedding = try EmbeddingHead(head, sentimentCount: file.sentiment.count, categoryCount: file.categories.count)
+        } else {
+            embedding = nil
+        }
         var capacity = 16
         while capacity < file.features.count * 2 { capacity <<= 1 }
         mask = capacity - 1

@@ -37,9 +37,12 @@ public struct TrainingExample: Sendable {
     public var sentiment: String?
     public var categories: [String]
     public var language: String
+    /// The e5 embedding of its customer text, when the trainer has the engine.
+    public var embedding: [Float]?
 
-    public init(features: [UInt64: Double], sentiment: String?, categories: [String], language: String) {
+    public init(features: [UInt64: Double], sentiment: String?, categories: [String], language: String, embedding: [Float]? = nil) {
         self.features = features
+        self.embedding = embedding
         self.sentiment = sentiment
         self.categories = categories
         self.language = language

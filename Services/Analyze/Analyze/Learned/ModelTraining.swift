@@ -26,10 +26,14 @@ public struct ModelTraining: Sendable {
 
     /// - Parameter source: names the data (kept in the file, part of its version).
     /// - Throws: ``AnalyzeError`` when a head cannot be trained (a label with no example).
-    public func run(train: [TrainingExample], dev: [TrainingExample], source: String) throws(AnalyzeError) -> Outcome {
+    ///   - cascadeDev: examples with embeddings, not drawn from the training pieces: with
+    ///     `embedding`, they choose the embedding head's C, its secondary threshold and the cascade threshold.
+    ///   - embedding: the e5 weight file's SHA-256 and the costs to try; nil: no embedding head.
+    public func run(train: [TrainingExample], dev: [TrainingExample], cascadeDev: [TrainingExample] = [],
+                    embedding: (weightsSHA256: String, costs: [Double])? = nil, source: String) throws(AnalyzeError) -> Outcome {
         Liblinear.prepare(seed: seed)
         let problem = LinearProblem(train)
-        var best: (score: Double, file: String, version: String)?
+        var best: (score: Double, write: (String?) -> (text: String, version: String))?
         var report: [String] = []
         for cost in costs {
             let (weights, bias) = try heads(problem, train, cost: cost)
@@ -41,22 +45,33 @@ public struct ModelTraining: Sendable {
                                  cost, threshold, macroF1, accuracy))
             let score = macroF1 + accuracy
             if best == nil || score > best!.score {
-                let file = Self.write(vocabulary: problem.vocabulary, weights: weights, bias: bias, threshold: threshold,
-                                      training: training(cost: cost, examples: train.count, source: source), categories: categories)
-                best = (score, file.text, file.version)
+                let training = training(cost: cost, examples: train.count, source: source)
+                best = (score, { [categories] embedding in
+                    Self.write(vocabulary: problem.vocabulary, weights: weights, bias: bias, threshold: threshold,
+                               training: training, categories: categories, embedding: embedding)
+                })
             }
         }
         guard let best else { throw AnalyzeError(.training, "no cost to try") }
-        return Outcome(file: Data(best.file.utf8), version: best.version, report: report)
+        var fragment: String?
+        if let embedding {
+            let linear = try LinearModel(try JSONDecoder().decodeModel(Data(best.write(nil).text.utf8)))
+            let (head, lines) = try embeddingHead(linear: linear, train: train, dev: cascadeDev, weightsSHA256: embedding.weightsSHA256,
+                                                  costs: embedding.costs)
+            report += lines
+            fragment = head
+        }
+        let file = best.write(fragment)
+        return Outcome(file: Data(file.text.utf8), version: file.version, report: report)
     }
 
-    private func training(cost: Double, examples: Int, source: String) -> [(String, String)] {
+    func training(cost: Double, examples: Int, source: String) -> [(String, String)] {
         [("C", String(format: "%g", cost)), ("examples", "\(examples)"), ("seed", "\(seed)"), ("source", source),
          ("solver", "liblinear L2R_LR")]
     }
 
     /// Weights per feature (row-major, one per head) and one bias per head.
-    private func heads(_ problem: LinearProblem, _ examples: [TrainingExample], cost: Double) throws(AnalyzeError) -> ([Double], [Double]) {
+    func heads(_ problem: LinearProblem, _ examples: [TrainingExample], cost: Double) throws(AnalyzeError) -> ([Double], [Double]) {
         var targets: [[Double?]] = Self.sentimentLabels.map { label in
             examples.map { example in example.sentiment.map { $0 == label ? 1 : -1 } }
         }
@@ -105,16 +120,19 @@ public struct ModelTraining: Sendable {
         return (chosen.threshold, chosen.f1, total == 0 ? 0 : Double(right) / Double(total))
     }
 
+    static func number(_ value: Double) -> String {
+        abs(value) < 5e-5 ? "0" : String(format: "%.5g", value)
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
     /// The file, written by hand so that the same weights always give the same bytes.
     static func write(vocabulary: [UInt64], weights: [Double], bias: [Double], threshold: Double,
-                      training: [(String, String)], categories: [String]) -> (text: String, version: String) {
+                      training: [(String, String)], categories: [String], embedding: String? = nil) -> (text: String, version: String) {
         let heads = bias.count
-        func number(_ value: Double) -> String {
-            abs(value) < 5e-5 ? "0" : String(format: "%.5g", value)
-        }
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let number = Self.number, quoted = Self.quoted
         var rows: [String] = []
         for (row, hash) in vocabulary.enumerated() {
             let values = (0..<heads).map { weights[row * heads + $0] }
@@ -128,7 +146,7 @@ public struct ModelTraining: Sendable {
             "categories":[\(categories.map(quoted).joined(separator: ","))],
             "secondaryThreshold":\(String(format: "%.2f", threshold)),
             "training":{\(training.map { quoted($0.0) + ":" + quoted($0.1) }.joined(separator: ","))},
-            "bias":[\(bias.map(number).joined(separator: ","))],
+            "bias":[\(bias.map(number).joined(separator: ","))],\(embedding.map { "\n\"embedding\":" + $0 + "," } ?? "")
             "features":{
             \(rows.joined(separator: ",\n"))
             }}
