@@ -23,7 +23,7 @@ public enum AnalyzeApp {
         let analyzer = try Analyzer.make(
             rulesURL: configuration.rulesURL(), modelURL: configuration.modelURL(), checkInterval: configuration.rulesCheckInterval, dictionary: configuration.dictionaryURL,
             clusters: ClusterBook(threshold: configuration.clusterThreshold), keywordLimit: configuration.keywordLimit,
-            embeddingURL: configuration.embeddingURL, logger: logger)
+            embeddingURL: configuration.embeddingURL, embedding: configuration.embeddingEnabled, logger: logger)
         let publisher = try EventPublisher(common: configuration.common, clientID: "voc-analyze", source: source, logger: logger)
         var app = ServiceApp(name: "voc-analyze", http: configuration.http, logger: logger)
         app.use(publisher: publisher)

@@ -81,9 +81,14 @@ public struct AnalyzeConfiguration: Sendable {
         return url
     }
 
+    /// `analyze.embeddingPath` `off`: the linear model decides every document, for a volume
+    /// the e5 path cannot keep up with. Every replica of a group must agree: the insight id
+    /// names the model file, not whether its slow path ran.
+    public var embeddingEnabled: Bool { embeddingPath != "off" }
+
     /// The e5 weight file: `embeddingPath`, or nil for the bundled one.
     public var embeddingURL: URL? {
-        embeddingPath.isEmpty ? nil : URL(fileURLWithPath: embeddingPath)
+        embeddingPath.isEmpty || !embeddingEnabled ? nil : URL(fileURLWithPath: embeddingPath)
     }
 
     /// The rule file to load: `rulesPath`, or the bundled finance pack.

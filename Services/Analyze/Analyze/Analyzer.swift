@@ -41,19 +41,20 @@ public final class Analyzer: Sendable {
     }
 
     /// Loads jieba, the rule file and the model file (none: rules alone), and teaches jieba
-    /// the pack's words at every (re)load.
+    /// the pack's words at every (re)load. `embedding` false: the model's e5 slow path is
+    /// never taken.
     /// - Throws: ``AnalyzeError`` when jieba's dictionary, the rule file or the model cannot be loaded.
     public static func make(rulesURL: URL, modelURL: URL? = nil, checkInterval: Duration = .seconds(2), dictionary: URL? = nil,
                             clauseCache: Int = ChineseSegmenter.defaultClauseCache,
                             corpus: CorpusFrequencies = CorpusFrequencies(), clusters: ClusterBook = ClusterBook(),
-                            keywordLimit: Int = 8, embeddingURL: URL? = nil, logger: Logger) throws(AnalyzeError) -> Analyzer {
+                            keywordLimit: Int = 8, embeddingURL: URL? = nil, embedding: Bool = true, logger: Logger) throws(AnalyzeError) -> Analyzer {
         let segmenter = try ChineseSegmenter(dictionary: dictionary, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
             segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
         }
         let model = try modelURL.map { url throws(AnalyzeError) in try ModelStore(url: url, checkInterval: checkInterval, logger: logger) }
         return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit,
-                        model: model, embedder: model == nil ? nil : EmbedderSource(url: embeddingURL, logger: logger))
+                        model: model, embedder: model == nil || !embedding ? nil : EmbedderSource(url: embeddingURL, logger: logger))
     }
 
     /// The analysers' version with the model's, when a model decides: `analyze-1+linear-…`.

@@ -7,7 +7,7 @@ import VOCStore
 
 /// `voc bench e2e`: the whole pipeline as separate processes (as `voc chaos` runs it, with
 /// no faults), fed text interactions of every channel at a steady rate; latencies are read
-/// afterwards from the records' timestamps on the topics and from the read model.
+/// from the records' timestamps on the topics, followed while the load runs, and from the read model.
 struct E2EBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
@@ -17,8 +17,9 @@ struct E2EBench: AsyncParsableCommand {
             supervised processes, gives the 997 customers the feeder spreads over an advisor \
             and a relationship manager, warms the pipeline up, then feeds --rate text \
             interactions a second for --seconds (NDJSON batches of 100; chat, app feedback, \
-            e-mail, hotline, video and advisor calls as text). When every consumer group has \
-            caught up it reads the topics and the timeline and prints p50/p99/max of each \
+            e-mail, hotline, video and advisor calls as text), following the topics as they \
+            fill. When every consumer group has caught up it reads the timeline's apply-once \
+            rows and prints p50/p99/max of each \
             hop, every service's peak and last RSS and CPU seconds, and writes report.json \
             and latency.svg to --report.
             """)
@@ -83,18 +84,21 @@ struct E2EBench: AsyncParsableCommand {
         let feeder = ChaosFeeder(baseURL: url, key: key, total: rate * seconds, perSecond: rate,
                                  deadline: .now + .seconds(seconds + drainSeconds))
         say("feeding \(rate * seconds) interactions at \(rate)/s for \(seconds) s")
+        let follower = try E2EFollower(connection: connection, logger: logger)
         let feedStarted = Date()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await sampler.run() }
+            tasks.addTask { try await follower.run() }
             try await feeder.run()
             say("feeder done: \(feeder.accepted.withLock { $0.count }) accepted, \(feeder.retries.load(ordering: .relaxed)) retries")
             try await ChaosDrain.wait(connection: connection, seconds: drainSeconds, logger: logger, say: say)
             sampler.stop()
+            try await follower.finish()
             try await tasks.waitForAll()
         }
         let accepted = feeder.accepted.withLock { $0 }
-        say("reading the topics and the timeline")
-        let marks = try await E2EMarks.read(accepted: accepted, connection: connection, store: processes.stack.store, logger: logger)
+        say("reading the timeline's apply-once rows")
+        let marks = try await E2EMarks.read(accepted: accepted, observed: follower.result, store: processes.stack.store, logger: logger)
         return E2EResult(rate: rate, seconds: seconds, sent: rate * seconds, accepted: accepted.count,
                          rejected: feeder.rejected.withLock { $0.count }, feedStarted: feedStarted,
                          marks: marks, resources: sampler.usage(), cores: ProcessInfo.processInfo.activeProcessorCount)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VOCKafka
 import VOCSchema
 import VOCStore
@@ -22,7 +23,16 @@ struct E2EMark: Sendable {
     var ownerNotifiedMs: Double?
 }
 
-enum E2EMarks {
+/// What the four topics said while the load ran, per interaction id (earliest record time).
+struct E2EObserved: Sendable {
+    var accepted: [String: Double] = [:]
+    var insight: [String: Double] = [:]
+    var interactionOfInsight: [String: String] = [:]
+    var ownerRequested: [String: Double] = [:]
+    var interactionOfNotification: [String: String] = [:]
+    /// Notification id → the record time of its `delivered` outcome.
+    var delivered: [String: Double] = [:]
+
     /// The fields of a payload the marks need; everything else is skipped.
     private struct Fields: Decodable {
         var interactionId: String?
@@ -32,42 +42,95 @@ enum E2EMarks {
         var outcome: String?
     }
 
-    /// Reads the topics from their beginning and the projector's apply-once rows.
-    static func read(accepted: Set<String>, connection: KafkaConnection, store: StoreConfiguration,
-                     logger: Logger) async throws -> [String: E2EMark] {
-        let reader = TopicReader(connection: connection, logger: logger)
+    mutating func add(_ record: ConsumerRecord, decoder: JSONDecoder) {
+        guard let stamp = record.timestampMs.map(Double.init),
+              let payload = try? decoder.decode(Fields.self, from: Data(record.value)) else { return }
+        func earliest(_ map: inout [String: Double], _ key: String) { map[key] = min(map[key] ?? stamp, stamp) }
+        switch record.topic {
+        case Topic.interactionReceived.rawValue:
+            if let id = payload.interactionId { earliest(&accepted, id) }
+        case Topic.insightProduced.rawValue:
+            guard let id = payload.interactionId, let insight = payload.insightId else { return }
+            interactionOfInsight[insight] = id
+            earliest(&self.insight, id)
+        case Topic.notificationRequested.rawValue:
+            guard payload.kind == "owner_sync", let id = payload.interactionId, let notification = payload.notificationId else { return }
+            interactionOfNotification[notification] = id
+            earliest(&ownerRequested, id)
+        case Topic.notificationDelivered.rawValue:
+            guard payload.outcome == "delivered", let notification = payload.notificationId else { return }
+            earliest(&delivered, notification)
+        default:
+            return
+        }
+    }
+}
+
+/// Reads the four topics while the load runs. They cannot be read back afterwards: the
+/// embedded broker (librdkafka's mock cluster) keeps only the newest few megabytes of each
+/// partition and drops older message sets, so a long run's first records are gone by the end.
+final class E2EFollower: Sendable {
+    static let topics: [Topic] = [.interactionReceived, .insightProduced, .notificationRequested, .notificationDelivered]
+    private let connection: KafkaConnection
+    private let logger: Logger
+    private let consumer: KafkaConsumer
+    private let observed = Mutex(E2EObserved())
+    /// Set by ``finish()``: the end of every partition to read up to before stopping.
+    private let ends = Mutex<[String: Int64]?>(nil)
+
+    init(connection: KafkaConnection, logger: Logger) throws {
+        self.connection = connection
+        self.logger = logger
+        var configuration = connection.consumer(group: "voc-e2e-\(UUID().uuidString.prefix(8))", clientID: "voc-e2e")
+        configuration.autoOffsetReset = .earliest
+        consumer = try KafkaConsumer(configuration: configuration, topics: Self.topics.map(\.rawValue), logger: logger)
+    }
+
+    /// Polls until ``finish()`` has named the ends and every partition reached its end.
+    func run() async throws {
         let decoder = JSONDecoder()
+        var next: [String: Int64] = [:]
+        while true {
+            let records = try await consumer.poll(maxRecords: 2_000, timeout: .milliseconds(200))
+            observed.withLock { observed in
+                for record in records { observed.add(record, decoder: decoder) }
+            }
+            for record in records { next["\(record.topic)/\(record.partition)"] = record.offset + 1 }
+            if let ends = ends.withLock({ $0 }), ends.allSatisfy({ (next[$0.key] ?? 0) >= $0.value }) { break }
+        }
+        await consumer.close()
+    }
+
+    /// Names the ends the follower must reach; call once every group has caught up.
+    func finish() async throws {
+        let admin = try connection.admin(logger: logger)
+        let infos = try await admin.listTopics().filter { info in Self.topics.contains { $0.rawValue == info.name } }
+        let lags = try await KafkaAdmin.lag(group: "voc-verify-probe", topics: infos, bootstrap: connection.bootstrap,
+                                            security: connection.security, properties: connection.properties, logger: logger)
+        let targets = Dictionary(lags.filter { $0.end > $0.start }.map { ("\($0.topic)/\($0.partition)", $0.end) }) { max($0, $1) }
+        ends.withLock { $0 = targets }
+    }
+
+    var result: E2EObserved { observed.withLock { $0 } }
+}
+
+enum E2EMarks {
+    /// The marks of the accepted interactions from what the follower saw and the
+    /// projector's apply-once rows.
+    static func read(accepted: Set<String>, observed: E2EObserved, store: StoreConfiguration,
+                     logger: Logger) async throws -> [String: E2EMark] {
         var marks: [String: E2EMark] = [:]
         marks.reserveCapacity(accepted.count)
-        func earliest(_ current: Double?, _ record: ConsumerRecord) -> Double? {
-            guard let stamp = record.timestampMs.map(Double.init) else { return current }
-            return min(current ?? stamp, stamp)
+        for id in accepted {
+            marks[id] = E2EMark(acceptedMs: observed.accepted[id], insightMs: observed.insight[id],
+                                ownerRequestedMs: observed.ownerRequested[id])
         }
-        func fields(_ record: ConsumerRecord) -> Fields? { try? decoder.decode(Fields.self, from: Data(record.value)) }
-
-        try await reader.each(Topic.interactionReceived.rawValue) { record in
-            guard let id = fields(record)?.interactionId, accepted.contains(id) else { return }
-            marks[id, default: E2EMark()].acceptedMs = earliest(marks[id]?.acceptedMs, record)
+        for (notification, at) in observed.delivered {
+            guard let id = observed.interactionOfNotification[notification], accepted.contains(id) else { continue }
+            let earlier = marks[id]?.ownerNotifiedMs ?? at
+            marks[id]?.ownerNotifiedMs = min(earlier, at)
         }
-        var interactionOfInsight: [String: String] = [:]
-        try await reader.each(Topic.insightProduced.rawValue) { record in
-            guard let payload = fields(record), let id = payload.interactionId, accepted.contains(id),
-                  let insight = payload.insightId else { return }
-            interactionOfInsight[insight] = id
-            marks[id, default: E2EMark()].insightMs = earliest(marks[id]?.insightMs, record)
-        }
-        var interactionOfNotification: [String: String] = [:]
-        try await reader.each(Topic.notificationRequested.rawValue) { record in
-            guard let payload = fields(record), payload.kind == "owner_sync", let id = payload.interactionId,
-                  accepted.contains(id), let notification = payload.notificationId else { return }
-            interactionOfNotification[notification] = id
-            marks[id, default: E2EMark()].ownerRequestedMs = earliest(marks[id]?.ownerRequestedMs, record)
-        }
-        try await reader.each(Topic.notificationDelivered.rawValue) { record in
-            guard let payload = fields(record), payload.outcome == "delivered", let notification = payload.notificationId,
-                  let id = interactionOfNotification[notification] else { return }
-            marks[id, default: E2EMark()].ownerNotifiedMs = earliest(marks[id]?.ownerNotifiedMs, record)
-        }
+        let interactionOfInsight = observed.interactionOfInsight
 
         let client = Store(configuration: store, logger: logger)
         let applied = try await withThrowingTaskGroup(of: [(String, String, Date)]?.self) { tasks in
