@@ -63,13 +63,9 @@ struct Chaos: AsyncParsableCommand {
     func run() async throws {
         Observability.bootstrap(logLevel: "warning")
         let logger = Logger(label: "voc-chaos")
-        let folder = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "voc-chaos-\(getpid())").standardizedFileURL
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { if !keep && dir == nil { try? FileManager.default.removeItem(at: folder) } }
-        let started = ContinuousClock.now
-        let say: @Sendable (String) -> Void = { line in
-            FileHandle.standardOutput.write(Data((String(format: "[%5.0f s] ", (ContinuousClock.now - started).seconds) + line + "\n").utf8))
-        }
+        let console = try ProcessRunConsole(dir: dir, keep: keep, name: "voc-chaos")
+        defer { console.cleanUp() }
+        let (folder, say) = (console.folder, console.say)
 
         let processes = try await ProcessStack.start(
             in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning", logger: logger)

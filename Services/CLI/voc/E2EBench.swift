@@ -52,13 +52,9 @@ struct E2EBench: AsyncParsableCommand {
     func run() async throws {
         Observability.bootstrap(logLevel: "warning")
         let logger = Logger(label: "voc-bench-e2e")
-        let folder = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "voc-bench-e2e-\(getpid())").standardizedFileURL
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { if !keep && dir == nil { try? FileManager.default.removeItem(at: folder) } }
-        let started = ContinuousClock.now
-        let say: @Sendable (String) -> Void = { line in
-            FileHandle.standardOutput.write(Data((String(format: "[%5.0f s] ", (ContinuousClock.now - started).seconds) + line + "\n").utf8))
-        }
+        let console = try ProcessRunConsole(dir: dir, keep: keep, name: "voc-bench-e2e")
+        defer { console.cleanUp() }
+        let (folder, say) = (console.folder, console.say)
         // Text channels only: the speech engine would load its model for nothing.
         let processes = try await ProcessStack.start(
             in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning",

@@ -85,3 +85,27 @@ struct ProcessStack: Sendable {
         }
     }
 }
+
+/// The folder and the progress lines of a command that runs the pipeline as processes
+/// (`voc chaos`, `voc bench e2e`): lines carry the seconds since the start.
+struct ProcessRunConsole: Sendable {
+    let folder: URL
+    let say: @Sendable (String) -> Void
+    /// A folder the command made for itself goes when it ends, unless kept.
+    private let removesFolder: Bool
+
+    /// - Parameter dir: The folder asked for; nil: a new one under the temporary folder.
+    init(dir: String?, keep: Bool, name: String) throws {
+        folder = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "\(name)-\(getpid())").standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        removesFolder = !keep && dir == nil
+        let started = ContinuousClock.now
+        say = { line in
+            FileHandle.standardOutput.write(Data((String(format: "[%5.0f s] ", (ContinuousClock.now - started).seconds) + line + "\n").utf8))
+        }
+    }
+
+    func cleanUp() {
+        if removesFolder { try? FileManager.default.removeItem(at: folder) }
+    }
+}
