@@ -13,7 +13,8 @@ venv=${VENV:-.venv}
 min_cases=${MIN_CASES:-500}
 dir=$(mktemp -d /tmp/voc-api.XXXXXX)
 chmod 755 "$dir"
-pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2))
+# Ports below Linux's ephemeral range (32768–60999), where other sockets could hold one.
+pg_port=$((20000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2))
 analyze_port=$((pg_port + 3)); transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5)); notify_port=$((pg_port + 6))
 log="$dir/up.log"
 

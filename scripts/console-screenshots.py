@@ -203,7 +203,9 @@ def main():
             os.remove(os.path.join(OUT, old))
     work = tempfile.mkdtemp(prefix="voc-console.")
     os.chmod(work, 0o755)
-    base = 40000 + random.randrange(10000)
+    # Below Linux's ephemeral range (32768–60999), where the brokers' and clients' own
+    # sockets could already hold one of the ports.
+    base = 20000 + random.randrange(10000)
     ports = {name: base + i for i, name in enumerate(["postgres", "ingest", "projector", "analyze", "transcribe", "route", "notify"])}
     up_log = open(os.path.join(work, "up.log"), "wb")
     # The local speech engine gets a port of its own too: other stacks on the machine may hold the default.
@@ -214,7 +216,13 @@ def main():
     read = f"http://127.0.0.1:{ports['projector']}"
     tools = None
     try:
-        wait_for("voc up", lambda: http(f"{read}/readyz")[0] == 200 and http(f"http://127.0.0.1:{ports['ingest']}/healthz")[0] == 200, 120)
+        def ready():
+            if up.poll() is not None:
+                up_log.flush()
+                with open(os.path.join(work, "up.log"), errors="replace") as log_file:
+                    raise Failure(f"voc up exited with {up.returncode}: " + log_file.read()[-1500:])
+            return http(f"{read}/readyz")[0] == 200 and http(f"http://127.0.0.1:{ports['ingest']}/healthz")[0] == 200
+        wait_for("voc up", ready, 120)
         demo = subprocess.run(
             [VOC, "demo", "--url", f"http://127.0.0.1:{ports['ingest']}", "--read-url", read, "--dir", os.path.join(work, "state"),
              "--customers", "12", "--interactions", "90", "--recordings", str(RECORDINGS)], capture_output=True, text=True)

@@ -81,7 +81,9 @@ def wait_for(what, check, seconds):
 def main():
     folder = tempfile.mkdtemp(prefix="voc-no-pii.")
     state = os.path.join(folder, "state")
-    base = 40000 + random.randrange(10000)
+    # Below Linux's ephemeral range (32768–60999), where the brokers' and clients' own
+    # sockets could already hold one of the ports.
+    base = 20000 + random.randrange(10000)
     ports = dict(postgres=base, ingest=base + 1, projector=base + 2, analyze=base + 3, transcribe=base + 4, route=base + 5,
                  notify=base + 6)
     environment = dict(os.environ, VOC_LOG_LEVEL="debug")

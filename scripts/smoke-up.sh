@@ -5,7 +5,8 @@ set -euo pipefail
 voc=${1:-.build/debug/voc}
 dir=$(mktemp -d /tmp/voc-smoke.XXXXXX)
 chmod 755 "$dir"
-pg_port=$((40000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
+# Ports below Linux's ephemeral range (32768–60999), where other sockets could hold one.
+pg_port=$((20000 + RANDOM % 10000)); ingest_port=$((pg_port + 1)); read_port=$((pg_port + 2)); analyze_port=$((pg_port + 3))
 transcribe_port=$((pg_port + 4)); route_port=$((pg_port + 5)); notify_port=$((pg_port + 6))
 log="$dir/up.log"
 "$voc" up --dir "$dir/state" --postgres-port "$pg_port" --ingest-port "$ingest_port" \

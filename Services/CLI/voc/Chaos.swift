@@ -49,7 +49,7 @@ struct Chaos: AsyncParsableCommand {
     var keep = false
 
     @Option(help: "First of eight consecutive ports (PostgreSQL, then the services).")
-    var basePort = 47_400
+    var basePort = 27_400
 
     @Option(help: "Seconds to wait for every consumer group to catch up after the last fault.")
     var drainSeconds = 600

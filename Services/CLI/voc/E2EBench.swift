@@ -34,7 +34,7 @@ struct E2EBench: AsyncParsableCommand {
     var report = ".voc/bench-e2e"
 
     @Option(help: "First of eight consecutive ports (PostgreSQL, then the services).")
-    var basePort = 47_500
+    var basePort = 27_500
 
     @Option(help: "Seconds to wait for every consumer group to catch up after the load.")
     var drainSeconds = 300
