@@ -68,6 +68,10 @@ struct Up: AsyncParsableCommand {
         let logger = Logger(label: "voc")
         let folder = URL(fileURLWithPath: dir).standardizedFileURL
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if !infraOnly {
+            try PortCheck.ensureFree([("ingest", ingestPort), ("projector", projectorPort), ("analyze", analyzePort),
+                                      ("transcribe", transcribePort), ("route", routePort), ("notify", notifyPort)], host: host)
+        }
 
         let stack = try DevStack.start(in: folder, postgresPort: postgresPort, brokers: brokers, logger: logger)
         defer { stack.stop() }
