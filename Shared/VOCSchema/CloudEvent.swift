@@ -125,12 +125,20 @@ public enum TraceContext {
         return "00-\(UUIDText.render(high: high, low: low, dashes: false))-\(spanID())-01"
     }
 
-    /// A child of `parent` in the same trace, or a new trace when `parent` is malformed.
+    /// A child of `parent` in the same trace, or a new trace when `parent` is not a
+    /// W3C `traceparent` (version, trace id, parent id and flags of 2, 32, 16 and 2
+    /// lowercase hex digits; ids not all zero; version not `ff`).
     public static func child(of parent: String?) -> String {
         guard let parent, parent.utf8.count == 55 else { return newTraceparent() }
-        let parts = parent.split(separator: "-")
-        guard parts.count == 4, parts[1].count == 32 else { return newTraceparent() }
+        let parts = parent.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, zip(parts, [2, 32, 16, 2]).allSatisfy({ $0.utf8.count == $1 && isLowerHex($0) }),
+              parts[0] != "ff", parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+        else { return newTraceparent() }
         return "00-\(parts[1])-\(spanID())-\(parts[3])"
+    }
+
+    private static func isLowerHex(_ text: Substring) -> Bool {
+        text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// 16 hex digits.

@@ -81,6 +81,15 @@ struct EnvelopeTests {
         let child = TraceContext.child(of: parent)
         #expect(child.hasPrefix("00-0af7651916cd43dd8448eb211c80319c-") && child != parent && child.count == 55)
         #expect(TraceContext.child(of: "garbage").count == 55)
+        // 55 characters but not the W3C shape (found by the gateway-raw fuzz target: the
+        // child copied the one-digit flags and came out 52 characters long), upper-case hex,
+        // an all-zero trace id: each starts a new trace.
+        for malformed in ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b10-7",
+                          "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01",
+                          "00-00000000000000000000000000000000-b7ad6b7169203331-01"] {
+            let fresh = TraceContext.child(of: malformed)
+            #expect(fresh.count == 55 && !fresh.contains(malformed.split(separator: "-")[1]), "\(malformed) gave \(fresh)")
+        }
     }
 
     @Test("a dead letter keeps the exact original bytes")
