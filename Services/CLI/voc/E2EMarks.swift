@@ -103,11 +103,8 @@ final class E2EFollower: Sendable {
 
     /// Names the ends the follower must reach; call once every group has caught up.
     func finish() async throws {
-        let admin = try connection.admin(logger: logger)
-        let infos = try await admin.listTopics().filter { info in Self.topics.contains { $0.rawValue == info.name } }
-        let lags = try await KafkaAdmin.lag(group: "voc-verify-probe", topics: infos, bootstrap: connection.bootstrap,
-                                            security: connection.security, properties: connection.properties, logger: logger)
-        let targets = Dictionary(lags.filter { $0.end > $0.start }.map { ("\($0.topic)/\($0.partition)", $0.end) }) { max($0, $1) }
+        let lags = try await TopicReader(connection: connection, logger: logger).ends(of: Set(Self.topics.map(\.rawValue)))
+        let targets = Dictionary(lags.map { ("\($0.topic)/\($0.partition)", $0.end) }) { max($0, $1) }
         ends.withLock { $0 = targets }
     }
 

@@ -116,13 +116,20 @@ struct TopicReader {
         return records
     }
 
+    /// The partitions of `topics` that hold records, with their ends (next offsets); topics
+    /// that do not exist are left out.
+    func ends(of topics: Set<String>) async throws -> [PartitionLag] {
+        let admin = try connection.admin(logger: logger)
+        let infos = try await admin.listTopics().filter { topics.contains($0.name) }
+        guard !infos.isEmpty else { return [] }
+        return try await KafkaAdmin.lag(group: "voc-verify-probe", topics: infos, bootstrap: connection.bootstrap,
+                                        security: connection.security, properties: connection.properties, logger: logger)
+            .filter { $0.end > $0.start }
+    }
+
     /// Hands every record to `body` as it is read, so a long topic is never held whole.
     func each(_ topic: String, _ body: (ConsumerRecord) -> Void) async throws {
-        let admin = try connection.admin(logger: logger)
-        guard let info = try await admin.listTopics().first(where: { $0.name == topic }) else { return }
-        let ends = try await KafkaAdmin.lag(group: "voc-verify-probe", topics: [info], bootstrap: connection.bootstrap,
-                                            security: connection.security, properties: connection.properties, logger: logger)
-        var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.end > $0.start }.map { ($0.partition, $0.end) })
+        var remaining = Dictionary(uniqueKeysWithValues: try await ends(of: [topic]).map { ($0.partition, $0.end) })
         guard !remaining.isEmpty else { return }
         var configuration = connection.consumer(group: "voc-read-\(UUID().uuidString.prefix(8))", clientID: "voc-read")
         configuration.autoOffsetReset = .earliest
