@@ -6,12 +6,11 @@ speech recognition writes them), advisor calls about wealth products, Chinese wi
 words. `voc train --cascade-dev` chooses the embedding head's C and the cascade threshold on it.
 Run: python3 Tests/AnalyzeTests/Labelled/make_dev2.py
 """
-import json
 import random
 import re
-from pathlib import Path
 
 import pieces_dev2 as P
+from labelled_set import LabelledSet
 from pii import card, mobile
 
 rng = random.Random(40417)
@@ -31,7 +30,7 @@ def spoken(text, lang):
 
 def main():
     table = {"zh": pieces(P.ZH), "en": pieces(P.EN), "mix": pieces(P.MIX)}
-    items, seen, n = [], set(), 0
+    items, n = LabelledSet(), 0
     while len(items) < 200:
         n += 1
         lang = rng.choices(["zh", "en", "mix"], weights=[55, 32, 13])[0]
@@ -75,14 +74,8 @@ def main():
                 "businessLine": "wealth" if channel == "advisor_call" else "credit_card", "language": "en" if lang == "en" else "zh",
                 "utterances": [{"speaker": s, "text": t} for s, t in turns],
                 "expected": {"categories": cats, "sentiment": sentiment, "pii": pii, "facts": []}}
-        key = json.dumps(item["utterances"], ensure_ascii=False)
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
-    with open(Path(__file__).resolve().parent / "dev2.jsonl", "w", encoding="utf-8") as out:
-        for it in items:
-            out.write(json.dumps(it, ensure_ascii=False) + "\n")
-    print("dev2", len(items))
+        items.add(item)
+    items.write("dev2.jsonl", "dev2")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,11 @@ the train/dev pieces, in other words and sentence shapes), with its own seed and
 layouts.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test.py
 """
-import json
 import random
 import re
-from pathlib import Path
 
 import pieces_test as P
+from labelled_set import LabelledSet
 from pii import card, grouped, id_card, mobile
 
 rng = random.Random(7331)
@@ -112,18 +111,12 @@ def advisor(number):
 
 def main():
     table = {"zh": pieces("zh"), "en": pieces("en")}
-    items, seen, number = [], set(), 0
+    items, number = LabelledSet(), 0
     while len(items) < 420:
         number += 1
         made = advisor(number) if rng.random() < 0.06 else item(number, table)
-        key = json.dumps(made["utterances"], ensure_ascii=False)
-        if key not in seen:
-            seen.add(key)
-            items.append(made)
-    with open(Path(__file__).resolve().parent / "spent-test-v1.jsonl", "w", encoding="utf-8") as out:
-        for it in items:
-            out.write(json.dumps(it, ensure_ascii=False) + "\n")
-    print("test", len(items))
+        items.add(made)
+    items.write("spent-test-v1.jsonl", "test")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,11 @@ model's training data (train.jsonl, labelled.jsonl, spent-test-v1.jsonl) was fro
 its own seed and layouts. Never used for training or for choosing any setting.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test2.py
 """
-import json
 import random
 import re
-from pathlib import Path
 
 import pieces_test2 as P
+from labelled_set import LabelledSet
 from pii import card, mobile
 
 rng = random.Random(99173)
@@ -23,7 +22,7 @@ def pieces(lang):
 
 def main():
     table = {"zh": pieces("zh"), "en": pieces("en")}
-    items, seen, n = [], set(), 0
+    items, n = LabelledSet(), 0
     while len(items) < 260:
         n += 1
         lang = rng.choice(["zh", "zh", "en"])
@@ -55,14 +54,8 @@ def main():
         item = {"id": f"t2-{n:04d}", "channel": channel, "businessLine": "credit_card", "language": lang,
                 "utterances": [{"speaker": s, "text": t} for s, t in turns],
                 "expected": {"categories": cats, "sentiment": sentiment, "pii": pii, "facts": []}}
-        key = json.dumps(item["utterances"], ensure_ascii=False)
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
-    with open(Path(__file__).resolve().parent / "test.jsonl", "w", encoding="utf-8") as out:
-        for it in items:
-            out.write(json.dumps(it, ensure_ascii=False) + "\n")
-    print("test", len(items))
+        items.add(item)
+    items.write("test.jsonl", "test")
 
 
 if __name__ == "__main__":
