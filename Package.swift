@@ -327,7 +327,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [configuration, hummingbird, logging, lifecycle,
-                "Ingest", "Projector", "Analyze", "Transcribe", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCServiceTestSupport", "VOCProcess",
+                "Ingest", "Projector", "Analyze", "Transcribe", "Route", "Notify", "VOCSchema", "VOCKafka", "VOCStore", "VOCRuntime", "VOCBlob", "VOCTestSupport", "VOCServiceTestSupport", "VOCProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

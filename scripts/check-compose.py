@@ -2,7 +2,8 @@
 """Validates compose/ without a Docker engine:
 - compose.yaml against the compose-spec schema (check-jsonschema's vendored copy);
 - every VOC_* variable a service is given is a documented key of docs/configuration.md;
-- every VOC service in compose.yaml is scraped by Prometheus;
+- every long-running VOC service in compose.yaml is scraped by Prometheus (one-shot
+  jobs, `restart: "no"`, serve no metrics);
 - the Dockerfiles pass hadolint (compose/.hadolint.yaml);
 - the Prometheus config and alert rules pass promtool, when PROMTOOL names it.
 Exits non-zero naming each problem."""
@@ -37,7 +38,7 @@ for name, service in spec["services"].items():
     if isinstance(environment, list):
         environment = dict(item.split("=", 1) for item in environment)
     keys = [key for key in environment if key.startswith("VOC_")]
-    if str(service.get("image", "")).startswith("${VOC_IMAGE"):
+    if str(service.get("image", "")).startswith("${VOC_IMAGE") and service.get("restart") != "no":
         voc_services.append(name)
     for key in keys:
         if key not in documented:

@@ -101,12 +101,18 @@ public struct LocalPostgres: Sendable {
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw StoreError(code: .configuration, message: "database name \(name) must use only letters, digits and _")
         }
-        let psql = binDirectory.appendingPathComponent("psql").path
-        let common = ["-h", "127.0.0.1", "-p", "\(port)", "-U", username, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-tAc"]
-        let exists = try shell(psql, common + ["SELECT 1 FROM pg_database WHERE datname = '\(name)'"], asServerUser: false)
+        let exists = try psql(database: "postgres", "SELECT 1 FROM pg_database WHERE datname = '\(name)'")
         if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
-            try shell(psql, common + ["CREATE DATABASE \(name)"], asServerUser: false)
+            try psql(database: "postgres", "CREATE DATABASE \(name)")
         }
+    }
+
+    /// Runs `sql` through psql as the cluster's superuser and returns what it printed.
+    @discardableResult
+    func psql(database: String, _ sql: String) throws(StoreError) -> String {
+        try shell(binDirectory.appendingPathComponent("psql").path, [
+            "-h", "127.0.0.1", "-p", "\(port)", "-U", username, "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql,
+        ], asServerUser: false)
     }
 
     @discardableResult

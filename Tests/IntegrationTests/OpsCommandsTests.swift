@@ -1,4 +1,6 @@
 import Foundation
+import Projector
+import Route
 import Testing
 import VOCKafka
 import VOCProcess
@@ -110,7 +112,7 @@ struct OpsCommandsTests {
     func verify() async throws {
         let broker = try EmbeddedBroker(brokers: 1, logger: testLogger)
         try broker.createPipelineTopics()
-        let storeConfiguration = try TestPostgres.database("verify")
+        let storeConfiguration = try TestPostgres.provisionedDatabase("verify")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap), logger: testLogger)
         func put(_ topic: Topic, _ json: String) async throws {
             _ = try await producer.enqueue(ProducerRecord(topic: topic.rawValue, key: Array("C".utf8), value: Array(json.utf8))).delivered()
@@ -126,17 +128,18 @@ struct OpsCommandsTests {
             stage: "transcribe", originalTopic: Topic.interactionReceived.rawValue, partition: 0, offset: 2, key: nil, headers: [],
             value: Array(#"{"interactionId":"i-3"}"#.utf8), error: "engine down", reason: .failed, attempts: 5, failedAt: Date()))
 
-        let store = Store(configuration: storeConfiguration, logger: testLogger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await store.run() }
-            defer { tasks.cancelAll() }
-            try await store.migrate(component: "verify-test", [])
-            try await store.execute("CREATE TABLE timeline_entries (entry_id text PRIMARY KEY, kind text NOT NULL, interaction_seen boolean NOT NULL)")
-            try await store.execute("INSERT INTO timeline_entries VALUES ('i-1', 'interaction', true), ('i-2', 'interaction', true), ('i-3', 'interaction', true)")
+        // Each table written by the role of the service that owns it; verify connects as
+        // the operator role (a URL without a user), which may read only these two.
+        try await withRunningStore(storeConfiguration.serving(.projector)) { store in
+            try await store.migrate(component: ProjectorApp.component, ProjectorApp.migrations())
+            try await store.execute("INSERT INTO timeline_entries (entry_id, customer_id, interaction_seen) VALUES ('i-1', 'C', true), ('i-2', 'C', true), ('i-3', 'C', true)")
+        }
+        try await withRunningStore(storeConfiguration.serving(.route)) { store in
+            try await store.migrate(component: RouteApp.component, RouteApp.migrations())
             try await store.execute("INSERT INTO applied_events (consumer, event_id) VALUES ('route.insights', 'n-1')")
         }
 
-        let result = try await Self.voc(["verify", "--brokers", broker.bootstrap, "--postgres-url", storeConfiguration.url])
+        let result = try await Self.voc(["verify", "--brokers", broker.bootstrap, "--postgres-url", storeConfiguration.serverURL])
         #expect(result.status == 1, "\(result.output)")
         let rows = Dictionary(uniqueKeysWithValues: result.output.split(separator: "\n").compactMap { line -> (String, [String])? in
             let columns = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)

@@ -4,6 +4,7 @@ import Testing
 import VOCKafka
 import VOCRuntime
 import VOCServiceTestSupport
+import VOCStore
 
 @Suite("Configuration layers")
 struct SettingsTests {
@@ -73,5 +74,26 @@ struct SettingsTests {
         #expect(throws: KafkaError.self) {
             _ = try EventPublisher(common: settings, clientID: "voc-test", source: "/test", logger: testLogger)
         }
+    }
+
+    @Test("a service connects as its own role unless the URL names one; its password file is read only when private")
+    func postgresRoleAndPasswordFile() async throws {
+        let plain = try StoreConfiguration(config: try await Settings.reader(environment: [:]), role: .route)
+        #expect(plain.username == "voc_route" && plain.password == nil && plain.port == 55432 && plain.database == "voc")
+        let named = try StoreConfiguration(config: try await Settings.reader(
+            environment: ["VOC_POSTGRES_URL": "postgres://someone:pw@db:5432/voc"]), role: .route)
+        #expect(named.username == "someone" && named.password == "pw")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("voc-pg-password-\(UUID())")
+        try Data("s3cret\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let environment = ["VOC_POSTGRES_URL": "postgres://db:5432/voc", "VOC_POSTGRES_PASSWORD_FILE": file.path]
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        await #expect(throws: SecretFile.Refusal.self) {
+            _ = try StoreConfiguration(config: try await Settings.reader(environment: environment), role: .notify)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        let secret = try StoreConfiguration(config: try await Settings.reader(environment: environment), role: .notify)
+        #expect(secret.username == "voc_notify" && secret.password == "s3cret" && secret.host == "db")
     }
 }

@@ -11,12 +11,32 @@ import VOCStore
 public enum TestPostgres {
     private static let shared = Mutex<LocalPostgres?>(nil)
 
+    /// A new database, as the cluster's superuser: tables go to `public`.
     public static func database(_ name: String) throws -> StoreConfiguration {
+        let (_, configuration) = try create(name)
+        return configuration
+    }
+
+    /// A new database with every ``DatabaseRole``'s schema, as `voc up` and `voc db-roles`
+    /// prepare one; ``StoreConfiguration/serving(_:)`` connects as a role.
+    public static func provisionedDatabase(_ name: String) throws -> StoreConfiguration {
+        let (cluster, configuration) = try create(name)
+        // Two tests altering the same roles at once would fail with "tuple concurrently updated".
+        try provisioning.withLock { _ in try cluster.provisionRoles(database: configuration.database) }
+        return configuration
+    }
+
+    private static let provisioning = Mutex(())
+
+    private static func create(_ name: String) throws -> (LocalPostgres, StoreConfiguration) {
         let cluster = try shared.withLock { cluster -> LocalPostgres in
             if let cluster { return cluster }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-test-pg-\(getpid())")
             let started = try LocalPostgres(dataDirectory: folder, port: freePort(), logger: Logger(label: "test.pg"))
             try started.start()
+            // Roles belong to the cluster, and the services' migrations grant the operator
+            // role its reads, so the roles exist before any test database is migrated.
+            try started.provisionRoles(database: "postgres")
             cluster = started
             atexit {
                 TestPostgres.shared.withLock { cluster in
@@ -30,7 +50,7 @@ public enum TestPostgres {
         try cluster.createDatabase(database)
         var configuration = cluster.configuration
         configuration.database = database
-        return configuration
+        return (cluster, configuration)
     }
 
     /// A port nothing listens on right now.
@@ -49,6 +69,17 @@ public enum TestPostgres {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Runs `body` with a connection pool to `configuration`, stopped afterwards.
+public func withRunningStore<Result: Sendable>(_ configuration: StoreConfiguration,
+                                               _ body: (Store) async throws -> Result) async throws -> Result {
+    let store = Store(configuration: configuration, logger: testLogger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await store.run() }
+        defer { tasks.cancelAll() }
+        return try await body(store)
     }
 }
 

@@ -28,7 +28,7 @@ public struct AnalyzeConfiguration: Sendable {
     public var persistState: Bool
     public var store: StoreConfiguration
 
-    /// - Throws: ``StoreError`` for a malformed `postgres.url`.
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``SecretFile/Refusal`` for a shared `postgres.passwordFile`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8082)
@@ -42,9 +42,7 @@ public struct AnalyzeConfiguration: Sendable {
         keywordLimit = max(1, config.int(forKey: "analyze.keywords", default: 8))
         clusterThreshold = config.double(forKey: "analyze.clusterThreshold", default: 0.3)
         persistState = config.bool(forKey: "analyze.persistState", default: true)
-        store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
-            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+        store = try StoreConfiguration(config: config, role: .analyze)
     }
 
     public init(common: CommonSettings, store: StoreConfiguration, http: HTTPSettings = HTTPSettings(port: 0),

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import Logging
 import VOCRuntime
@@ -5,12 +6,13 @@ import VOCStore
 
 /// Runs `body` with the pool of the database named by `--postgres-url`, else by
 /// `postgres.url` of the configuration, and stops the pool afterwards.
-func withStore<Result: Sendable>(postgresURL: String?, logger: Logger,
+/// - Parameter role: Who the command connects as when the URL names no user.
+func withStore<Result: Sendable>(postgresURL: String?, role: DatabaseRole, logger: Logger,
                                  _ body: (Store) async throws -> Result) async throws -> Result {
-    let settings = try await Settings.reader()
-    let store = Store(configuration: try StoreConfiguration(
-        url: postgresURL ?? settings.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL)),
-        logger: logger)
+    var settings: [AbsoluteConfigKey: ConfigValue] = [:]
+    if let postgresURL { settings["postgres.url"] = .init(.string(postgresURL), isSecret: true) }
+    let store = Store(configuration: try StoreConfiguration(config: try await Settings.reader(overrides: settings), role: role),
+                      logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await store.run() }
         defer { tasks.cancelAll() }

@@ -9,7 +9,8 @@ import VOCStore
 struct DevStack {
     let postgres: LocalPostgres
     let broker: EmbeddedBroker
-    /// The `voc` database on the local server.
+    /// The `voc` database on the local server, as its superuser; each service connects
+    /// as its own role (``StoreConfiguration/serving(_:)``).
     let store: StoreConfiguration
 
     /// Starts (or reuses) the cluster in `folder/pg` and a broker of `brokers` brokers.
@@ -19,6 +20,7 @@ struct DevStack {
         try postgres.start()
         do {
             try postgres.createDatabase("voc")
+            try postgres.provisionRoles(database: "voc")
             let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
             try broker.createPipelineTopics()
             var store = postgres.configuration

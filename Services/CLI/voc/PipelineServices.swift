@@ -31,24 +31,26 @@ struct PipelineServices {
     var route: RouteConfiguration
     var notify: NotifyConfiguration
 
-    /// - Parameter folder: where recordings go unless `blob.localDir` says otherwise.
+    /// - Parameters:
+    ///   - store: The database; each service connects to it as its own ``DatabaseRole``.
+    ///   - folder: where recordings go unless `blob.localDir` says otherwise.
     init(reader: ConfigReader, common: CommonSettings, store: StoreConfiguration, folder: URL, host: String, ports: Ports) throws {
         ingest = try IngestConfiguration(config: reader)
         ingest.common = common
-        ingest.store = store
+        ingest.store = store.serving(.ingest)
         ingest.http = HTTPSettings(host: host, port: ports.ingest)
         if reader.string(forKey: "blob.localDir") == nil {
             ingest.blob.localDirectory = folder.appendingPathComponent("blobs").path
         }
         projector = try ProjectorConfiguration(config: reader)
         projector.common = common
-        projector.store = store
+        projector.store = store.serving(.projector)
         projector.http = HTTPSettings(host: host, port: ports.projector)
         // The digest plays recordings from where ingest stored them.
         projector.blob = ingest.blob
         analyze = try AnalyzeConfiguration(config: reader)
         analyze.common = common
-        analyze.store = store
+        analyze.store = store.serving(.analyze)
         analyze.http = HTTPSettings(host: host, port: ports.analyze)
         transcribe = try TranscribeConfiguration(config: reader)
         transcribe.common = common
@@ -56,7 +58,7 @@ struct PipelineServices {
         transcribe.blob = ingest.blob
         route = try RouteConfiguration(config: reader)
         route.common = common
-        route.store = store
+        route.store = store.serving(.route)
         route.http = HTTPSettings(host: host, port: ports.route)
         if route.directoryPath.isEmpty {
             // A copy the ticket API can edit, kept with the rest of the state across restarts.
@@ -64,7 +66,7 @@ struct PipelineServices {
         }
         notify = try NotifyConfiguration(config: reader)
         notify.common = common
-        notify.store = store
+        notify.store = store.serving(.notify)
         notify.http = HTTPSettings(host: host, port: ports.notify)
     }
 

@@ -40,7 +40,7 @@ struct ProcessStack: Sendable {
             pipeline.transcribe.local.supervise = speechEngine
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("logs/whisper-server.log").path
             let supervisors = try ProcessPipeline(pipeline).supervisors(
-                folder: folder, common: ["VOC_KAFKA_BROKERS": stack.broker.bootstrap, "VOC_POSTGRES_URL": stack.store.url,
+                folder: folder, common: ["VOC_KAFKA_BROKERS": stack.broker.bootstrap, "VOC_POSTGRES_URL": stack.store.serverURL,
                                          "VOC_HTTP_HOST": "127.0.0.1", "VOC_LOG_LEVEL": logLevel], logger: logger)
             return ProcessStack(stack: stack, pipeline: pipeline, supervisors: supervisors, gatewayKey: key, folder: folder)
         } catch {

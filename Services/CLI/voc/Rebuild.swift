@@ -30,7 +30,7 @@ struct Rebuild: AsyncParsableCommand {
         let connection = try await broker.connection()
         let zone = try ProjectorConfiguration(config: try await Settings.reader()).timeZone
         let start = ContinuousClock.now
-        let outcome = try await withStore(postgresURL: postgresURL, logger: logger) { store in
+        let outcome = try await withStore(postgresURL: postgresURL, role: .projector, logger: logger) { store in
             try await store.migrate(component: ProjectorApp.component, ProjectorApp.migrations())
             let rebuild = ReadModelRebuild(writer: ReadModelWriter(store: store, timeZone: zone, logger: logger), logger: logger)
             return try await rebuild.run(bootstrap: connection.bootstrap, security: connection.security,

@@ -52,7 +52,7 @@ struct Replay: AsyncParsableCommand {
         let filter = try DeadLetterFilter(stage: stage, topic: topic.map(Tail.resolve), reason: reason, key: key,
                                           since: since.map { try DeadLetterFilter.parseSince($0, now: Date()) })
         let connection = try await broker.connection()
-        try await withStore(postgresURL: postgresURL, logger: logger) { store in
+        try await withStore(postgresURL: postgresURL, role: .operator, logger: logger) { store in
             try await store.migrate(component: "replay", [])
             let replayer = DeadLetterReplayer(connection: connection, store: store, logger: logger)
             let summary = try await replayer.replay(filter: filter, limit: limit, dryRun: dryRun) { progress in

@@ -59,6 +59,7 @@ struct ScaleBench: AsyncParsableCommand {
         for count in counts {
             let run = "scale\(count)_\(UInt32.random(in: 0...UInt32.max))"
             try stack.postgres.createDatabase(run)
+            try stack.postgres.provisionRoles(database: run)
             var store = stack.store
             store.database = run
             let before = try await endOffsets(broker.bootstrap, logger: logger)
@@ -66,7 +67,7 @@ struct ScaleBench: AsyncParsableCommand {
             let processes = try (0..<count).map { index in
                 var environment = ProcessInfo.processInfo.environment
                 environment["VOC_KAFKA_BROKERS"] = broker.bootstrap
-                environment["VOC_POSTGRES_URL"] = store.url
+                environment["VOC_POSTGRES_URL"] = store.serverURL
                 environment["VOC_ANALYZE_GROUP"] = "bench-\(run)"
                 environment["VOC_HTTP_PORT"] = "\(19_300 + index)"
                 environment["VOC_LOG_LEVEL"] = "error"

@@ -98,7 +98,7 @@ struct Up: AsyncParsableCommand {
         if infraOnly {
             lines += [
                 "  Services       not started: run voc-ingest, voc-projector, voc-transcribe, voc-analyze, voc-route and voc-notify with",
-                "                 VOC_POSTGRES_URL=\(store.url) (they find the broker in \(brokerFile.path));",
+                "                 VOC_POSTGRES_URL=\(store.serverURL) (they find the broker in \(brokerFile.path));",
                 "                 voc-projector also needs VOC_PROJECTOR_TOKEN_SECRET=$(cat \(folder.path)/read-token-secret)",
             ]
             services.append(.init(service: UntilShutdown()))
@@ -122,7 +122,7 @@ struct Up: AsyncParsableCommand {
             pipeline.transcribe.local.logFile = folder.appendingPathComponent("whisper-server.log").path
             if processes {
                 let supervisors = try ProcessPipeline(pipeline, replicas: try ProcessPipeline.parseReplicas(replicas))
-                    .supervisors(folder: folder, common: ["VOC_KAFKA_BROKERS": broker.bootstrap, "VOC_POSTGRES_URL": store.url,
+                    .supervisors(folder: folder, common: ["VOC_KAFKA_BROKERS": broker.bootstrap, "VOC_POSTGRES_URL": store.serverURL,
                                                           "VOC_HTTP_HOST": host], logger: logger)
                 services += supervisors.map { .init(service: $0) }
                 lines.append("  Processes      \(supervisors.map(\.name).joined(separator: ", "))   (logs in \(folder.path)/logs)")

@@ -10,7 +10,7 @@ struct VOC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voc",
         abstract: "Voice-of-Customer pipeline: run it, watch its topics, measure it.",
-        subcommands: [Up.self, Tail.self, Topics.self, Lag.self, Replay.self, Verify.self, Chaos.self, Demo.self, GatewayKey.self, TokenCommand.self, Rebuild.self, AnalyzeCommand.self, TrainCommand.self, TranscribeFiles.self, Bench.self]
+        subcommands: [Up.self, Tail.self, Topics.self, Lag.self, Replay.self, Verify.self, DatabaseRoles.self, Chaos.self, Demo.self, GatewayKey.self, TokenCommand.self, Rebuild.self, AnalyzeCommand.self, TrainCommand.self, TranscribeFiles.self, Bench.self]
     )
 }
 

@@ -31,7 +31,7 @@ struct Verify: AsyncParsableCommand {
         Observability.bootstrap(logLevel: "error")
         let logger = Logger(label: "voc-verify")
         let reader = TopicReader(connection: try await broker.connection(), logger: logger)
-        let reconciliation = try await withStore(postgresURL: postgresURL, logger: logger) { store in
+        let reconciliation = try await withStore(postgresURL: postgresURL, role: .operator, logger: logger) { store in
             try await Self.reconcile(reader: reader, store: store)
         }
         print(reconciliation.report(showing: show))
@@ -63,8 +63,11 @@ struct Verify: AsyncParsableCommand {
             guard let id = Self.sourceId(of: letter) else { continue }
             dead[Self.stageName(letter.stage), default: []].insert(id)
         }
-        let timeline = try await store.rows("SELECT entry_id FROM timeline_entries WHERE interaction_seen", as: String.self)
-        let routed = try await store.rows("SELECT event_id FROM applied_events WHERE consumer = 'route.insights'", as: String.self)
+        // Each table in the schema of the service that owns it (DatabaseRole); the operator
+        // role is granted these two reads and no others.
+        let timeline = try await store.rows("SELECT entry_id FROM voc_projector.timeline_entries WHERE interaction_seen", as: String.self)
+        let routed = try await store.rows(
+            "SELECT event_id FROM voc_route.applied_events WHERE consumer = 'route.insights'", as: String.self)
 
         return Reconciliation(stages: [
             .init(name: "transcribe", input: interactions, outputs: transcriptsOf, deadLettered: dead["transcribe"] ?? []),

@@ -47,9 +47,7 @@ public struct IngestConfiguration: Sendable {
     public init(config: ConfigReader) throws {
         self.init(
             common: CommonSettings(config: config),
-            store: try StoreConfiguration(
-                url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
-                maxConnections: config.int(forKey: "postgres.maxConnections", default: 10)),
+            store: try StoreConfiguration(config: config, role: .ingest),
             blob: try BlobSettings(config: config),
             http: HTTPSettings(config: config, defaultPort: 8080))
         maxBodyBytes = config.int(forKey: "ingest.maxBodyBytes", default: maxBodyBytes)

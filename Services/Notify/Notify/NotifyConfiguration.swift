@@ -36,13 +36,11 @@ public struct NotifyConfiguration: Sendable {
     public var smtp: SMTPSettings
     public var dispatch: DispatchSettings
 
-    /// - Throws: ``StoreError`` for a malformed `postgres.url`.
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``SecretFile/Refusal`` for a shared `postgres.passwordFile`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8084)
-        store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
-            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+        store = try StoreConfiguration(config: config, role: .notify)
         group = config.string(forKey: "notify.group", default: "voc-notify")
         directoryFile = config.string(forKey: "notify.directoryFile")
         templatesDirectory = config.string(forKey: "notify.templatesDir")

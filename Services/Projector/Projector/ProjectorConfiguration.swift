@@ -29,14 +29,12 @@ public struct ProjectorConfiguration: Sendable {
     /// `projector.consoleSecureCookie`: mark the console's sign-in cookie `Secure` (behind HTTPS).
     public var consoleSecureCookie: Bool
 
-    /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``ReadTokenError`` for an
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``SecretFile/Refusal`` for a shared `postgres.passwordFile`, ``ReadTokenError`` for an
     ///   unknown time zone, ``BlobError`` for an unknown `blob.store`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8081)
-        store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
-            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+        store = try StoreConfiguration(config: config, role: .projector)
         group = config.string(forKey: "projector.group", default: "voc-projector")
         tokenSecret = config.string(forKey: "projector.tokenSecret", isSecret: true, default: "")
         tokenIssuer = config.string(forKey: "projector.tokenIssuer", default: "voc")

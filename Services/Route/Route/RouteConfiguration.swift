@@ -25,13 +25,11 @@ public struct RouteConfiguration: Sendable {
     /// the API is open (development only).
     public var departmentTokens: [String: String]
 
-    /// - Throws: ``StoreError`` for a malformed `postgres.url`.
+    /// - Throws: ``StoreError`` for a malformed `postgres.url`, ``SecretFile/Refusal`` for a shared `postgres.passwordFile`.
     public init(config: ConfigReader) throws {
         common = CommonSettings(config: config)
         http = HTTPSettings(config: config, defaultPort: 8086)
-        store = try StoreConfiguration(
-            url: config.string(forKey: "postgres.url", isSecret: true, default: StoreConfiguration.defaultURL),
-            maxConnections: config.int(forKey: "postgres.maxConnections", default: 10))
+        store = try StoreConfiguration(config: config, role: .route)
         group = config.string(forKey: "route.group", default: "voc-route")
         rulesPath = config.string(forKey: "route.rulesPath", default: "")
         directoryPath = config.string(forKey: "route.directoryPath", default: "")
