@@ -85,6 +85,7 @@ struct Up: AsyncParsableCommand {
             "VOC platform is up (embedded default)",
             "  Kafka broker   \(broker.bootstrap)   (written to \(brokerFile.path))",
             "  PostgreSQL     \(store.redactedURL)   (data in \(postgres.dataDirectory.path))",
+            "  DB roles       each service as its own role and schema: \(DatabaseRole.allCases.map(\.rawValue).joined(separator: ", "))",
         ]
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         // Without a configured secret the read API signs with one kept in the folder, so
