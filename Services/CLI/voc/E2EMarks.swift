@@ -137,7 +137,7 @@ enum E2EMarks {
             try await Task.sleep(for: .milliseconds(200))
             return try await client.rows(
                 """
-                SELECT consumer, event_id, applied_at FROM applied_events
+                SELECT consumer, event_id, applied_at FROM voc_projector.applied_events
                 WHERE consumer IN ('projector.timeline', 'projector.insights')
                 """, as: String.self, String.self, Date.self)
         }
