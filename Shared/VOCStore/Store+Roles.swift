@@ -15,10 +15,8 @@ extension Store {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
             }
-        } catch let error as PSQLError {
-            let reason = error.serverInfo?[.message] ?? "\(error.code)"
-            throw StoreError(code: .query, message: "creating the database roles failed: \(reason)",
-                             isRetriable: error.code != .server)
+        } catch {
+            throw StoreError.explaining(error, doing: "creating the database roles")
         }
     }
 }

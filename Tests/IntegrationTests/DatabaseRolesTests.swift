@@ -31,13 +31,14 @@ struct DatabaseRolesTests {
         ]
     }
 
-    /// What the server said when `body` failed, or nil when it did not fail.
+    /// What the server said when `body` failed, in the words an operator's command prints
+    /// (``StoreError/explaining(_:doing:)``), or nil when it did not fail.
     static func refusal(_ body: () async throws -> Void) async -> String? {
         do {
             try await body()
             return nil
         } catch {
-            return String(reflecting: error)
+            return "\(StoreError.explaining(error, doing: "the statement"))"
         }
     }
 
@@ -102,7 +103,7 @@ struct DatabaseRolesTests {
         try await withRunningStore(database.serving(.projector)) { store in
             try await store.execute("INSERT INTO timeline_entries (entry_id, customer_id, interaction_seen, summary) VALUES ('i-1', 'C-1', true, 'words')")
         }
-        try await withRunningStore(database.serving(.operator)) { store in
+        try await withRunningStore(database.serving(.operator)) { (store: Store) async throws in
             #expect(try await store.rows("SELECT entry_id FROM voc_projector.timeline_entries WHERE interaction_seen", as: String.self) == ["i-1"])
             #expect(try await store.rows("SELECT count(*)::int8 FROM voc_route.applied_events", as: Int.self) == [0])
             for forbidden in ["SELECT summary FROM voc_projector.timeline_entries", "SELECT * FROM voc_projector.customer_profiles",

@@ -73,6 +73,7 @@ public enum TestPostgres {
 }
 
 /// Runs `body` with a connection pool to `configuration`, stopped afterwards.
+@discardableResult
 public func withRunningStore<Result: Sendable>(_ configuration: StoreConfiguration,
                                                _ body: (Store) async throws -> Result) async throws -> Result {
     let store = Store(configuration: configuration, logger: testLogger)

@@ -16,7 +16,11 @@ func withStore<Result: Sendable>(postgresURL: String?, role: DatabaseRole, logge
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await store.run() }
         defer { tasks.cancelAll() }
-        return try await body(store)
+        do {
+            return try await body(store)
+        } catch {
+            throw StoreError.explaining(error, doing: "PostgreSQL at \(store.configuration.redactedURL)")
+        }
     }
 }
 
