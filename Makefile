@@ -91,7 +91,7 @@ RELEASE_PRODUCTS := voc voc-ingest voc-transcribe voc-analyze voc-projector voc-
 CHAOS_SMALL := --interactions 3000 --rate 300 --fault-seconds 6 --recordings 2 --poison 8 --duplicates 100 --drain-seconds 120
 chaos: deps whisper
 	for p in $(RELEASE_PRODUCTS); do swift build -c release --product $$p || exit 1; done
-	.build/release/voc chaos --interactions 100000 --rate 1000 --fault-seconds 30 --recordings 6 --poison 40 --duplicates 1000
+	.build/release/voc chaos --interactions 100000 --rate 1000 --fault-seconds 30 --recordings 6 --poison 40 --duplicates 1000 --partitions 24
 
 bench: deps
 	swift build -c release --product voc

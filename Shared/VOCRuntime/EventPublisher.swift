@@ -72,10 +72,11 @@ extension ConsumerRecord {
 }
 
 extension EmbeddedBroker {
-    /// Creates every pipeline topic with its default partition count.
-    public func createPipelineTopics() throws(KafkaError) {
+    /// Creates every pipeline topic with its default partition count, or with `partitions`
+    /// (the dead-letter topic keeps its one).
+    public func createPipelineTopics(partitions: Int? = nil) throws(KafkaError) {
         for topic in Topic.allCases {
-            try createTopic(topic.rawValue, partitions: topic.defaultPartitions)
+            try createTopic(topic.rawValue, partitions: topic == .deadLetter ? topic.defaultPartitions : partitions ?? topic.defaultPartitions)
         }
     }
 }

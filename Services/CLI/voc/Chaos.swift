@@ -54,9 +54,12 @@ struct Chaos: AsyncParsableCommand {
     @Option(help: "Seconds to wait for every consumer group to catch up after the last fault.")
     var drainSeconds = 600
 
+    @Option(help: "Partitions of each pipeline topic. The embedded broker keeps only the newest few megabytes of a partition, so a long run needs more of them for a group that falls behind not to find its records gone.")
+    var partitions = Topic.interactionReceived.defaultPartitions
+
     func validate() throws {
-        guard interactions > 0, rate > 0, faultSeconds >= 2, recordings >= 0, poison >= 0, duplicates >= 0 else {
-            throw ValidationError("--interactions and --rate must be positive, --fault-seconds at least 2, the counts not negative")
+        guard interactions > 0, rate > 0, partitions > 0, faultSeconds >= 2, recordings >= 0, poison >= 0, duplicates >= 0 else {
+            throw ValidationError("--interactions, --rate and --partitions must be positive, --fault-seconds at least 2, the counts not negative")
         }
     }
 
@@ -68,7 +71,8 @@ struct Chaos: AsyncParsableCommand {
         let (folder, say) = (console.folder, console.say)
 
         let processes = try await ProcessStack.start(
-            in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning", logger: logger)
+            in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning",
+            partitions: partitions, logger: logger)
         say("pipeline starting: \(processes.supervisors.map(\.name).joined(separator: ", ")) (logs in \(folder.path)/logs)")
         let outcome = try await processes.run(logger: logger) {
             try await self.scenario(processes, logger: logger, say: say)
@@ -88,43 +92,48 @@ struct Chaos: AsyncParsableCommand {
         say("feeding \(interactions) interactions at \(rate)/s")
         let faults = ChaosFaults(broker: stack.broker, postgres: stack.postgres, supervisors: processes.supervisors,
                                  speechEnginePort: pipeline.transcribe.local.port, seconds: faultSeconds, say: say)
-        var sentRecordings = 0
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                try await feeder.run()
-                say("feeder done: \(feeder.accepted.withLock { $0.count }) accepted, \(feeder.retries.load(ordering: .relaxed)) retries")
-            }
-            try await Task.sleep(for: .seconds(3))
-            try await injector.poison(poison)
-            say("\(poison) poison records put on \(Topic.interactionReceived.rawValue) and \(Topic.transcriptReady.rawValue)")
-            let copied = try await injector.duplicate(duplicates, of: Topic.interactionReceived)
-            say("\(copied) accepted records put on \(Topic.interactionReceived.rawValue) again, byte for byte")
-            try await faults.runAll {
-                guard recordings > 0 else { return }
-                if let engineMissing {
-                    say("recordings skipped: the speech engine is not installed (\(engineMissing))")
-                    return
-                }
-                sentRecordings = try await ChaosRecordings.send(recordings, to: baseURL, key: key, folder: folder, feeder: feeder)
-                say("\(sentRecordings) recorded calls accepted")
-            }
-            try await tasks.waitForAll()
-        }
-        say("waiting for every consumer group to catch up")
-        try await ChaosDrain.wait(connection: connection, seconds: drainSeconds, logger: logger, say: say)
-        let reader = TopicReader(connection: connection, logger: logger)
+        // The topics are followed while the run produces them: a long run outgrows what the
+        // embedded broker keeps of a partition, so they cannot all be read back at the end.
+        let follower = try TopicFollower<VerifyEvidence>(connection: connection, name: "chaos", logger: logger)
         let store = Store(configuration: stack.store, logger: logger)
-        return try await withThrowingTaskGroup(of: ChaosOutcome?.self) { tasks in
-            tasks.addTask { try await store.run(); return nil }
-            defer { tasks.cancelAll() }
+        return try await withThrowingTaskGroup(of: Void.self) { background in
+            background.addTask { try await follower.run() }
+            background.addTask { try await store.run() }
+            defer { follower.stop(); background.cancelAll() }
+            var sentRecordings = 0
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    try await feeder.run()
+                    say("feeder done: \(feeder.accepted.withLock { $0.count }) accepted, \(feeder.retries.load(ordering: .relaxed)) retries")
+                }
+                try await Task.sleep(for: .seconds(3))
+                try await injector.poison(poison)
+                say("\(poison) poison records put on \(Topic.interactionReceived.rawValue) and \(Topic.transcriptReady.rawValue)")
+                let copied = try await injector.duplicate(duplicates, of: Topic.interactionReceived)
+                say("\(copied) accepted records put on \(Topic.interactionReceived.rawValue) again, byte for byte")
+                try await faults.runAll {
+                    guard recordings > 0 else { return }
+                    if let engineMissing {
+                        say("recordings skipped: the speech engine is not installed (\(engineMissing))")
+                        return
+                    }
+                    sentRecordings = try await ChaosRecordings.send(recordings, to: baseURL, key: key, folder: folder, feeder: feeder)
+                    say("\(sentRecordings) recorded calls accepted")
+                }
+                try await tasks.waitForAll()
+            }
+            say("waiting for every consumer group to catch up")
+            try await ChaosDrain.wait(connection: connection, seconds: drainSeconds, logger: logger, say: say)
             // Caught-up groups can still have a batch in hand (read, not yet committed):
             // a few more looks before an id counts as lost.
             var outcome: ChaosOutcome
             var look = 1
             repeat {
+                try await follower.catchUp()
+                let evidence = follower.result
                 outcome = ChaosOutcome(accepted: feeder.accepted.withLock { $0 }, rejected: feeder.rejected.withLock { $0 },
-                                       reconciliation: try await Verify.reconcile(reader: reader, store: store),
-                                       poison: injector.injected.withLock { $0 }, deadLetters: try await reader.deadLetters())
+                                       reconciliation: try await Verify.reconcile(evidence, store: store),
+                                       poison: injector.injected.withLock { $0 }, deadLetters: evidence.deadLetters)
                 if outcome.clean || look == 4 { break }
                 look += 1
                 try await Task.sleep(for: .seconds(5))

@@ -15,14 +15,15 @@ struct DevStack {
 
     /// Starts (or reuses) the cluster in `folder/pg` and a broker of `brokers` brokers.
     /// - Throws: ``StoreError`` when PostgreSQL cannot start, ``KafkaError`` when the broker cannot.
-    static func start(in folder: URL, postgresPort: Int, brokers: Int, logger: Logger) throws -> DevStack {
+    /// - Parameter partitions: Partitions of each pipeline topic (nil: each topic's default).
+    static func start(in folder: URL, postgresPort: Int, brokers: Int, partitions: Int? = nil, logger: Logger) throws -> DevStack {
         let postgres = try LocalPostgres(dataDirectory: folder.appendingPathComponent("pg"), port: postgresPort, logger: logger)
         try postgres.start()
         do {
             try postgres.createDatabase("voc")
             try postgres.provisionRoles(database: "voc")
             let broker = try EmbeddedBroker(brokers: brokers, logger: logger)
-            try broker.createPipelineTopics()
+            try broker.createPipelineTopics(partitions: partitions)
             var store = postgres.configuration
             store.database = "voc"
             return DevStack(postgres: postgres, broker: broker, store: store)

@@ -39,6 +39,9 @@ struct E2EBench: AsyncParsableCommand {
     @Option(help: "Seconds to wait for every consumer group to catch up after the load.")
     var drainSeconds = 300
 
+    @Option(help: "Partitions of each pipeline topic. The embedded broker keeps only the newest few megabytes of a partition, so a long run needs more of them for a group that falls behind not to find its records gone.")
+    var partitions = Topic.interactionReceived.defaultPartitions
+
     @Option(help: "Folder for PostgreSQL's data and the services' logs (default: a new temporary folder, removed unless --keep).")
     var dir: String?
 
@@ -46,7 +49,9 @@ struct E2EBench: AsyncParsableCommand {
     var keep = false
 
     func validate() throws {
-        guard rate > 0, seconds > 0, drainSeconds > 0 else { throw ValidationError("--rate, --seconds and --drain-seconds must be positive") }
+        guard rate > 0, seconds > 0, drainSeconds > 0, partitions > 0 else {
+            throw ValidationError("--rate, --seconds, --drain-seconds and --partitions must be positive")
+        }
     }
 
     func run() async throws {
@@ -58,7 +63,7 @@ struct E2EBench: AsyncParsableCommand {
         // Text channels only: the speech engine would load its model for nothing.
         let processes = try await ProcessStack.start(
             in: folder, basePort: basePort, logLevel: ProcessInfo.processInfo.environment["VOC_LOG_LEVEL"] ?? "warning",
-            speechEngine: false, logger: logger)
+            speechEngine: false, partitions: partitions, logger: logger)
         say("pipeline starting: \(processes.supervisors.map(\.name).joined(separator: ", ")) (logs in \(folder.path)/logs)")
         let result = try await processes.run(logger: logger) {
             try await self.measure(processes, logger: logger, say: say)
@@ -80,7 +85,7 @@ struct E2EBench: AsyncParsableCommand {
         let feeder = ChaosFeeder(baseURL: url, key: key, total: rate * seconds, perSecond: rate,
                                  deadline: .now + .seconds(seconds + drainSeconds))
         say("feeding \(rate * seconds) interactions at \(rate)/s for \(seconds) s")
-        let follower = try E2EFollower(connection: connection, logger: logger)
+        let follower = try TopicFollower<E2EObserved>(connection: connection, name: "e2e", logger: logger)
         let feedStarted = Date()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await sampler.run() }
@@ -89,7 +94,8 @@ struct E2EBench: AsyncParsableCommand {
             say("feeder done: \(feeder.accepted.withLock { $0.count }) accepted, \(feeder.retries.load(ordering: .relaxed)) retries")
             try await ChaosDrain.wait(connection: connection, seconds: drainSeconds, logger: logger, say: say)
             sampler.stop()
-            try await follower.finish()
+            try await follower.catchUp()
+            follower.stop()
             try await tasks.waitForAll()
         }
         let accepted = feeder.accepted.withLock { $0 }

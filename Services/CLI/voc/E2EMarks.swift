@@ -24,7 +24,9 @@ struct E2EMark: Sendable {
 }
 
 /// What the four topics said while the load ran, per interaction id (earliest record time).
-struct E2EObserved: Sendable {
+struct E2EObserved: TopicObservation {
+    static let topics: [Topic] = [.interactionReceived, .insightProduced, .notificationRequested, .notificationDelivered]
+
     var accepted: [String: Double] = [:]
     var insight: [String: Double] = [:]
     var interactionOfInsight: [String: String] = [:]
@@ -32,6 +34,8 @@ struct E2EObserved: Sendable {
     var interactionOfNotification: [String: String] = [:]
     /// Notification id → the record time of its `delivered` outcome.
     var delivered: [String: Double] = [:]
+
+    init() {}
 
     /// The fields of a payload the marks need; everything else is skipped.
     private struct Fields: Decodable {
@@ -64,51 +68,6 @@ struct E2EObserved: Sendable {
             return
         }
     }
-}
-
-/// Reads the four topics while the load runs. They cannot be read back afterwards: the
-/// embedded broker (librdkafka's mock cluster) keeps only the newest few megabytes of each
-/// partition and drops older message sets, so a long run's first records are gone by the end.
-final class E2EFollower: Sendable {
-    static let topics: [Topic] = [.interactionReceived, .insightProduced, .notificationRequested, .notificationDelivered]
-    private let connection: KafkaConnection
-    private let logger: Logger
-    private let consumer: KafkaConsumer
-    private let observed = Mutex(E2EObserved())
-    /// Set by ``finish()``: the end of every partition to read up to before stopping.
-    private let ends = Mutex<[String: Int64]?>(nil)
-
-    init(connection: KafkaConnection, logger: Logger) throws {
-        self.connection = connection
-        self.logger = logger
-        var configuration = connection.consumer(group: "voc-e2e-\(UUID().uuidString.prefix(8))", clientID: "voc-e2e")
-        configuration.autoOffsetReset = .earliest
-        consumer = try KafkaConsumer(configuration: configuration, topics: Self.topics.map(\.rawValue), logger: logger)
-    }
-
-    /// Polls until ``finish()`` has named the ends and every partition reached its end.
-    func run() async throws {
-        let decoder = JSONDecoder()
-        var next: [String: Int64] = [:]
-        while true {
-            let records = try await consumer.poll(maxRecords: 2_000, timeout: .milliseconds(200))
-            observed.withLock { observed in
-                for record in records { observed.add(record, decoder: decoder) }
-            }
-            for record in records { next["\(record.topic)/\(record.partition)"] = record.offset + 1 }
-            if let ends = ends.withLock({ $0 }), ends.allSatisfy({ (next[$0.key] ?? 0) >= $0.value }) { break }
-        }
-        await consumer.close()
-    }
-
-    /// Names the ends the follower must reach; call once every group has caught up.
-    func finish() async throws {
-        let lags = try await TopicReader(connection: connection, logger: logger).ends(of: Set(Self.topics.map(\.rawValue)))
-        let targets = Dictionary(lags.map { ("\($0.topic)/\($0.partition)", $0.end) }) { max($0, $1) }
-        ends.withLock { $0 = targets }
-    }
-
-    var result: E2EObserved { observed.withLock { $0 } }
 }
 
 enum E2EMarks {

@@ -22,9 +22,10 @@ struct ProcessStack: Sendable {
     ///   - logLevel: the services' `log.level` (their logs go to `folder/logs`).
     ///   - speechEngine: whether transcribe supervises the local speech engine; a run of
     ///     text channels only leaves it out so its model does not take memory and cores.
-    static func start(in folder: URL, basePort: Int, logLevel: String, speechEngine: Bool = true,
+    ///   - partitions: partitions of each pipeline topic (nil: each topic's default).
+    static func start(in folder: URL, basePort: Int, logLevel: String, speechEngine: Bool = true, partitions: Int? = nil,
                       logger: Logger) async throws -> ProcessStack {
-        let stack = try DevStack.start(in: folder, postgresPort: basePort, brokers: 3, logger: logger)
+        let stack = try DevStack.start(in: folder, postgresPort: basePort, brokers: 3, partitions: partitions, logger: logger)
         do {
             let reader = try await Settings.reader()
             var common = CommonSettings(config: reader)

@@ -38,45 +38,39 @@ struct Verify: AsyncParsableCommand {
         if !reconciliation.clean { throw ExitCode.failure }
     }
 
-    /// Reads the topics to their current ends and the read models, and matches every
-    /// stage's inputs to its outputs and dead letters.
+    /// Reads the topics from their beginning to their current ends, then the read models,
+    /// and matches every stage's inputs to its outputs and dead letters.
     static func reconcile(reader: TopicReader, store: Store) async throws -> Reconciliation {
-        // Ids only, read from the JSON as it is: a payload the current build could not
-        // decode still counts.
-        let interactions = Set(try await reader.payloads(.interactionReceived).compactMap { $0["interactionId"] as? String })
-        var transcriptsOf: [String: Set<String>] = [:]
-        var transcriptIds: Set<String> = []
-        for transcript in try await reader.payloads(.transcriptReady) {
-            guard let id = transcript["transcriptId"] as? String, let source = transcript["interactionId"] as? String else { continue }
-            transcriptsOf[source, default: []].insert(id)
-            transcriptIds.insert(id)
+        var evidence = VerifyEvidence()
+        let decoder = JSONDecoder()
+        for topic in VerifyEvidence.topics {
+            let gaps = try await reader.each(topic.rawValue) { evidence.add($0, decoder: decoder) }
+            evidence.gaps += gaps.map { "\($0.topic) partition \($0.partition) begins at offset \($0.start): older records are gone" }
         }
-        var insightsOf: [String: Set<String>] = [:]
-        var insightIds: Set<String> = []
-        for insight in try await reader.payloads(.insightProduced) {
-            guard let id = insight["insightId"] as? String, let source = insight["transcriptId"] as? String else { continue }
-            insightsOf[source, default: []].insert(id)
-            insightIds.insert(id)
-        }
-        var dead: [String: Set<String>] = [:]
-        for letter in try await reader.deadLetters() {
-            guard let id = Self.sourceId(of: letter) else { continue }
-            dead[Self.stageName(letter.stage), default: []].insert(id)
-        }
+        return try await reconcile(evidence, store: store)
+    }
+
+    /// Matches what the topics held (read back, or followed while a run produced them) to
+    /// the read models.
+    static func reconcile(_ evidence: VerifyEvidence, store: Store) async throws -> Reconciliation {
         // Each table in the schema of the service that owns it (DatabaseRole); the operator
         // role is granted these two reads and no others.
         let timeline = try await store.rows("SELECT entry_id FROM voc_projector.timeline_entries WHERE interaction_seen", as: String.self)
         let routed = try await store.rows(
             "SELECT event_id FROM voc_route.applied_events WHERE consumer = 'route.insights'", as: String.self)
-
+        var dead: [String: Set<String>] = [:]
+        for letter in evidence.deadLetters {
+            guard let id = Self.sourceId(of: letter) else { continue }
+            dead[Self.stageName(letter.stage), default: []].insert(id)
+        }
         return Reconciliation(stages: [
-            .init(name: "transcribe", input: interactions, outputs: transcriptsOf, deadLettered: dead["transcribe"] ?? []),
-            .init(name: "analyze", input: transcriptIds, outputs: insightsOf, deadLettered: dead["analyze"] ?? []),
-            .init(name: "projector", input: interactions, outputs: Dictionary(timeline.map { ($0, [$0]) }) { $0.union($1) },
+            .init(name: "transcribe", input: evidence.interactions, outputs: evidence.transcriptsOf, deadLettered: dead["transcribe"] ?? []),
+            .init(name: "analyze", input: evidence.transcriptIds, outputs: evidence.insightsOf, deadLettered: dead["analyze"] ?? []),
+            .init(name: "projector", input: evidence.interactions, outputs: Dictionary(timeline.map { ($0, [$0]) }) { $0.union($1) },
                   deadLettered: dead["projector"] ?? []),
-            .init(name: "route", input: insightIds, outputs: Dictionary(routed.map { ($0, [$0]) }) { $0.union($1) },
+            .init(name: "route", input: evidence.insightIds, outputs: Dictionary(routed.map { ($0, [$0]) }) { $0.union($1) },
                   deadLettered: dead["route"] ?? []),
-        ])
+        ], gaps: evidence.gaps)
     }
 
     /// The stage a dead letter names, without its sub-stage (`projector-timeline` → `projector`).
@@ -103,16 +97,6 @@ struct TopicReader {
     let connection: KafkaConnection
     let logger: Logger
 
-    /// The JSON objects on a topic; records that are not JSON objects are left out.
-    func payloads(_ topic: Topic) async throws -> [[String: Any]] {
-        try await records(topic.rawValue).compactMap { try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any] }
-    }
-
-    /// The dead letters on `voc.deadletter.v1`; a record that is not one is left out.
-    func deadLetters() async throws -> [DeadLetter] {
-        try await records(Topic.deadLetter.rawValue).compactMap { try? $0.decode(DeadLetter.self).0 }
-    }
-
     func records(_ topic: String) async throws -> [ConsumerRecord] {
         var records: [ConsumerRecord] = []
         try await each(topic) { records.append($0) }
@@ -131,9 +115,13 @@ struct TopicReader {
     }
 
     /// Hands every record to `body` as it is read, so a long topic is never held whole.
-    func each(_ topic: String, _ body: (ConsumerRecord) -> Void) async throws {
-        var remaining = Dictionary(uniqueKeysWithValues: try await ends(of: [topic]).map { ($0.partition, $0.end) })
-        guard !remaining.isEmpty else { return }
+    /// - Returns: The partitions that no longer begin at offset 0: retention deleted their
+    ///   oldest records before they could be read.
+    @discardableResult
+    func each(_ topic: String, _ body: (ConsumerRecord) -> Void) async throws -> [PartitionLag] {
+        let ends = try await ends(of: [topic])
+        var remaining = Dictionary(uniqueKeysWithValues: ends.map { ($0.partition, $0.end) })
+        guard !remaining.isEmpty else { return [] }
         var configuration = connection.consumer(group: "voc-read-\(UUID().uuidString.prefix(8))", clientID: "voc-read")
         configuration.autoOffsetReset = .earliest
         let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: logger)
@@ -144,5 +132,47 @@ struct TopicReader {
             }
         }
         await consumer.close()
+        return ends.filter { $0.start > 0 }
+    }
+}
+
+/// The ids `voc verify` matches, gathered record by record from the pipeline topics.
+struct VerifyEvidence: TopicObservation {
+    static let topics: [Topic] = [.interactionReceived, .transcriptReady, .insightProduced, .deadLetter]
+
+    var interactions: Set<String> = []
+    /// Interaction id → the transcripts made of it.
+    var transcriptsOf: [String: Set<String>] = [:]
+    var transcriptIds: Set<String> = []
+    /// Transcript id → the insights made of it.
+    var insightsOf: [String: Set<String>] = [:]
+    var insightIds: Set<String> = []
+    var deadLetters: [DeadLetter] = []
+    var gaps: [String] = []
+
+    init() {}
+
+    mutating func add(_ record: ConsumerRecord, decoder: JSONDecoder) {
+        if record.topic == Topic.deadLetter.rawValue {
+            if let letter = try? record.decode(DeadLetter.self).0 { deadLetters.append(letter) }
+            return
+        }
+        // Ids only, read from the JSON as it is: a payload the current build could not
+        // decode still counts.
+        guard let object = try? JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any] else { return }
+        switch record.topic {
+        case Topic.interactionReceived.rawValue:
+            if let id = object["interactionId"] as? String { interactions.insert(id) }
+        case Topic.transcriptReady.rawValue:
+            guard let id = object["transcriptId"] as? String, let source = object["interactionId"] as? String else { return }
+            transcriptsOf[source, default: []].insert(id)
+            transcriptIds.insert(id)
+        case Topic.insightProduced.rawValue:
+            guard let id = object["insightId"] as? String, let source = object["transcriptId"] as? String else { return }
+            insightsOf[source, default: []].insert(id)
+            insightIds.insert(id)
+        default:
+            return
+        }
     }
 }
