@@ -1,3 +1,4 @@
+import Foundation
 import Configuration
 import Hummingbird
 import Logging
@@ -17,8 +18,15 @@ public enum ServiceMain {
     public static func run<Configuration: ServiceConfiguration, App: ApplicationProtocol>(
         _ name: String, _ build: @Sendable (Configuration, Logger) throws -> App
     ) async throws {
-        let configuration = try Configuration(config: try await Settings.reader())
-        Observability.bootstrap(logLevel: configuration.common.logLevel)
-        try await build(configuration, Logger(label: name)).runService()
+        // An error that reached `main` would end the process as a crash, with a backtrace
+        // burying the one line that matters (a port in use, a malformed setting).
+        do {
+            let configuration = try Configuration(config: try await Settings.reader())
+            Observability.bootstrap(logLevel: configuration.common.logLevel)
+            try await build(configuration, Logger(label: name)).runService()
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            exit(1)
+        }
     }
 }

@@ -72,13 +72,17 @@ struct PipelineServices {
 
     /// Builds the applications, in the order a service group starts them.
     func build() throws -> [any Service] {
-        [
-            try IngestApp.build(configuration: ingest, logger: Logger(label: "voc-ingest")),
-            try ProjectorApp.build(configuration: projector, logger: Logger(label: "voc-projector")),
-            try TranscribeApp.build(configuration: transcribe, logger: Logger(label: "voc-transcribe")),
-            try AnalyzeApp.build(configuration: analyze, logger: Logger(label: "voc-analyze")),
-            try RouteApp.build(configuration: route, logger: Logger(label: "voc-route")),
-            try NotifyApp.build(configuration: notify, logger: Logger(label: "voc-notify")),
+        func loud(_ name: String, _ build: (Logger) throws -> any Service) rethrows -> any Service {
+            let logger = Logger(label: name)
+            return FailingLoudly(name, try build(logger), logger: logger)
+        }
+        return [
+            try loud("voc-ingest") { try IngestApp.build(configuration: ingest, logger: $0) },
+            try loud("voc-projector") { try ProjectorApp.build(configuration: projector, logger: $0) },
+            try loud("voc-transcribe") { try TranscribeApp.build(configuration: transcribe, logger: $0) },
+            try loud("voc-analyze") { try AnalyzeApp.build(configuration: analyze, logger: $0) },
+            try loud("voc-route") { try RouteApp.build(configuration: route, logger: $0) },
+            try loud("voc-notify") { try NotifyApp.build(configuration: notify, logger: $0) },
         ]
     }
 }
