@@ -116,7 +116,7 @@ bench-transcribe: deps whisper
 LABELLED := Tests/AnalyzeTests/Labelled
 model: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
-	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl \
+	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl --train $(LABELLED)/spent-test-v2.jsonl \
 		--dev $(LABELLED)/dev.jsonl --cascade-dev $(LABELLED)/dev2.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
 
 clean:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes test.jsonl, the test split: combined from pieces_test2.py only, written after the
-model's training data (train.jsonl, labelled.jsonl, spent-test-v1.jsonl) was frozen, with
-its own seed and layouts. Never used for training or for choosing any setting.
+"""Writes spent-test-v2.jsonl, the second test split (measured once, then moved into training;
+the test split is now test3.jsonl, make_test3.py): combined from pieces_test2.py only, written
+after the training data of its time (train.jsonl, labelled.jsonl, spent-test-v1.jsonl) was
+frozen, with its own seed and layouts.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test2.py
 """
 import random
@@ -55,7 +56,7 @@ def main():
                 "utterances": [{"speaker": s, "text": t} for s, t in turns],
                 "expected": {"categories": cats, "sentiment": sentiment, "pii": pii, "facts": []}}
         items.add(item)
-    items.write("test.jsonl", "test")
+    items.write("spent-test-v2.jsonl", "spent test v2")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Pieces of the test split test.jsonl (make_test2.py), written after the model's training
-data was frozen, in words and shapes of their own. Never used for training or tuning.
+"""Pieces of spent-test-v2.jsonl (make_test2.py), the second test split, written after the
+training data of its time was frozen, in words and shapes of their own. Measured once as the
+test split, then moved into training.
 """
 
 def split(text):

@@ -1,4 +1,4 @@
-"""Valid PII numbers for the corpus writers: 身份证 (GB 11643 MOD 11-2), bank cards (Luhn), phones."""
+"""Valid PII numbers for the corpus writers: 身份证 (GB 11643 MOD 11-2), bank cards (Luhn), phones, landlines."""
 import random
 
 
@@ -29,3 +29,8 @@ def mobile(rng: random.Random) -> str:
 
 def grouped(number: str, size: int = 4, sep: str = " ") -> str:
     return sep.join(number[i:i + size] for i in range(0, len(number), size))
+
+
+def landline(rng: random.Random) -> str:
+    area = rng.choice(["010", "021", "020", "0755", "0571", "028"])
+    return area + str(rng.randint(2, 8)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
