@@ -44,20 +44,21 @@ def heard(text, lang):
     return (rng.choice(P.ZH_FILLER) + " " + text) if rng.random() < 0.4 else text
 
 
-def typo(text):
-    options = [(right, wrong) for right, wrong in P.EN_TYPOS if right in text]
+def swap_one(text, pairs):
+    """One of the pairs whose first part is in text, swapped once; None when none is."""
+    options = [(said, written) for said, written in pairs if said in text]
     if not options:
-        return text
-    right, wrong = rng.choice(options)
-    return text.replace(right, wrong, 1)
+        return None
+    said, written = rng.choice(options)
+    return text.replace(said, written, 1)
+
+
+def typo(text):
+    return swap_one(text, P.EN_TYPOS) or text
 
 
 def english_words(text):
-    options = [(zh, en) for zh, en in P.ZH_ENGLISH if zh in text]
-    if not options:
-        return None
-    zh, en = rng.choice(options)
-    return text.replace(zh, en, 1)
+    return swap_one(text, P.ZH_ENGLISH)
 
 
 def after(said, text, lang):
