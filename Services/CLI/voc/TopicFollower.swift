@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import Synchronization
@@ -27,6 +28,8 @@ final class TopicFollower<Observation: TopicObservation>: Sendable {
         var ends: [String: Int64]?
         var reached = false
         var stopped = false
+        /// Set when ``run()`` ended, by ``stop()`` or by an error.
+        var finished = false
     }
 
     init(connection: KafkaConnection, name: String, logger: Logger) throws {
@@ -39,6 +42,7 @@ final class TopicFollower<Observation: TopicObservation>: Sendable {
 
     /// Polls until ``stop()``.
     func run() async throws {
+        defer { state.withLock { $0.finished = true } }
         let decoder = JSONDecoder()
         var next: [String: Int64] = [:]
         while !state.withLock({ $0.stopped }) {
@@ -60,7 +64,10 @@ final class TopicFollower<Observation: TopicObservation>: Sendable {
         let lags = try await TopicReader(connection: connection, logger: logger).ends(of: Set(Observation.topics.map(\.rawValue)))
         let targets = Dictionary(lags.map { ("\($0.topic)/\($0.partition)", $0.end) }) { max($0, $1) }
         state.withLock { $0.ends = targets; $0.reached = false }
-        while !state.withLock({ $0.reached }) { try await Task.sleep(for: .milliseconds(100)) }
+        while !state.withLock({ $0.reached }) {
+            if state.withLock({ $0.finished }) { throw ValidationError("the topic follower stopped before it reached the topics' ends") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Ends ``run()``.
