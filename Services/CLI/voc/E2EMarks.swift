@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import VOCKafka
 import VOCSchema
 import VOCStore
