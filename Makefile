@@ -116,8 +116,10 @@ bench-transcribe: deps whisper
 LABELLED := Tests/AnalyzeTests/Labelled
 model: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
-	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 --train $(LABELLED)/train.jsonl --train $(LABELLED)/labelled.jsonl --train $(LABELLED)/spent-test-v1.jsonl --train $(LABELLED)/spent-test-v2.jsonl \
-		--dev $(LABELLED)/dev.jsonl --cascade-dev $(LABELLED)/dev2.jsonl --out Services/Analyze/Analyze/Resources/model/finance-linear.json
+	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 \
+		$(foreach f,train dev labelled spent-test-v1 spent-test-v2 train4-zh train4-en train5,--train $(LABELLED)/$(f).jsonl) \
+		$(foreach f,dev2 dev3,--dev $(LABELLED)/$(f).jsonl --cascade-dev $(LABELLED)/$(f).jsonl) \
+		--out Services/Analyze/Analyze/Resources/model/finance-linear.json
 
 clean:
 	rm -rf .build .voc .venv .venv-bench $(WHISPER_VENV)

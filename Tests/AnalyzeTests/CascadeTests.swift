@@ -54,6 +54,32 @@ struct CascadeTests {
         #expect(never.analyze(input).path == LearnedPath.linear)
     }
 
+    @Test("the slow path answers with the weighted mean of the two models' probabilities; weight 1 is the head alone")
+    func blend() throws {
+        let embedder = try SentenceEmbedder(url: try #require(SentenceEmbedder.bundledURL()))
+        let input = Fixture.input([(.customer, "年费说好免的怎么又扣了")])
+        for weight in ["0.50", "1.00"] {
+            let folder = try Self.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let url = try Self.model(in: folder) { text in
+                Self.everyDocument(&text)
+                text = text.replacing(#/"weight":[0-9.]+/#, with: "\"weight\":\(weight)")
+            }
+            let model = try LinearModel.load(url)
+            let head = try #require(model.embedding)
+            let result = try Analyzer.make(rulesURL: Fixture.rulesURL, modelURL: url, logger: Logger(label: "test")).analyze(input)
+            let features = try #require(result.features)
+            let linear = model.score(features).sentimentProbabilities
+            let alone = head.predict(try #require(embedder.embed(features.text))).sentiment
+            let share = Double(weight)!
+            #expect(head.weight == share)
+            #expect(result.path == LearnedPath.embedding)
+            for (found, (fast, slow)) in zip(try #require(result.sentimentProbabilities), zip(linear, alone)) {
+                #expect(abs(found - ((1 - share) * fast + share * slow)) < 1e-9)
+            }
+        }
+    }
+
     @Test("an e5 weight file that is not the model's keeps analyze on the linear model, with one log line")
     func otherWeights() throws {
         let folder = try Self.folder()

@@ -51,6 +51,12 @@ struct PIIDetectorTests {
         #expect(dashed.map(\.type) == ["bank_card"] && dashed.first?.value == grouped)
         #expect(detector.find(in: "卡号\(Fixture.breakCheck(card19))被盗刷").isEmpty)
         #expect(detector.find(in: "ticket 1234 5678 9012 3456 is not a card").isEmpty)
+        // A mistyped card holds a stretch shaped like a landline (0571 8800 1234); it is not one.
+        #expect(!PIIDetector.luhn(Array("4367057188001234".unicodeScalars)))
+        #expect(detector.find(in: "转到 4367 0571 8800 1234 这个账户").isEmpty)
+        #expect(detector.find(in: "转到 4367-0571-8800-1234 这个账户").isEmpty)
+        // Not written as a card: an amount, then a landline.
+        #expect(detector.find(in: "金额 5000 0571-88001234").map(\.type) == ["landline"])
     }
 
     @Test("the Luhn digit the benchmark uses agrees with an independent computation")

@@ -43,6 +43,10 @@ struct SpeedPathTests {
         #expect(RegexPrefilter(pattern: "straße") != nil)
         #expect(RegexPrefilter(pattern: "ÉÉ") == nil)
         #expect(RegexPrefilter(pattern: #"a\|b"#)?.required == ["b", "B"])
+        // A counted quantifier is not literal text: 我\d{2,3}岁 needs 岁, not "3"; 我\d{2} needs 我.
+        #expect(RegexPrefilter(pattern: #"我\d{2,3}岁"#)?.required == ["岁"])
+        #expect(RegexPrefilter(pattern: #"我\d{2}"#)?.required == ["我"])
+        #expect(RegexPrefilter(pattern: #"我\d{2}"#)?.mayMatch("我78") == true)
     }
 
     @Test("byte order of UTF8Key is String order")

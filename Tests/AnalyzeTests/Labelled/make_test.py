@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes spent-test-v1.jsonl, the first test split (measured once, then moved into training;
-the test split is now test3.jsonl, make_test3.py): combined from pieces_test.py only (written apart from
+the test split is now test4.jsonl): combined from pieces_test.py only (written apart from
 the train/dev pieces, in other words and sentence shapes), with its own seed and its own
 layouts.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test.py

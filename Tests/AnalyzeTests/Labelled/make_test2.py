@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes spent-test-v2.jsonl, the second test split (measured once, then moved into training;
-the test split is now test3.jsonl, make_test3.py): combined from pieces_test2.py only, written
+the test split is now test4.jsonl): combined from pieces_test2.py only, written
 after the training data of its time (train.jsonl, labelled.jsonl, spent-test-v1.jsonl) was
 frozen, with its own seed and layouts.
 Run: python3 Tests/AnalyzeTests/Labelled/make_test2.py

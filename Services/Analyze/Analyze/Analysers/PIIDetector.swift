@@ -201,6 +201,9 @@ public struct PIIDetector: Sendable {
         // A run glued to letters or digits on either side is part of a code, not a number of its own.
         if run.start > 0, Self.isWordish(s[run.start - 1]) { return [] }
         if run.end < s.count, Self.isWordish(s[run.end]) { return [] }
+        if Self.writtenAsCard(run), numberType(s[run.start..<run.end].filter { !Self.isSeparator($0) }, grouped: true) == nil {
+            return []
+        }
         var found: [Finding] = []
         var first = 0
         while first < run.groups.count {
@@ -218,6 +221,15 @@ public struct PIIDetector: Sendable {
             if !matched { first += 1 }
         }
         return found
+    }
+
+    /// Four or more groups, all of four digits but the last (one to four), 16–19 digits: how
+    /// a card number is written. One that fails its check is a mistyped card or a reference
+    /// number, and a stretch of it is no phone of its own.
+    static func writtenAsCard(_ run: Run) -> Bool {
+        let lengths = run.groups.map { $0.end - $0.start }
+        guard lengths.count >= 4, (16...19).contains(lengths.reduce(0, +)) else { return false }
+        return lengths.dropLast().allSatisfy { $0 == 4 } && (1...4).contains(lengths.last!)
     }
 
     func numberType(_ chars: [Unicode.Scalar], grouped: Bool) -> String? {

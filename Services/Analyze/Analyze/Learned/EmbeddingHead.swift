@@ -4,13 +4,17 @@ import Foundation
 /// solver as the linear model) over a document's e5 sentence embedding, three for
 /// sentiment and one per category. The linear model decides a document when its top
 /// sentiment and top category probabilities both reach ``cascadeThreshold``; otherwise
-/// this head decides sentiment and categories.
+/// the mean of this head's probabilities and the linear model's, weighted by ``weight``,
+/// decides sentiment and categories.
 public struct EmbeddingHead: Sendable {
     /// SHA-256 of the e5 weight file the heads were trained on; another file is refused.
     public let weightsSHA256: String
     public let cascadeThreshold: Double
     /// A category other than the most likely one is reported at this probability or above.
     public let secondaryThreshold: Double
+    /// The share of this head in the slow path's probabilities (1: this head alone). The two
+    /// models err on different documents, so their mean can beat either.
+    public let weight: Double
     /// One row per head: bias, then one weight per embedding dimension.
     let heads: [[Float]]
     let sentimentCount: Int
@@ -19,6 +23,8 @@ public struct EmbeddingHead: Sendable {
         var weightsSHA256: String
         var cascadeThreshold: Double
         var secondaryThreshold: Double
+        /// Absent in files written before the blend: the head alone.
+        var weight: Double?
         var training: [String: String]
         var heads: [[Float]]
     }
@@ -30,7 +36,11 @@ public struct EmbeddingHead: Sendable {
         guard file.heads.allSatisfy({ $0.count == SentenceEmbedder.dimensions + 1 }) else {
             throw AnalyzeError(.model, "embedding: each head needs a bias and \(SentenceEmbedder.dimensions) weights")
         }
+        guard (file.weight ?? 1) > 0, (file.weight ?? 1) <= 1 else {
+            throw AnalyzeError(.model, "embedding: weight must be in (0, 1]")
+        }
         weightsSHA256 = file.weightsSHA256
+        weight = file.weight ?? 1
         cascadeThreshold = file.cascadeThreshold
         secondaryThreshold = file.secondaryThreshold
         heads = file.heads
@@ -49,6 +59,18 @@ public struct EmbeddingHead: Sendable {
         for head in 0..<sentimentCount { probabilities[head] /= total }
         return LinearModel.Prediction(sentiment: Array(probabilities[0..<sentimentCount]),
                                       categories: Array(probabilities[sentimentCount...]))
+    }
+
+    /// The slow path's answer: the weighted mean of this head's and the linear model's probabilities.
+    func blend(_ linear: LinearModel.Prediction, _ slow: LinearModel.Prediction) -> LinearModel.Prediction {
+        Self.blend(linear, slow, weight: weight)
+    }
+
+    static func blend(_ linear: LinearModel.Prediction, _ slow: LinearModel.Prediction, weight: Double) -> LinearModel.Prediction {
+        guard weight < 1 else { return slow }
+        func mean(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { (1 - weight) * $0 + weight * $1 } }
+        return LinearModel.Prediction(sentiment: mean(linear.sentiment, slow.sentiment),
+                                      categories: mean(linear.categories, slow.categories))
     }
 
     /// Whether the linear model's probabilities leave the document to this head.

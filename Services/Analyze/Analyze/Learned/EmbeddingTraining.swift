@@ -2,7 +2,7 @@ import Foundation
 
 /// The embedding head of the cascade (see ``EmbeddingHead``), trained by LIBLINEAR on the
 /// training examples' e5 embeddings with the same solver and targets as the linear model.
-/// Its C, its secondary threshold and the cascade threshold are chosen on a dev split that
+/// Its C, its weight in the blend, its secondary threshold and the cascade threshold are chosen on a dev split that
 /// is not drawn from the training pieces (a dev split that is rewards memorising and picks
 /// "never ask the embedding").
 extension ModelTraining {
@@ -11,6 +11,8 @@ extension ModelTraining {
     /// best count as equal (two items of a 200-item split), and the one that sends the fewest
     /// documents to the slow path wins: the embedding costs about 40 ms a document.
     public static let cascadeTolerance = 0.01
+    /// The embedding head's shares in the slow path's probabilities tried (1: the head alone).
+    public static let blendWeights: [Double] = [0.25, 0.5, 0.75, 1]
 
     /// The head as the model file's `"embedding"` object, and one report line per candidate.
     func embeddingHead(linear: LinearModel, train: [TrainingExample], dev: [TrainingExample], weightsSHA256: String,
@@ -37,31 +39,34 @@ extension ModelTraining {
             let draft = try EmbeddingHead(.init(weightsSHA256: weightsSHA256, cascadeThreshold: 1, secondaryThreshold: 0.5,
                                                 training: [:], heads: rows),
                                           sentimentCount: linear.sentimentLabels.count, categoryCount: linear.categories.count)
-            let predictions = devEmbedded.map { draft.predict($0.embedding!) }
-            // The head's own secondary threshold, on its own answers; then the cascade threshold.
-            var secondary = (threshold: 0.5, score: -1.0)
-            for threshold in Self.thresholds {
-                let figures = Self.figures(devEmbedded, predictions.map { ($0, threshold) }, linear: linear)
-                if figures.macroF1 > secondary.score { secondary = (threshold, figures.macroF1) }
-            }
-            for threshold in Self.cascadeThresholds {
-                let gated = EmbeddingHead.gate(threshold)
-                let answers = zip(linearPredictions, predictions).map { fast, slow in
-                    gated(fast) ? (slow, secondary.threshold) : (fast, linear.secondaryThreshold)
+            let alone = devEmbedded.map { draft.predict($0.embedding!) }
+            for weight in Self.blendWeights {
+                let predictions = zip(linearPredictions, alone).map { EmbeddingHead.blend($0, $1, weight: weight) }
+                // The slow path's own secondary threshold, on its own answers; then the cascade threshold.
+                var secondary = (threshold: 0.5, score: -1.0)
+                for threshold in Self.thresholds {
+                    let figures = Self.figures(devEmbedded, predictions.map { ($0, threshold) }, linear: linear)
+                    if figures.macroF1 > secondary.score { secondary = (threshold, figures.macroF1) }
                 }
-                let slow = Double(linearPredictions.filter(gated).count) / Double(linearPredictions.count)
-                let figures = Self.figures(devEmbedded, answers, linear: linear)
-                let score = figures.macroF1 + figures.accuracy
-                report.append(String(format: "embedding C %-5g secondary %.2f cascade %.2f  slow %5.1f%%  cascade-dev macro-F1 %.3f  sentiment %.3f",
-                                     cost, secondary.threshold, threshold, slow * 100, figures.macroF1, figures.accuracy))
-                let training = [("C", String(format: "%g", cost)), ("examples", "\(embedded.count)"),
-                                ("cascade-dev", String(format: "macro-F1 %.3f sentiment %.3f slow %.3f", figures.macroF1, figures.accuracy, slow)),
-                                ("solver", "liblinear L2R_LR")]
-                candidates.append((score, slow, Self.render(sha: weightsSHA256, cascade: threshold, secondary: secondary.threshold,
-                                                            training: training, rows: rows)))
+                for threshold in Self.cascadeThresholds {
+                    let gated = EmbeddingHead.gate(threshold)
+                    let answers = zip(linearPredictions, predictions).map { fast, slow in
+                        gated(fast) ? (slow, secondary.threshold) : (fast, linear.secondaryThreshold)
+                    }
+                    let slow = Double(linearPredictions.filter(gated).count) / Double(linearPredictions.count)
+                    let figures = Self.figures(devEmbedded, answers, linear: linear)
+                    let score = figures.macroF1 + figures.accuracy
+                    report.append(String(format: "embedding C %-5g weight %.2f secondary %.2f cascade %.2f  slow %5.1f%%  cascade-dev macro-F1 %.3f  sentiment %.3f",
+                                         cost, weight, secondary.threshold, threshold, slow * 100, figures.macroF1, figures.accuracy))
+                    let training = [("C", String(format: "%g", cost)), ("examples", "\(embedded.count)"),
+                                    ("cascade-dev", String(format: "macro-F1 %.3f sentiment %.3f slow %.3f", figures.macroF1, figures.accuracy, slow)),
+                                    ("solver", "liblinear L2R_LR")]
+                    candidates.append((score, slow, Self.render(sha: weightsSHA256, cascade: threshold, secondary: secondary.threshold,
+                                                                weight: weight, training: training, rows: rows)))
+                }
             }
         }
-        // In order of C, then threshold: the first of the fewest slow documents among the near-best.
+        // In order of C, weight, then threshold: the first of the fewest slow documents among the near-best.
         let top = candidates.map(\.score).max()!
         let chosen = candidates.filter { $0.score >= top - Self.cascadeTolerance - 1e-9 }
             .min { $0.slow != $1.slow ? $0.slow < $1.slow : $0.score > $1.score }!
@@ -96,11 +101,12 @@ extension ModelTraining {
         return (Evaluation.macroF1(counts), total == 0 ? 0 : Double(right) / Double(total))
     }
 
-    static func render(sha: String, cascade: Double, secondary: Double, training: [(String, String)], rows: [[Float]]) -> String {
+    static func render(sha: String, cascade: Double, secondary: Double, weight: Double, training: [(String, String)],
+                       rows: [[Float]]) -> String {
         let heads = rows.map { "[" + $0.map { number(Double($0)) }.joined(separator: ",") + "]" }
         return """
             {"weightsSHA256":\(quoted(sha)),"cascadeThreshold":\(String(format: "%.2f", cascade)),\
-            "secondaryThreshold":\(String(format: "%.2f", secondary)),
+            "secondaryThreshold":\(String(format: "%.2f", secondary)),"weight":\(String(format: "%.2f", weight)),
             "training":{\(training.map { quoted($0.0) + ":" + quoted($0.1) }.joined(separator: ","))},
             "heads":[
             \(heads.joined(separator: ",\n"))

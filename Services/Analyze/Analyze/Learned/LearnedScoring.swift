@@ -53,7 +53,7 @@ struct LearnedResult {
 }
 
 extension LinearModel {
-    /// The linear model's answer, or the embedding head's where the linear model is unsure
+    /// The linear model's answer, or its blend with the embedding head's where the linear model is unsure
     /// (see ``EmbeddingHead``); per-utterance sentiment is always the linear model's.
     func score(_ features: FeatureSet, embedder: EmbedderSource?) -> LearnedResult {
         var result = score(features)
@@ -67,7 +67,8 @@ extension LinearModel {
             embedder?.count(.linearFallback)
             return result
         }
-        let prediction = head.predict(vector)
+        let prediction = head.blend(Prediction(sentiment: result.sentimentProbabilities, categories: result.categoryProbabilities),
+                                    head.predict(vector))
         result.sentiment = sentimentScore(prediction.sentiment)
         result.sentimentProbabilities = prediction.sentiment
         result.categories = categories(prediction.categories, threshold: head.secondaryThreshold).map { id in

@@ -74,6 +74,11 @@ struct RegexPrefilter: Sendable {
                 index = classEnd(p, from: index)
                 continue
             }
+            // A counted quantifier's digits and comma are not text the pattern needs.
+            if c == "{", let close = p[index...].firstIndex(of: "}") {
+                index = close + 1
+                continue
+            }
             if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
             let isLiteral = depth == 0 && !"()|.^$?*+{}".unicodeScalars.contains(c)
             let next = index + 1 < p.count ? p[index + 1] : nil

@@ -1,6 +1,6 @@
-"""Pieces of the test split test3.jsonl (make_test3.py), written before the model trained
-on spent-test-v2.jsonl, apart from every other pieces file and in words and shapes of
-their own. Never used for training or for choosing any setting.
+"""Pieces of dev3.jsonl (make_dev3.py), written before the model trained on
+spent-test-v2.jsonl, apart from every other pieces file and in words and shapes of their
+own. Once the test split; now a dev split, never trained on.
 
 Per category and language: `neg` (a problem or complaint: the customer's stance is
 negative, with or without an emotion word), `neu` (an inquiry or a request, some naming a

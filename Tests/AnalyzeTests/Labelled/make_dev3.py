@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Writes test3.jsonl, the test split: combined from pieces_test3.py only, with its own seed
-and layouts, written before the model was trained on spent-test-v2.jsonl. Never used for
-training or for choosing any setting.
+"""Writes dev3.jsonl: combined from pieces_dev3.py only, with its own seed and layouts,
+written before the model was trained on spent-test-v2.jsonl. It was the test split once
+(measured once, docs/analysis.md); it now chooses settings with dev2.jsonl and is never
+trained on.
 
 Every channel: chat as several short turns, app feedback as one line (often unpunctuated),
 e-mails with greeting and sign-off, hotline calls and videos as turns (mostly as a
 recogniser writes them: no punctuation, fillers, slips), advisor sales calls with their
 compliance findings. Chinese, English, and Chinese with English words; English typos;
 profile facts (and family members' facts, which are not the customer's); valid PII.
-Run: python3 Tests/AnalyzeTests/Labelled/make_test3.py
+Run: python3 Tests/AnalyzeTests/Labelled/make_dev3.py
 """
 import random
 import re
 
-import pieces_test3 as P
+import pieces_dev3 as P
 from labelled_set import LabelledSet
 from pii import card, grouped, id_card, landline, mobile
 
@@ -231,7 +232,7 @@ def main():
     while len(items) < SIZE:
         number += 1
         items.add(advisor_item(number) if rng.random() < 0.1 else customer_item(number))
-    items.write("test3.jsonl", "test3")
+    items.write("dev3.jsonl", "dev3")
 
 
 if __name__ == "__main__":
