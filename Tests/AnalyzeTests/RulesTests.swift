@@ -37,6 +37,32 @@ struct RulesTests {
         }
     }
 
+    @Test("@name in a rule stands for a named word list of the pack; an unknown name is refused with the rule's path")
+    func lists() throws {
+        var pack = try CompiledRules.load(Fixture.rulesURL).pack
+        pack.lists["kin"] = ["舅舅", "my uncle"]
+        pack.profileFacts = [RulePack.FactDefinition(fact: "health.gout", rules: [
+            MatchRule(keywords: ["痛风", "gout"], unless: ["@kin"]),
+        ])]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("voc-lists-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try JSONEncoder().encode(pack).write(to: url)
+        let analyzer = try Fixture.analyzer(rules: url)
+        func facts(_ text: String) -> [String] {
+            analyzer.analyze(Fixture.input([(.customer, text)])).insight.profileFacts.map(\.fact)
+        }
+        #expect(facts("我有痛风，不能喝啤酒") == ["health.gout"])
+        #expect(facts("我舅舅有痛风").isEmpty)
+        #expect(facts("my uncle has gout").isEmpty)
+        pack.profileFacts[0].rules[0].unless = ["@relatives"]
+        do {
+            _ = try CompiledRules(pack)
+            Issue.record("a pack naming an unknown list compiled")
+        } catch {
+            #expect(error.description.contains("profileFacts.health.gout.rules[0].unless names @relatives"))
+        }
+    }
+
     @Test("the rule file is reloaded when it changes; a broken edit keeps the previous pack")
     func hotReload() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-rules-\(UUID().uuidString)")

@@ -50,7 +50,7 @@ public final class Analyzer: Sendable {
                             keywordLimit: Int = 8, embeddingURL: URL? = nil, embedding: Bool = true, logger: Logger) throws(AnalyzeError) -> Analyzer {
         let segmenter = try ChineseSegmenter(dictionary: dictionary, clauseCache: clauseCache)
         let store = try RulePackStore(url: rulesURL, checkInterval: checkInterval, logger: logger) { rules in
-            segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { $0.keywords ?? [] } })
+            segmenter.addWords(rules.pack.lexicon + rules.pack.categories.flatMap { $0.rules.flatMap { rules.pack.expanded($0.keywords ?? []) } })
         }
         let model = try modelURL.map { url throws(AnalyzeError) in try ModelStore(url: url, checkInterval: checkInterval, logger: logger) }
         return Analyzer(rules: store, segmenter: segmenter, corpus: corpus, clusters: clusters, keywordLimit: keywordLimit,

@@ -24,7 +24,7 @@ public final class CompiledRules: Sendable {
     /// - Throws: ``AnalyzeError`` naming the regex that does not compile.
     public init(_ pack: RulePack) throws(AnalyzeError) {
         self.pack = pack
-        var builder = Builder()
+        var builder = Builder(pack: pack)
         negations = pack.negations.map(MatchText.phrase).filter { !$0.isEmpty }
         featureNegations = Features.Negations(pack.negations)
         var categories: [(id: String, threshold: Double, rules: [CompiledRule])] = []
@@ -84,6 +84,7 @@ public final class CompiledRules: Sendable {
     }
 
     private struct Builder {
+        let pack: RulePack
         var index = PhraseIndex()
         var rulesByPhrase: [[Int]] = []
         var ruleCount = 0
@@ -96,8 +97,17 @@ public final class CompiledRules: Sendable {
             return compiled
         }
 
-        mutating func ids(_ words: [String]?) -> [Int] {
-            (words ?? []).compactMap { index.add(MatchText.phrase($0)) }
+        mutating func ids(_ words: [String]) -> [Int] {
+            words.compactMap { index.add(MatchText.phrase($0)) }
+        }
+
+        /// The words with every `@name` replaced by the words of `lists.name`.
+        func expanded(_ words: [String]?, _ path: String) throws(AnalyzeError) -> [String] {
+            let words = words ?? []
+            if let unknown = words.first(where: { $0.hasPrefix("@") && pack.lists[String($0.dropFirst())] == nil }) {
+                throw AnalyzeError(.rulePack, "\(path) names \(unknown), but the pack has no such list (lists: \(pack.lists.keys.sorted().joined(separator: ", ")))")
+            }
+            return pack.expanded(words)
         }
 
         mutating func compile(_ rules: [MatchRule], _ path: String,
@@ -120,8 +130,13 @@ public final class CompiledRules: Sendable {
                     }
                     speaker = role
                 }
-                let near = rule.near.map { (a: ids($0.a), b: ids($0.b), within: $0.within) }
-                let phrases = ids(rule.keywords) + ids(rule.phrases)
+                let at = "\(path).rules[\(position)]"
+                var near: (a: [Int], b: [Int], within: Int)?
+                if let given = rule.near {
+                    near = (ids(try expanded(given.a, at + ".near.a")), ids(try expanded(given.b, at + ".near.b")), given.within)
+                }
+                let phrases = ids(try expanded(rule.keywords, at + ".keywords")) + ids(try expanded(rule.phrases, at + ".phrases"))
+                let unless = try expanded(rule.unless, at + ".unless").map(MatchText.phrase)
                 let number = ruleCount
                 ruleCount += 1
                 for id in phrases + (near?.a ?? []) {
@@ -130,7 +145,7 @@ public final class CompiledRules: Sendable {
                 }
                 compiled.append(CompiledRule(
                     number: number, phrases: phrases, regex: regex, regexPrefilter: prefilter, near: near, speaker: speaker,
-                    channels: rule.channels.map(Set.init), weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: (rule.unless ?? []).map(MatchText.phrase)))
+                    channels: rule.channels.map(Set.init), weight: rule.weight, negated: rule.negated ?? defaultNegation, unless: unless))
             }
             return compiled
         }

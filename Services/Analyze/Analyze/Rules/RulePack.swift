@@ -19,6 +19,15 @@ public struct RulePack: Codable, Sendable {
     public var suitability: [String: [String]] = [:]
     public var complaintRisk: [Cue] = []
     public var effort: [Cue] = []
+    /// Named word lists a rule may use in place of words: `"@family"` in `keywords`,
+    /// `phrases`, `near` or `unless` stands for every word of `lists.family`.
+    public var lists: [String: [String]] = [:]
+
+    /// `words` with each `@name` replaced by the words of `lists.name` (an unknown name,
+    /// which compiling the pack refuses, by nothing).
+    public func expanded(_ words: [String]) -> [String] {
+        words.flatMap { $0.hasPrefix("@") ? lists[String($0.dropFirst())] ?? [] : [$0] }
+    }
 
     /// A category: the rules that add to its score, and the score it needs.
     public struct CategoryDefinition: Codable, Sendable {
@@ -67,6 +76,7 @@ public struct RulePack: Codable, Sendable {
 ///   `allow` keeps it, `only` keeps only negated matches.
 /// - `unless`: a match is ignored when one of these occurs in its clause
 ///   (我妈妈有高血压 is not the customer's hypertension; "risk-free" is no risk disclosure).
+/// - In any of these word lists, `@name` stands for the words of the pack's `lists.name`.
 public struct MatchRule: Codable, Sendable {
     public var keywords: [String]?
     public var phrases: [String]?
@@ -95,7 +105,7 @@ public struct MatchRule: Codable, Sendable {
 // Optional keys keep their defaults when the file leaves them out.
 extension RulePack {
     enum CodingKeys: String, CodingKey {
-        case version, lexicon, redaction, negations, categories, compliance, profileFacts, suitability, complaintRisk, effort
+        case version, lexicon, redaction, negations, categories, compliance, profileFacts, suitability, complaintRisk, effort, lists
     }
 
     public init(from decoder: any Decoder) throws {
@@ -110,6 +120,7 @@ extension RulePack {
         suitability = try c.decodeIfPresent([String: [String]].self, forKey: .suitability) ?? [:]
         complaintRisk = try c.decodeIfPresent([Cue].self, forKey: .complaintRisk) ?? []
         effort = try c.decodeIfPresent([Cue].self, forKey: .effort) ?? []
+        lists = try c.decodeIfPresent([String: [String]].self, forKey: .lists) ?? [:]
     }
 }
 
