@@ -136,7 +136,8 @@ public final class CompiledRules: Sendable {
                     near = (ids(try expanded(given.a, at + ".near.a")), ids(try expanded(given.b, at + ".near.b")), given.within)
                 }
                 let phrases = ids(try expanded(rule.keywords, at + ".keywords")) + ids(try expanded(rule.phrases, at + ".phrases"))
-                let unless = try expanded(rule.unless, at + ".unless").map(MatchText.phrase)
+                // In the index too, so a match's clause is checked against the places already found.
+                let unless = ids(try expanded(rule.unless, at + ".unless"))
                 let number = ruleCount
                 ruleCount += 1
                 for id in phrases + (near?.a ?? []) {
@@ -165,10 +166,11 @@ final class CompiledRule: @unchecked Sendable {  // immutable; NSRegularExpressi
     let channels: Set<String>?
     let weight: Double
     let negated: MatchRule.Negation
-    let unless: [[Unicode.Scalar]]
+    /// Phrase ids: a match is ignored when one of these is found in its clause.
+    let unless: [Int]
 
     init(number: Int, phrases: [Int], regex: NSRegularExpression?, regexPrefilter: RegexPrefilter?, near: (a: [Int], b: [Int], within: Int)?,
-         speaker: SpeakerRole?, channels: Set<String>?, weight: Double, negated: MatchRule.Negation, unless: [[Unicode.Scalar]]) {
+         speaker: SpeakerRole?, channels: Set<String>?, weight: Double, negated: MatchRule.Negation, unless: [Int]) {
         self.number = number
         self.phrases = phrases
         self.regex = regex

@@ -27,18 +27,18 @@ extension CompiledRules {
 
     private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {
         var best: Int?
-        func consider(_ start: Int, length: Int) {
+        func consider(_ start: Int) {
             if let current = best, current <= start { return }
-            if accepts(rule, utterance.normalized, start: start, length: length) { best = start }
+            if accepts(rule, utterance, start: start) { best = start }
         }
         for id in rule.phrases {
-            for start in utterance.hits[id] { consider(start, length: index.length(id)) }
+            for start in utterance.hits[id] { consider(start) }
         }
         if let near = rule.near {
-            let a = near.a.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
-            let b = near.b.flatMap { id in utterance.hits[id].map { ($0, index.length(id)) } }
-            for (start, length) in a where b.contains(where: { abs($0.0 - start) <= near.within }) {
-                consider(start, length: length)
+            let a = near.a.flatMap { utterance.hits[$0] }
+            let b = near.b.flatMap { utterance.hits[$0] }
+            for start in a where b.contains(where: { abs($0 - start) <= near.within }) {
+                consider(start)
             }
         }
         if let regex = rule.regex, best == nil, rule.regexPrefilter?.mayMatch(utterance.text) ?? true {
@@ -56,8 +56,9 @@ extension CompiledRules {
     }
 
     /// Applies the rule's negation mode and its `unless` words to one match.
-    private func accepts(_ rule: CompiledRule, _ text: [Unicode.Scalar], start: Int, length: Int) -> Bool {
-        if !rule.unless.isEmpty, rule.unless.contains(where: { Self.occurs($0, in: text, clauseOf: start) }) { return false }
+    private func accepts(_ rule: CompiledRule, _ utterance: MatchUtterance, start: Int) -> Bool {
+        let text = utterance.normalized
+        if !rule.unless.isEmpty, unlessFound(rule.unless, utterance, clauseOf: start) { return false }
         switch rule.negated {
         case .allow: return true
         case .skip: return !isNegated(text, start: start)
@@ -100,15 +101,19 @@ extension CompiledRules {
         return false
     }
 
-    /// `phrase` occurs in the clause around `position`.
-    static func occurs(_ phrase: [Unicode.Scalar], in text: [Unicode.Scalar], clauseOf position: Int) -> Bool {
+    /// One of the phrases `ids` was found wholly inside the clause around `position`.
+    private func unlessFound(_ ids: [Int], _ utterance: MatchUtterance, clauseOf position: Int) -> Bool {
+        let text = utterance.normalized
         var from = position
         while from > 0, text[from - 1] != MatchText.boundary { from -= 1 }
         var end = position
         while end < text.count, text[end] != MatchText.boundary { end += 1 }
-        guard end - from >= phrase.count else { return false }
-        for position in from...(end - phrase.count) where equal(phrase, text, at: position) {
-            return true
+        for id in ids {
+            let length = index.length(id)
+            for start in utterance.hits[id] {
+                if start + length > end { break }
+                if start >= from { return true }
+            }
         }
         return false
     }
