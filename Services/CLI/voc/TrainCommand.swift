@@ -16,9 +16,10 @@ struct TrainCommand: AsyncParsableCommand {
 
             With --cascade-dev, an embedding head is trained too: LIBLINEAR logistic regression over each
             item's multilingual-e5-small embedding (--e5, default the bundled weight file), for the documents
-            the linear model is unsure of. Its C (--embedding-costs), its secondary threshold and the cascade
-            threshold are chosen on --cascade-dev, a split not drawn from the training pieces. The weight
-            file's SHA-256 is written into the model.
+            the linear model is unsure of, where the two models' probabilities are blended. Its C
+            (--embedding-costs), its weight in the blend, its secondary threshold and the cascade threshold
+            are chosen on --cascade-dev, a split not drawn from the training data. The weight file's SHA-256
+            is written into the model.
             """)
 
     @Option(help: "Labelled training file (repeatable).")
