@@ -36,11 +36,12 @@ public struct EmbeddingHead: Sendable {
         guard file.heads.allSatisfy({ $0.count == SentenceEmbedder.dimensions + 1 }) else {
             throw AnalyzeError(.model, "embedding: each head needs a bias and \(SentenceEmbedder.dimensions) weights")
         }
-        guard (file.weight ?? 1) > 0, (file.weight ?? 1) <= 1 else {
+        let weight = file.weight ?? 1
+        guard weight > 0, weight <= 1 else {
             throw AnalyzeError(.model, "embedding: weight must be in (0, 1]")
         }
         weightsSHA256 = file.weightsSHA256
-        weight = file.weight ?? 1
+        self.weight = weight
         cascadeThreshold = file.cascadeThreshold
         secondaryThreshold = file.secondaryThreshold
         heads = file.heads
