@@ -6,9 +6,9 @@ import VOCSchema
 /// The shortcuts that make analyze fast must not change what it finds.
 @Suite("Fast paths give the same results")
 struct SpeedPathTests {
-    static func labelledTexts() throws -> [String] {
+    static func labelledTexts(_ names: [String] = ["labelled.jsonl", "heldout.jsonl"]) throws -> [String] {
         var texts: [String] = []
-        for name in ["labelled.jsonl", "heldout.jsonl"] {
+        for name in names {
             let url = try #require(Bundle.module.url(forResource: "Labelled", withExtension: nil)?.appendingPathComponent(name))
             for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
                 let item = try JSONCoding.decoder().decode(Evaluation.Item.self, from: Data(line.utf8))
@@ -29,24 +29,68 @@ struct SpeedPathTests {
         }
     }
 
-    @Test("a regex runs only when a character every alternative needs is in the text")
+    @Test("a regex runs only when the text has a character of each set one of its alternatives needs")
     func regexPrefilter() throws {
         let elderly = #"我(今年)?(已经)?[6789]\d(多)?岁|我(今年)?(已经)?[六七八九]十(多|几)?岁|i'?m ([6789]\d) (years old)?|i am ([6789]\d)"#
         let filter = try #require(RegexPrefilter(pattern: elderly))
-        #expect(Set(filter.required) == ["岁", "m", "M"])
+        #expect(filter.alternatives.count == 4)
+        #expect(filter.alternatives[0].contains(["岁"]) && filter.alternatives[0].contains(Array("6789".unicodeScalars)))
+        #expect(filter.alternatives[0].last == ["我"], "the character most texts have is tested last")
         #expect(!filter.mayMatch("我的信用卡年费扣了两次 "))
+        #expect(!filter.mayMatch("我今年五十岁了"), "5 is not in [6789]")
         #expect(filter.mayMatch("我今年七十多岁了"))
         #expect(filter.mayMatch("I'M 72"))
-        // An alternative with no required literal, or a cased non-ASCII letter, means no filter.
-        #expect(RegexPrefilter(pattern: "abc|[0-9]+") == nil)
+        #expect(!filter.mayMatch("I'M fine"))
+        // Groups: each alternative of 退休|退了休|退下来 needs 退; a lookahead needs its content; a lookbehind nothing.
+        let retired = #"(?=已经|早就|早已)(?<![他她伴])(?:已经|早就|早已)(?:退休|退了休|退下来)(?:了|好几年)"#
+        let groups = try #require(RegexPrefilter(pattern: retired))
+        #expect(groups.alternatives == [[["退"], ["已", "早"], ["已", "早"], ["了", "好"]]])
+        #expect(!groups.mayMatch("我已经还款了"))
+        #expect(groups.mayMatch("早就退了休了"))
+        // An alternative that needs nothing, or a cased non-ASCII letter alone, means no filter.
+        #expect(RegexPrefilter(pattern: "abc|.+") == nil)
         #expect(RegexPrefilter(pattern: "(abc)?") == nil)
-        #expect(RegexPrefilter(pattern: "straße") != nil)
+        #expect(RegexPrefilter(pattern: "(?:^|x)") == nil)
         #expect(RegexPrefilter(pattern: "ÉÉ") == nil)
-        #expect(RegexPrefilter(pattern: #"a\|b"#)?.required == ["b", "B"])
-        // A counted quantifier is not literal text: 我\d{2,3}岁 needs 岁, not "3"; 我\d{2} needs 我.
-        #expect(RegexPrefilter(pattern: #"我\d{2,3}岁"#)?.required == ["岁"])
-        #expect(RegexPrefilter(pattern: #"我\d{2}"#)?.required == ["我"])
-        #expect(RegexPrefilter(pattern: #"我\d{2}"#)?.mayMatch("我78") == true)
+        #expect(RegexPrefilter(pattern: "straße")?.alternatives.first?.contains(["s", "S"]) == true)
+        #expect(RegexPrefilter(pattern: "abc|[0-9]+")?.mayMatch("x7") == true)
+        #expect(RegexPrefilter(pattern: #"a\|b"#)?.mayMatch("a|b") == true)
+        #expect(RegexPrefilter(pattern: #"a\|b"#)?.mayMatch("ab") == false)
+        // Syntax this reading does not know turns the filter off rather than guess.
+        #expect(RegexPrefilter(pattern: #"(\d)\1"#) == nil)
+        #expect(RegexPrefilter(pattern: #"\p{Han}岁"#) == nil)
+        // Flags need nothing; \u escapes are characters.
+        #expect(RegexPrefilter(pattern: #"(?-i)\bI work"#)?.mayMatch("I work") == true)
+        #expect(RegexPrefilter(pattern: #"(?s)^.*\u5c81"#)?.alternatives == [[["岁"]]])
+        // A counted quantifier: {0,n} makes its atom optional, {2} does not; its digits are not text.
+        #expect(RegexPrefilter(pattern: #"我\d{2,3}岁"#)?.mayMatch("我七十岁") == false)
+        #expect(RegexPrefilter(pattern: #"我\d{2,3}岁"#)?.mayMatch("我78岁") == true)
+        #expect(RegexPrefilter(pattern: #"我\d{0,3}岁"#)?.mayMatch("我岁") == true)
+    }
+
+    @Test("the prefilter never skips a text its regex matches")
+    func regexPrefilterIsSafe() throws {
+        let rules = try #require(CompiledRules.bundledURL())
+        let pack = try CompiledRules.load(rules).pack
+        let patterns = (pack.profileFacts.flatMap(\.rules) + pack.categories.flatMap(\.rules)
+            + pack.compliance.identity + pack.compliance.riskDisclosure + pack.compliance.guaranteedReturn
+            + pack.compliance.customerConfirmation + (pack.complaintRisk + pack.effort).flatMap(\.rules)).compactMap(\.regex)
+        #expect(!patterns.isEmpty)
+        let texts = try Self.labelledTexts(["labelled.jsonl", "heldout.jsonl", "train4-zh.jsonl", "train4-en.jsonl", "train5.jsonl"])
+            + ["我七十二了", "我已经退休了", "我是退休教师", "I'm 74", "我都八十了"]
+        var filtered = 0
+        var matched = 0
+        for pattern in patterns {
+            let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+            guard let filter = RegexPrefilter(pattern: pattern) else { continue }
+            filtered += 1
+            for text in texts where regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                matched += 1
+                #expect(filter.mayMatch(text), "\(pattern) matches \(text)")
+            }
+        }
+        #expect(filtered == patterns.count, "every regex of the bundled pack has a prefilter")
+        #expect(matched > 100, "the texts exercise the regexes")
     }
 
     @Test("byte order of UTF8Key is String order")

@@ -34,6 +34,22 @@ struct AnalyzeBench: AsyncParsableCommand {
     @Flag(help: "Leave out the run with the rules alone (no learned model).")
     var skipRulesOnly = false
 
+    @Flag(help: "Leave out the runs with the e5 slow path (keep the linear model alone).")
+    var skipEmbedding = false
+
+    /// One measured configuration: the clause cache, the model (nil: rules alone) and whether
+    /// the unsure documents go to e5 (`analyze.embeddingPath=off` turns that off).
+    struct Run {
+        var cache: Int
+        var model: URL?
+        var embedding: Bool
+
+        var name: String {
+            (cache == 0 ? "clause cache off" : "clause cache on ")
+                + (model == nil ? ", rules alone  " : embedding ? ", model with e5" : ", model, no e5 ")
+        }
+    }
+
     func run() async throws {
         Observability.bootstrap(logLevel: "error")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("voc-bench-analyze-\(getpid())")
@@ -45,15 +61,17 @@ struct AnalyzeBench: AsyncParsableCommand {
 
         // Without the cache first: it is the figure that does not depend on how repetitive the texts are.
         guard let model = LinearModel.bundledURL() else { throw ValidationError("the bundled model is missing") }
-        var runs: [(cache: Int, model: URL?)] = (clauseCache.map { [$0] } ?? [0, ChineseSegmenter.defaultClauseCache]).map { ($0, model) }
-        if !skipRulesOnly { runs.append((runs[0].cache, nil)) }
+        let caches = clauseCache.map { [$0] } ?? [0, ChineseSegmenter.defaultClauseCache]
+        var runs = skipEmbedding ? [] : caches.map { Run(cache: $0, model: model, embedding: true) }
+        runs += caches.map { Run(cache: $0, model: model, embedding: false) }
+        if !skipRulesOnly { runs.append(Run(cache: caches[0], model: nil, embedding: false)) }
         // The peak after the first run is that of a process holding one analyzer, as the
         // stage does and as the peer's process does; later runs build analyzers of their own
         // in the same process, and what the allocator kept of the earlier ones adds to it.
         var results: [SwiftResult] = []
         var onePeakMB = 0
         for run in runs {
-            results.append(try measureSwift(lines, clauseCache: run.cache, model: run.model))
+            results.append(try measureSwift(lines, run))
             if results.count == 1 { onePeakMB = Self.status("VmHWM:") / 1024 }
         }
         var peerResult: PeerResult?
@@ -71,7 +89,7 @@ struct AnalyzeBench: AsyncParsableCommand {
         for (run, result) in zip(runs, results) {
             report += """
 
-                    insights/s, \(Self.name(run))   \(Int(result.perSecond))
+                    insights/s, \(run.name)   \(Int(result.perSecond))
                 """
             for (path, figures) in result.paths.sorted(by: { $0.key < $1.key }) where run.model != nil {
                 report += "\n          " + path.padding(toLength: 16, withPad: " ", startingAt: 0)
@@ -96,7 +114,7 @@ struct AnalyzeBench: AsyncParsableCommand {
             for (run, result) in zip(runs, results) {
                 report += """
 
-                      voc / Python, \(Self.name(run))   \(String(format: result.perSecond < peerResult.perSecond ? "%.3f" : "%.1f", result.perSecond / peerResult.perSecond))× the throughput
+                      voc / Python, \(run.name)   \(String(format: result.perSecond < peerResult.perSecond ? "%.3f" : "%.1f", result.perSecond / peerResult.perSecond))× the throughput
                     """
             }
             report += """
@@ -123,13 +141,10 @@ struct AnalyzeBench: AsyncParsableCommand {
         }
     }
 
-    static func name(_ run: (cache: Int, model: URL?)) -> String {
-        (run.cache == 0 ? "clause cache off" : "clause cache on ") + (run.model == nil ? ", rules alone" : ", model       ")
-    }
-
-    func measureSwift(_ lines: [String], clauseCache: Int, model: URL?) throws -> SwiftResult {
+    func measureSwift(_ lines: [String], _ run: Run) throws -> SwiftResult {
         guard let rules = CompiledRules.bundledURL() else { throw ValidationError("the bundled rule pack is missing") }
-        let analyzer = try Analyzer.make(rulesURL: rules, modelURL: model, clauseCache: clauseCache, logger: Logger(label: "bench"))
+        let analyzer = try Analyzer.make(rulesURL: rules, modelURL: run.model, clauseCache: run.cache, embedding: run.embedding,
+                                         logger: Logger(label: "bench"))
         let decoder = JSONCoding.decoder()
         let inputs = try lines.map { try decoder.decode(AnalysisInput.self, from: Data($0.utf8)) }
         var bytes = 0

@@ -6,15 +6,21 @@ public struct FeatureSet: Sendable {
     public var utterances: [[UInt64]]
     public var agent: [Bool]
     public var document: [UInt64]
-    /// What the e5 embedding reads: the customer's utterances (PII blanked), see ``SentenceEmbedder``.
-    public var text: String
+    /// The utterances with PII blanked and which of them the customer said, for ``text``.
+    private var texts: [String]
+    private var customer: [Bool]
+
+    /// What the e5 embedding reads: the customer's utterances, see ``SentenceEmbedder``. Put
+    /// together only for the documents that take the slow path.
+    public var text: String { SentenceEmbedder.text(texts, customer: customer) }
 
     public var utteranceCount: Int { utterances.reduce(0) { $0 + $1.count } }
 
     init(tokens: [Tokenizer.Tokens], speakers: [SpeakerRole], negations: Features.Negations, language: String,
          channel: String, rules: [String], signals: [String], texts: [String]) {
         agent = speakers.map { $0 == .agent }
-        text = SentenceEmbedder.text(texts, customer: speakers.map { $0 == .customer })
+        self.texts = texts
+        customer = speakers.map { $0 == .customer }
         utterances = zip(tokens, agent).map { tokens, agent in
             var hashes: [UInt64] = []
             hashes.reserveCapacity(tokens.text.utf8.count / 2)

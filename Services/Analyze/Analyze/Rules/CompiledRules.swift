@@ -191,6 +191,8 @@ final class MatchUtterance {
     let text: String
     let normalized: [Unicode.Scalar]
     let hits: PhraseIndex.Hits
+    /// For the regex prefilters, made when the first regex rule looks at the utterance.
+    lazy var presence = RegexPrefilter.Presence(text)
 
     init(speaker: SpeakerRole, text: String, normalized: [Unicode.Scalar], hits: PhraseIndex.Hits) {
         self.speaker = speaker

@@ -3,26 +3,33 @@ import Foundation
 extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
-        var found: [RuleHit] = []
-        // Without a phrase it needs, only a regex could still match.
-        if rule.regex == nil, !document.candidates[rule.number] { return found }
-        if let channels = rule.channels, !channels.contains(document.channel) { return found }
-        for (number, utterance) in document.utterances.enumerated() {
-            if let speaker = rule.speaker, utterance.speaker != speaker { continue }
-            if let position = firstMatch(rule, utterance) { found.append(RuleHit(utterance: number, position: position)) }
-        }
-        return found
+        var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
+        match(rule, in: document, into: &found)
+        return Self.list(found)
     }
 
-    /// Hits of any of `rules`, the earliest per utterance, in utterance order.
+    /// The utterances where any of `rules` matches, in utterance order (with where one of
+    /// them matched). Once an utterance has a hit no other rule is tried on it, and the
+    /// regexes come last: most utterances are settled by a phrase before ICU would run.
     func hits(_ rules: [CompiledRule], in document: MatchDocument) -> [RuleHit] {
-        var best: [RuleHit?] = Array(repeating: nil, count: document.utterances.count)
-        for rule in rules {
-            for hit in hits(rule, in: document) where best[hit.utterance].map({ hit.position < $0.position }) ?? true {
-                best[hit.utterance] = hit
-            }
+        var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
+        for rule in rules where rule.regex == nil { match(rule, in: document, into: &found) }
+        for rule in rules where rule.regex != nil { match(rule, in: document, into: &found) }
+        return Self.list(found)
+    }
+
+    private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int?]) {
+        // Without a phrase it needs, only a regex could still match.
+        if rule.regex == nil, !document.candidates[rule.number] { return }
+        if let channels = rule.channels, !channels.contains(document.channel) { return }
+        for (number, utterance) in document.utterances.enumerated() where found[number] == nil {
+            if let speaker = rule.speaker, utterance.speaker != speaker { continue }
+            found[number] = firstMatch(rule, utterance)
         }
-        return best.compactMap { $0 }
+    }
+
+    private static func list(_ found: [Int?]) -> [RuleHit] {
+        found.enumerated().compactMap { utterance, position in position.map { RuleHit(utterance: utterance, position: $0) } }
     }
 
     private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {
@@ -31,17 +38,22 @@ extension CompiledRules {
             if let current = best, current <= start { return }
             if accepts(rule, utterance, start: start) { best = start }
         }
+        // Each phrase's places come in order, so the first one past the best so far ends its walk.
         for id in rule.phrases {
-            for start in utterance.hits[id] { consider(start) }
-        }
-        if let near = rule.near {
-            let a = near.a.flatMap { utterance.hits[$0] }
-            let b = near.b.flatMap { utterance.hits[$0] }
-            for start in a where b.contains(where: { abs($0 - start) <= near.within }) {
+            for start in utterance.hits[id] {
+                if let current = best, current <= start { break }
                 consider(start)
             }
         }
-        if let regex = rule.regex, best == nil, rule.regexPrefilter?.mayMatch(utterance.text) ?? true {
+        if let near = rule.near {
+            for id in near.a {
+                for start in utterance.hits[id] {
+                    if let current = best, current <= start { break }
+                    if Self.anyNear(near.b, utterance.hits, start, within: near.within) { consider(start) }
+                }
+            }
+        }
+        if let regex = rule.regex, best == nil, rule.regexPrefilter?.mayMatch(utterance.presence) ?? true {
             let text = utterance.text
             if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
                let range = Range(match.range, in: text) {
@@ -53,6 +65,17 @@ extension CompiledRules {
             }
         }
         return best
+    }
+
+    /// One of the phrases `ids` starts within `within` characters of `start`.
+    private static func anyNear(_ ids: [Int], _ hits: PhraseIndex.Hits, _ start: Int, within: Int) -> Bool {
+        for id in ids {
+            for position in hits[id] {
+                if position > start + within { break }
+                if position >= start - within { return true }
+            }
+        }
+        return false
     }
 
     /// Applies the rule's negation mode and its `unless` words to one match.
