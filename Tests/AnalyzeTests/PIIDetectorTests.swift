@@ -100,6 +100,23 @@ struct PIIDetectorTests {
         #expect(detector.find(in: "order A13812345678B").isEmpty)
     }
 
+    @Test("a number introduced as an employee, licence, order or case number is no phone; the same digits given as a phone are")
+    func identifiers() {
+        for text in ["您好，我是理财经理李明，工号13807714452", "执业证编号：020123456789", "合同编号为0755-86001234", "工单号 13912345678",
+                     "my employee number is 13807714452", "Licence No. 020123456789", "case ref #0755 8600 1234", "Staff ID: 13912345678"] {
+            #expect(detector.find(in: text).isEmpty, "\(text)")
+        }
+        let mixed = detector.find(in: "工号10086，有事打我手机13807714452，座机020-12345678")
+        #expect(mixed.map(\.type) == ["mobile", "landline"])
+        #expect(detector.find(in: "call me on 13807714452").map(\.type) == ["mobile"])
+        // A card or an id card carries its own check: a label in front changes nothing.
+        let card = Fixture.luhnCard("622202123456789012")
+        #expect(detector.find(in: "账号\(card)").map(\.type) == ["bank_card"])
+        // The label must be a word of its own: "preference" holds "ref", "showcase" holds "case".
+        #expect(detector.find(in: "preference 13807714452").map(\.type) == ["mobile"])
+        #expect(detector.find(in: "showcase: 13807714452").map(\.type) == ["mobile"])
+    }
+
     @Test("e-mail addresses, with plus and dots; offsets are code points")
     func emails() {
         let text = "邮箱zhang.wei+bank@mail.example.cn，谢谢"
