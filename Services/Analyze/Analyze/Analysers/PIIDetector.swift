@@ -238,7 +238,7 @@ public struct PIIDetector: Sendable {
     ].map { Array($0.unicodeScalars) }
     /// What may stand between such a name and its number: 工号是, 编号：, "reference no.", "staff ID #".
     static let identifierFillers: [[Unicode.Scalar]] = ["is", "was", "no", "number", "num", "nr", "id", "code"].map { Array($0.unicodeScalars) }
-    static let identifierPunctuation = Set(" :：#＃.是为\u{00A0}".unicodeScalars)
+    static let identifierPunctuation = Set(" :：#＃.,，是为\u{00A0}".unicodeScalars)
 
     static func introducedAsIdentifier(_ s: [Unicode.Scalar], before start: Int) -> Bool {
         var end = start
