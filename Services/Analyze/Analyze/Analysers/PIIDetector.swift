@@ -254,7 +254,7 @@ public struct PIIDetector: Sendable {
             break
         }
         return identifierLabels.contains { label in
-            label[0].isASCII ? endsWithWord(s, end, label) : end >= label.count && Array(s[(end - label.count)..<end]) == label
+            label[0].isASCII ? endsWithWord(s, end, label) : end >= label.count && s[(end - label.count)..<end].elementsEqual(label)
         }
     }
 

@@ -89,12 +89,12 @@ extension LinearModel {
     func score(_ features: FeatureSet) -> LearnedResult {
         let zero = [Float](repeating: 0, count: heads)
         var document = zero
-        for hash in features.document { add(hash, to: &document) }
+        add(features.document, to: &document)
         var total = zero
         var perUtterance: [SentimentAnalyzer.Score] = []
         for (index, hashes) in features.utterances.enumerated() {
             var sums = zero
-            for hash in hashes { add(hash, to: &sums) }
+            add(hashes, to: &sums)
             for head in 0..<heads { total[head] += sums[head] }
             if features.agent[index] {
                 perUtterance.append(SentimentAnalyzer.Score(label: "neutral", score: 0))

@@ -103,12 +103,17 @@ public final class LinearModel: Sendable {
         }
     }
 
-    /// Adds the weights of a known feature to `sums` (one per head).
-    func add(_ hash: UInt64, to sums: inout [Float]) {
-        guard let row = row(hash) else { return }
-        let base = row * heads
-        weights.withUnsafeBufferPointer { w in
-            for head in 0..<heads { sums[head] += w[base + head] }
+    /// Adds the weights of every known feature among `hashes` to `sums` (one per head).
+    func add(_ hashes: [UInt64], to sums: inout [Float]) {
+        let heads = heads
+        sums.withUnsafeMutableBufferPointer { sums in
+            weights.withUnsafeBufferPointer { weights in
+                for hash in hashes {
+                    guard let row = row(hash) else { continue }
+                    let base = row * heads
+                    for head in 0..<heads { sums[head] += weights[base + head] }
+                }
+            }
         }
     }
 
