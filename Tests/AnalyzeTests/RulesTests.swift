@@ -75,7 +75,7 @@ struct RulesTests {
         let analyzer = try Fixture.analyzer(rules: file, checkInterval: .zero)
         let input = Fixture.input(id: "r1", [(.customer, "我想买一张电影票")])
         let before = analyzer.analyze(input).insight
-        #expect(before.rulePackVersion == "finance-2026.12.2")
+        #expect(before.rulePackVersion == "finance-2026.12.3")
         #expect(!before.categories.map(\.id).contains("praise"))
 
         // A new version that also counts 电影票 as praise.
