@@ -103,7 +103,7 @@ struct PIIDetectorTests {
     @Test("a number introduced as an employee, licence, order or case number is no phone; the same digits given as a phone are")
     func identifiers() {
         for text in ["您好，我是理财经理李明，工号13807714452", "执业证编号：020123456789", "合同编号为0755-86001234", "工单号 13912345678",
-                     "my employee number is 13807714452", "her staff number, 13807714452", "Licence No. 020123456789", "case ref #0755 8600 1234", "Staff ID: 13912345678"] {
+                     "my employee number is 13807714452", "her staff number, 13807714452", "my representative number is 16623094518", "Licence No. 020123456789", "case ref #0755 8600 1234", "Staff ID: 13912345678"] {
             #expect(detector.find(in: text).isEmpty, "\(text)")
         }
         let mixed = detector.find(in: "工号10086，有事打我手机13807714452，座机020-12345678")

@@ -234,7 +234,7 @@ public struct PIIDetector: Sendable {
         "序号", "会员号", "客户号", "交易号", "凭证号", "协议号", "代码", "账号",
         "employee", "staff", "licence", "license", "reference", "ref", "case", "order", "contract", "ticket", "transaction",
         "policy", "badge", "registration", "certificate", "cert", "invoice", "tracking", "confirmation", "application",
-        "member", "membership", "account", "serial",
+        "member", "membership", "account", "serial", "representative", "rep", "adviser", "advisor", "broker",
     ].map { Array($0.unicodeScalars) }
     /// What may stand between such a name and its number: 工号是, 编号：, "reference no.", "staff ID #".
     static let identifierFillers: [[Unicode.Scalar]] = ["is", "was", "no", "number", "num", "nr", "id", "code"].map { Array($0.unicodeScalars) }
