@@ -225,50 +225,6 @@ public struct PIIDetector: Sendable {
         return found
     }
 
-    /// Names of numbers that identify something other than a person's phone: an employee, a
-    /// licence, an order, a case. A number right after one (工号 13800138000, 执业证编号
-    /// 020123456789, "reference 0755123456") is that identifier, not a phone, however its
-    /// digits look; the same digits after 手机 or "call me on" are a phone.
-    static let identifierLabels: [[Unicode.Scalar]] = [
-        "工号", "员工号", "编号", "证号", "证书号", "单号", "流水号", "合同号", "编码", "案件号", "受理号", "参考号", "批次号",
-        "序号", "会员号", "客户号", "交易号", "凭证号", "协议号", "代码", "账号",
-        "employee", "staff", "licence", "license", "reference", "ref", "case", "order", "contract", "ticket", "transaction",
-        "policy", "badge", "registration", "certificate", "cert", "invoice", "tracking", "confirmation", "application",
-        "member", "membership", "account", "serial", "representative", "rep", "adviser", "advisor", "broker",
-    ].map { Array($0.unicodeScalars) }
-    /// What may stand between such a name and its number: 工号是, 编号：, "reference no.", "staff ID #".
-    static let identifierFillers: [[Unicode.Scalar]] = ["is", "was", "no", "number", "num", "nr", "id", "code"].map { Array($0.unicodeScalars) }
-    static let identifierPunctuation = Set(" :：#＃.,，是为\u{00A0}".unicodeScalars)
-
-    static func introducedAsIdentifier(_ s: [Unicode.Scalar], before start: Int) -> Bool {
-        var end = start
-        scan: while end > 0 {
-            if identifierPunctuation.contains(s[end - 1]) {
-                end -= 1
-                continue
-            }
-            for filler in identifierFillers where endsWithWord(s, end, filler) {
-                end -= filler.count
-                continue scan
-            }
-            break
-        }
-        return identifierLabels.contains { label in
-            label[0].isASCII ? endsWithWord(s, end, label) : end >= label.count && s[(end - label.count)..<end].elementsEqual(label)
-        }
-    }
-
-    /// `word` (lower-case ASCII) ends at `end`, in any case, not glued to a letter before it.
-    private static func endsWithWord(_ s: [Unicode.Scalar], _ end: Int, _ word: [Unicode.Scalar]) -> Bool {
-        guard end >= word.count else { return false }
-        let start = end - word.count
-        for (offset, c) in word.enumerated() {
-            let v = s[start + offset].value
-            if v != c.value && !(v >= 65 && v <= 90 && v + 32 == c.value) { return false }
-        }
-        return start == 0 || !isASCIILetter(s[start - 1])
-    }
-
     /// Four or more groups, all of four digits but the last (one to four), 16–19 digits: how
     /// a card number is written. One that fails its check is a mistyped card or a reference
     /// number, and a stretch of it is no phone of its own.
