@@ -46,6 +46,13 @@ struct ComplianceTests {
         #expect(insight.channel == .unknown("advisor_video"))
     }
 
+    @Test("in a transcript without punctuation a contrast word ends the reach of a disclaimer")
+    func contrastInTranscript() {
+        let said = (SpeakerRole.agent, "这个产品虽然写的是非保本 但是实际上到期百分之三点八是保证给您的")
+        #expect(rules([identity, said, (.customer, "好的我明白了")]).contains("guaranteed_return_promise"))
+        #expect(rules([identity, (.agent, "这个产品是非保本的收益不保证给您的 有亏损的可能"), (.customer, "好的我明白了")]).isEmpty)
+    }
+
     @Test("the customer asking for 保本 is not the agent promising it")
     func speakerAware() {
         #expect(rules([identity, (.customer, "我就要保本的，稳赚的那种。"), (.agent, "这款是净值型产品，存在本金损失的风险。"), (.customer, "好，我确认。")]).isEmpty)

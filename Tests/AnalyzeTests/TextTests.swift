@@ -40,4 +40,17 @@ struct TextTests {
         #expect(String(String.UnicodeScalarView(MatchText.normalize("Refunds, please!"))) == " refund | pleas |")
         #expect(String(String.UnicodeScalarView(MatchText.normalize("年 费，扣了"))) == "年费|扣了")
     }
+
+    @Test("contrast words start a clause; 不但 and 不过分 do not")
+    func contrastWords() {
+        func starts(_ text: String) -> [Int] {
+            let normalized = MatchText.normalize(text)
+            return normalized.indices.filter { MatchText.contrastStarts(normalized, at: $0) }
+        }
+        #expect(starts("不保本但是保收益") == [3])
+        #expect(starts("不保本可是保收益不过要等") == [3, 8])
+        #expect(starts("不但保本而且不过分") == [])
+        #expect(starts("not protected but safe") == [" not protect ".count - 1])
+        #expect(starts("butter and button") == [])
+    }
 }

@@ -15,7 +15,7 @@ public struct ProfileFactExtractor: Sendable {
     func extract(_ document: MatchDocument, rules: CompiledRules) -> [Fact] {
         var facts: [Fact] = []
         for (definition, compiled) in rules.facts {
-            let hits = rules.hits(compiled, in: document).filter { document.utterances[$0.utterance].speaker != .agent }
+            let hits = rules.hits(compiled, in: document, skipping: .agent)
             guard let first = hits.first else { continue }
             // Said more than once, or in more than one way: a little more certain.
             let confidence = min(0.99, definition.confidence + (hits.count > 1 ? 0.1 : 0))

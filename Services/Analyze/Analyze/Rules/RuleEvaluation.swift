@@ -1,4 +1,5 @@
 import Foundation
+import VOCSchema
 
 extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
@@ -9,21 +10,23 @@ extension CompiledRules {
     }
 
     /// The utterances where any of `rules` matches, in utterance order (with where one of
-    /// them matched). Once an utterance has a hit no other rule is tried on it, and the
-    /// regexes come last: most utterances are settled by a phrase before ICU would run.
-    func hits(_ rules: [CompiledRule], in document: MatchDocument) -> [RuleHit] {
+    /// them matched); those of `skipped` are not looked at. Once an utterance has a hit no
+    /// other rule is tried on it, and the regexes come last: most utterances are settled
+    /// by a phrase before ICU would run.
+    func hits(_ rules: [CompiledRule], in document: MatchDocument, skipping skipped: SpeakerRole? = nil) -> [RuleHit] {
         var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
-        for rule in rules where rule.regex == nil { match(rule, in: document, into: &found) }
-        for rule in rules where rule.regex != nil { match(rule, in: document, into: &found) }
+        for rule in rules where rule.regex == nil { match(rule, in: document, into: &found, skipping: skipped) }
+        for rule in rules where rule.regex != nil { match(rule, in: document, into: &found, skipping: skipped) }
         return Self.list(found)
     }
 
-    private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int?]) {
+    private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int?], skipping skipped: SpeakerRole? = nil) {
         // Without a phrase it needs, only a regex could still match.
         if rule.regex == nil, !document.candidates[rule.number] { return }
         if let channels = rule.channels, !channels.contains(document.channel) { return }
         for (number, utterance) in document.utterances.enumerated() where found[number] == nil {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
+            if let skipped, utterance.speaker == skipped { continue }
             found[number] = firstMatch(rule, utterance)
         }
     }
@@ -124,13 +127,17 @@ extension CompiledRules {
         return false
     }
 
-    /// One of the phrases `ids` was found wholly inside the clause around `position`.
+    /// One of the phrases `ids` was found wholly inside the clause around `position`. A
+    /// contrast word (但是, 不过, "but") also starts a clause: transcripts often come without
+    /// punctuation, and 非保本…但是到期保证给您3.8 holds a promise whatever came before 但是.
     private func unlessFound(_ ids: [Int], _ utterance: MatchUtterance, clauseOf position: Int) -> Bool {
         let text = utterance.normalized
         var from = position
-        while from > 0, text[from - 1] != MatchText.boundary { from -= 1 }
-        var end = position
-        while end < text.count, text[end] != MatchText.boundary { end += 1 }
+        while from > 0, text[from - 1] != MatchText.boundary, !MatchText.contrastStarts(text, at: from) { from -= 1 }
+        var end = position + 1
+        while end < text.count, text[end] != MatchText.boundary, !MatchText.contrastStarts(text, at: end) { end += 1 }
+        // The space before " but " also closes the word before it (" public holiday ").
+        if end < text.count, text[end] == " " { end += 1 }
         for id in ids {
             let length = index.length(id)
             for start in utterance.hits[id] {

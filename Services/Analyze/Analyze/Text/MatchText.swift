@@ -61,6 +61,22 @@ public enum MatchText {
         normalize(text).filter { $0 != boundary }
     }
 
+    /// A word of contrast starts at `index` of a normalized text: 但(是) but not 不但, 可是,
+    /// 不过 but not 不过分, 然而, " but ".
+    static func contrastStarts(_ text: [Unicode.Scalar], at index: Int) -> Bool {
+        func at(_ offset: Int, _ scalar: Unicode.Scalar) -> Bool {
+            index + offset >= 0 && index + offset < text.count && text[index + offset] == scalar
+        }
+        switch text[index] {
+        case "但": return !at(-1, "不")
+        case "可": return at(1, "是")
+        case "不": return at(1, "过") && !at(2, "分")
+        case "然": return at(1, "而")
+        case " ": return at(1, "b") && at(2, "u") && at(3, "t") && at(4, " ")
+        default: return false
+        }
+    }
+
     static func isClausePunctuation(_ s: Unicode.Scalar) -> Bool {
         switch s {
         case ",", ".", "!", "?", ";", ":", "\n", "，", "。", "！", "？", "；", "：", "、", "…", "~": return true
