@@ -22,11 +22,9 @@ public final class SentenceEmbedder: @unchecked Sendable {
 
     /// - Throws: ``AnalyzeError`` when the file is missing or the engine refuses it.
     public init(url: URL) throws(AnalyzeError) {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+        do { sha256 = try Self.sha256(of: url) } catch {
             throw AnalyzeError(.model, "cannot read the e5 weight file \(url.path): \(error.localizedDescription)")
         }
-        sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let engine = e5_load(url.path) else {
             throw AnalyzeError(.model, "\(url.path) is not an e5 weight file the engine can load")
         }
@@ -39,6 +37,16 @@ public final class SentenceEmbedder: @unchecked Sendable {
     }
 
     deinit { e5_free(engine) }
+
+    /// Read in pieces: hashing a mapping of the file would make all of it resident, though
+    /// the engine touches only the rows of the tokens it meets.
+    static func sha256(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 
     /// The L2-normalised embedding of "query: " + `text`; nil when the engine fails.
     public func embed(_ text: String) -> [Float]? {
