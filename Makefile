@@ -117,7 +117,7 @@ LABELLED := Tests/AnalyzeTests/Labelled
 model: deps
 	swift build $(SWIFT_BUILD_FLAGS) --product voc
 	"$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/voc" train --seed 1 \
-		$(foreach f,train dev labelled spent-test-v1 spent-test-v2 train4-zh train4-en train5,--train $(LABELLED)/$(f).jsonl) \
+		$(foreach f,train dev labelled spent-test-v1 spent-test-v2 train4-zh train4-en train5 train6,--train $(LABELLED)/$(f).jsonl) \
 		$(foreach f,dev2 dev3 test6 test7,--dev $(LABELLED)/$(f).jsonl --cascade-dev $(LABELLED)/$(f).jsonl) \
 		--out Services/Analyze/Analyze/Resources/model/finance-linear.json
 

@@ -52,20 +52,23 @@ struct LabelledSetTests {
     }
 
     static let splits: [Floors] = [
-        Floors(file: "test8.jsonl", items: 180, macroF1: 0.83, sentiment: 0.95, zh: 0.96, en: 0.93, compliance: (0.97, 0.93),
+        Floors(file: "test9.jsonl", items: 210, macroF1: 0.90, sentiment: 0.97, zh: 0.98, en: 0.95, compliance: (0.99, 0.94),
+               facts: (0.91, 0.95), overRules: (0.1, 0.5),
+               status: "the test split: never trained on, never used to choose a setting; PII answers to a question for an identifier were read after it was measured"),
+        Floors(file: "test8.jsonl", items: 180, macroF1: 0.84, sentiment: 0.97, zh: 0.97, en: 0.96, compliance: (0.97, 0.93),
                facts: (0.99, 0.93), overRules: (0.1, 0.5),
-               status: "the test split: never trained on, never used to choose a setting; the PII identifier names were widened after it was measured"),
-        Floors(file: "test7.jsonl", items: 210, macroF1: 0.89, sentiment: 0.97, zh: 0.98, en: 0.96, compliance: (0.97, 0.99),
+               status: "never trained on, never used to choose a setting; the PII identifier names were widened after it was measured"),
+        Floors(file: "test7.jsonl", items: 210, macroF1: 0.89, sentiment: 0.97, zh: 0.97, en: 0.96, compliance: (0.98, 0.99),
                facts: (0.97, 0.97), overRules: nil,
                status: "never trained on; a dev split of the model's thresholds; identity, disclosure and promise phrases were fixed against it"),
-        Floors(file: "test6.jsonl", items: 250, macroF1: 0.88, sentiment: 0.93, zh: 0.93, en: 0.93, compliance: (0.96, 0.98),
+        Floors(file: "test6.jsonl", items: 250, macroF1: 0.89, sentiment: 0.94, zh: 0.93, en: 0.95, compliance: (0.96, 0.98),
                facts: (0.94, 0.97), overRules: nil,
                status: "never trained on; a dev split of the model's thresholds; identity and the PII identifier rule were fixed against it"),
-        Floors(file: "spent-test-v5.jsonl", items: 200, macroF1: 0.86, sentiment: 0.95, zh: 0.95, en: 0.95, compliance: (0.99, 0.98),
-               facts: (0.91, 0.91), overRules: nil,
+        Floors(file: "spent-test-v5.jsonl", items: 200, macroF1: 0.88, sentiment: 0.96, zh: 0.94, en: 0.98, compliance: (0.99, 0.98),
+               facts: (0.92, 0.92), overRules: nil,
                status: "never trained on; the rules were tuned on it after it was measured; 70 advisor calls"),
-        Floors(file: "spent-test-v4.jsonl", items: 300, macroF1: 0.84, sentiment: 0.90, zh: 0.91, en: 0.87, compliance: (0.95, 0.95),
-               facts: (0.95, 0.95), overRules: (0.1, 0.3),
+        Floors(file: "spent-test-v4.jsonl", items: 300, macroF1: 0.85, sentiment: 0.91, zh: 0.92, en: 0.90, compliance: (0.99, 0.99),
+               facts: (0.99, 0.99), overRules: (0.1, 0.3),
                status: "never trained on; the compliance and fact phrases were widened against it"),
     ]
 

@@ -117,6 +117,19 @@ struct PIIDetectorTests {
         #expect(detector.find(in: "showcase: 13807714452").map(\.type) == ["mobile"])
     }
 
+    @Test("a number that answers a question for an identifier is that identifier; one for a phone stays a phone")
+    func answers() {
+        #expect(detector.find(in: "yeah 057188230145", answering: "do you have the case number").isEmpty)
+        #expect(detector.find(in: "嗯 是的 13912345678", answering: "您的工单号是多少？").isEmpty)
+        #expect(detector.find(in: "13912345678", answering: "您的手机号和工单号是多少？").map(\.type) == ["mobile"])
+        #expect(detector.find(in: "reach me on 13912345678", answering: "what's the case number?").map(\.type) == ["mobile"])
+        #expect(detector.find(in: "13912345678", answering: "I'll raise a ticket for you.").map(\.type) == ["mobile"])
+        #expect(detector.find(in: "yeah 057188230145").map(\.type) == ["landline"])
+        // Only a number that opens the answer: one later in it is read on its own.
+        #expect(detector.find(in: "the case is about a charge, and my number is 13912345678", answering: "what's the case number?")
+            .map(\.type) == ["mobile"])
+    }
+
     @Test("e-mail addresses, with plus and dots; offsets are code points")
     func emails() {
         let text = "邮箱zhang.wei+bank@mail.example.cn，谢谢"

@@ -121,7 +121,8 @@ public final class Analyzer: Sendable {
         var redacted: [String] = []
         var blanked: [String] = []
         for (index, utterance) in input.utterances.enumerated() {
-            let found = pii.find(in: utterance.text)
+            let question = index > 0 && input.utterances[index - 1].speaker != utterance.speaker ? input.utterances[index - 1].text : nil
+            let found = pii.find(in: utterance.text, answering: question)
             findings += found.map { .init(type: $0.type, value: $0.masked, utteranceIndex: index, start: $0.start, end: $0.end) }
             redacted.append(pii.redact(utterance.text, found))
             blanked.append(pii.blank(utterance.text, found))

@@ -41,7 +41,10 @@ public struct PIIDetector: Sendable {
 
     /// Every finding in `text`, in order. Full-width digits and letters (１３８…, ＠) are
     /// read as their ASCII forms; the finding's value keeps what was written.
-    public func find(in text: String) -> [Finding] {
+    /// - Parameter question: the turn before, when another speaker said it. If it asks for an
+    ///   identifier by name (您的工单号是多少, "do you have the case number") and names no
+    ///   phone, a number that opens this answer is that identifier, not a phone.
+    public func find(in text: String, answering question: String? = nil) -> [Finding] {
         guard Self.mayHoldPII(text) else { return [] }
         // One pass over the text for both forms (Array(text.unicodeScalars) walks it twice: to count, then to copy).
         var original: [Unicode.Scalar] = []
@@ -52,7 +55,7 @@ public struct PIIDetector: Sendable {
             original.append(scalar)
             scalars.append(Self.halfWidth(scalar))
         }
-        var findings = scan(scalars)
+        var findings = scan(scalars, answersIdentifier: question.map(Self.asksForIdentifier) ?? false)
         for index in findings.indices {
             findings[index].value = Self.string(original[findings[index].start..<findings[index].end])
         }
@@ -65,7 +68,7 @@ public struct PIIDetector: Sendable {
         return scalar == "\u{3000}" ? " " : scalar
     }
 
-    private func scan(_ scalars: [Unicode.Scalar]) -> [Finding] {
+    private func scan(_ scalars: [Unicode.Scalar], answersIdentifier: Bool) -> [Finding] {
         var findings = emails(scalars)
         var index = 0
         while index < scalars.count {
@@ -80,7 +83,8 @@ public struct PIIDetector: Sendable {
             }
             let run = digitRun(scalars, from: index)
             if !findings.contains(where: { $0.start < run.end && run.start < $0.end }) {
-                findings += classify(run, scalars)
+                let opensAnswer = answersIdentifier && Self.opensAnswer(scalars, at: run.start)
+                findings += classify(run, scalars, labelled: opensAnswer)
             }
             index = max(run.end, index + 1)
         }
@@ -197,14 +201,14 @@ public struct PIIDetector: Sendable {
     }
 
     /// Tries the whole run, then the longest stretches of its groups from left to right.
-    private func classify(_ run: Run, _ s: [Unicode.Scalar]) -> [Finding] {
+    private func classify(_ run: Run, _ s: [Unicode.Scalar], labelled answer: Bool) -> [Finding] {
         // A run glued to letters or digits on either side is part of a code, not a number of its own.
         if run.start > 0, Self.isWordish(s[run.start - 1]) { return [] }
         if run.end < s.count, Self.isWordish(s[run.end]) { return [] }
         if Self.writtenAsCard(run), numberType(s[run.start..<run.end].filter { !Self.isSeparator($0) }, grouped: true) == nil {
             return []
         }
-        let labelled = Self.introducedAsIdentifier(s, before: run.start)
+        let labelled = answer || Self.introducedAsIdentifier(s, before: run.start)
         var found: [Finding] = []
         var first = 0
         while first < run.groups.count {

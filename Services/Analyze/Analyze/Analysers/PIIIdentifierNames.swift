@@ -32,6 +32,46 @@ extension PIIDetector {
         }
     }
 
+    /// Words that make a question one about a phone: its answer may well be a phone.
+    static let phoneWords: [[Unicode.Scalar]] = [
+        "手机", "电话", "座机", "联系方式", "phone", "mobile", "cell", "landline", "call", "contact", "reach",
+    ].map { Array($0.unicodeScalars) }
+
+    /// What makes a turn a question or a request to say something.
+    static let questionCues: [[Unicode.Scalar]] = [
+        "?", "？", "多少", "吗", "什么", "哪", "报一下", "提供", "告诉", "说一下", "念一下",
+        "what", "which", "do you", "can you", "could you", "may i", "give me", "tell me", "read me",
+    ].map { Array($0.unicodeScalars) }
+
+    /// The turn asks for an identifier by name (工单号是多少, "do you have the case number")
+    /// and names no phone.
+    static func asksForIdentifier(_ text: String) -> Bool {
+        let s = Array(text.unicodeScalars)
+        return questionCues.contains { holds(s, $0) } && !phoneWords.contains { holds(s, $0) }
+            && identifierLabels.contains { holds(s, $0) }
+    }
+
+    /// Only a few words come before `start`, with no digit and no phone word: "yeah 0571…",
+    /// 嗯 是的 2024…, "sure it's …"; not "reach me on …" or 发到我手机….
+    static func opensAnswer(_ s: [Unicode.Scalar], at start: Int) -> Bool {
+        guard start <= 16, !s[..<start].contains(where: isDigit) else { return false }
+        let before = Array(s[..<start])
+        return !phoneWords.contains { holds(before, $0) }
+    }
+
+    /// `word` occurs in `s`; an ASCII word only as a whole word, in any case.
+    private static func holds(_ s: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
+        guard s.count >= word.count else { return false }
+        for end in word.count...s.count {
+            if word[0].isASCII, isASCIILetter(word[0]) {
+                if endsWithWord(s, end, word), end == s.count || !isASCIILetter(s[end]) { return true }
+            } else if s[(end - word.count)..<end].elementsEqual(word) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// `word` (lower-case ASCII) ends at `end`, in any case, not glued to a letter before it.
     private static func endsWithWord(_ s: [Unicode.Scalar], _ end: Int, _ word: [Unicode.Scalar]) -> Bool {
         guard end >= word.count else { return false }
