@@ -55,7 +55,7 @@ public struct PIIDetector: Sendable {
             original.append(scalar)
             scalars.append(Self.halfWidth(scalar))
         }
-        var findings = scan(scalars, answersIdentifier: question.map(Self.asksForIdentifier) ?? false)
+        var findings = scan(scalars, answering: question)
         for index in findings.indices {
             findings[index].value = Self.string(original[findings[index].start..<findings[index].end])
         }
@@ -68,8 +68,10 @@ public struct PIIDetector: Sendable {
         return scalar == "\u{3000}" ? " " : scalar
     }
 
-    private func scan(_ scalars: [Unicode.Scalar], answersIdentifier: Bool) -> [Finding] {
+    private func scan(_ scalars: [Unicode.Scalar], answering question: String?) -> [Finding] {
         var findings = emails(scalars)
+        // Read only when a number opens the answer.
+        var asksForIdentifier: Bool?
         var index = 0
         while index < scalars.count {
             if scalars[index] == "(", let landline = parenthesizedLandline(scalars, from: index) {
@@ -83,8 +85,12 @@ public struct PIIDetector: Sendable {
             }
             let run = digitRun(scalars, from: index)
             if !findings.contains(where: { $0.start < run.end && run.start < $0.end }) {
-                let opensAnswer = answersIdentifier && Self.opensAnswer(scalars, at: run.start)
-                findings += classify(run, scalars, labelled: opensAnswer)
+                var answersIdentifier = false
+                if let question, Self.opensAnswer(scalars, at: run.start) {
+                    if asksForIdentifier == nil { asksForIdentifier = Self.asksForIdentifier(question) }
+                    answersIdentifier = asksForIdentifier!
+                }
+                findings += classify(run, scalars, labelled: answersIdentifier)
             }
             index = max(run.end, index + 1)
         }

@@ -27,9 +27,7 @@ extension PIIDetector {
             }
             break
         }
-        return identifierLabels.contains { label in
-            label[0].isASCII ? endsWithWord(s, end, label) : end >= label.count && s[(end - label.count)..<end].elementsEqual(label)
-        }
+        return identifierLabels.contains { endsWithLabel(s, end, $0) }
     }
 
     /// Words that make a question one about a phone: its answer may well be a phone.
@@ -59,17 +57,20 @@ extension PIIDetector {
         return !phoneWords.contains { holds(before, $0) }
     }
 
-    /// `word` occurs in `s`; an ASCII word only as a whole word, in any case.
+    /// `word` occurs in `s`; an English word only as a whole word, in any case.
     private static func holds(_ s: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
         guard s.count >= word.count else { return false }
-        for end in word.count...s.count {
-            if word[0].isASCII, isASCIILetter(word[0]) {
-                if endsWithWord(s, end, word), end == s.count || !isASCIILetter(s[end]) { return true }
-            } else if s[(end - word.count)..<end].elementsEqual(word) {
-                return true
-            }
+        let english = isASCIILetter(word[0])
+        return (word.count...s.count).contains { end in
+            endsWithLabel(s, end, word) && (!english || end == s.count || !isASCIILetter(s[end]))
         }
-        return false
+    }
+
+    /// `label` ends at `end`: an English word in any case and not glued to a letter before
+    /// it, anything else exactly as written.
+    private static func endsWithLabel(_ s: [Unicode.Scalar], _ end: Int, _ label: [Unicode.Scalar]) -> Bool {
+        if isASCIILetter(label[0]) { return endsWithWord(s, end, label) }
+        return end >= label.count && s[(end - label.count)..<end].elementsEqual(label)
     }
 
     /// `word` (lower-case ASCII) ends at `end`, in any case, not glued to a letter before it.
