@@ -15,17 +15,22 @@ struct WebhookDeliveryTests {
         try await harness.request(request, request)
         try await harness.request(try notificationRequest(id: "n-hook-2", recipient: "CRM-ROTATING", medium: "webhook"))
         try await harness.run { _ in
-            // Consumed twice while its delivery was pending: one delivery, one outcome.
+            // Consumed twice: one delivery. Both copies usually come in one poll while the
+            // delivery is pending (one outcome); on a busy machine the second may come in a poll
+            // of its own after the delivery ended, and then repeats the recorded outcome.
             let delivered = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3, seconds: 5)
-            #expect(delivered.count == 2)
-            let first = try #require(delivered.first { $0.notificationId == "n-hook-1" })
+            let firsts = delivered.filter { $0.notificationId == "n-hook-1" }
+            #expect((1...2).contains(firsts.count) && delivered.count == firsts.count + 1)
+            let first = try #require(firsts.first)
             #expect(first.outcome == .delivered && first.receiverStatus == 200 && first.attempts == 1)
+            #expect(firsts.allSatisfy { $0.deliveryId == first.deliveryId && $0.outcome == .delivered })
             let rotated = try #require(delivered.first { $0.notificationId == "n-hook-2" })
             #expect(rotated.outcome == .delivered)
             // Consumed again after it ended: the recorded outcome again, nothing sent.
             try await harness.request(request)
-            let again = try await outcomes(bootstrap: harness.broker.bootstrap, count: 3)
-            #expect(again.count == 3 && again.filter { $0.notificationId == "n-hook-1" }.map(\.deliveryId) == [first.deliveryId, first.deliveryId])
+            let again = try await outcomes(bootstrap: harness.broker.bootstrap, count: delivered.count + 1)
+            #expect(again.count == delivered.count + 1)
+            #expect(again.filter { $0.notificationId == "n-hook-1" }.map(\.deliveryId) == Array(repeating: first.deliveryId, count: firsts.count + 1))
 
             let hooks = try await harness.receivers.log(kind: "webhook")
             let verified = hooks.filter { $0["verified"] as? Bool == true }
