@@ -39,7 +39,7 @@ struct SpeedPathTests {
         #expect(!filter.mayMatch("我的信用卡年费扣了两次 "))
         #expect(!filter.mayMatch("我今年五十岁了"), "5 is not in [6789]")
         #expect(filter.mayMatch("我今年七十多岁了"))
-        #expect(filter.mayMatch("I'M 72"))
+        #expect(filter.mayMatch("I'M 72 years old"))
         #expect(!filter.mayMatch("I'M fine"))
         // Groups: each alternative of 退休|退了休|退下来 needs 退; a lookahead needs its content; a lookbehind nothing.
         let retired = #"(?=已经|早就|早已)(?<![他她伴])(?:已经|早就|早已)(?:退休|退了休|退下来)(?:了|好几年)"#
@@ -68,6 +68,30 @@ struct SpeedPathTests {
         #expect(RegexPrefilter(pattern: #"我\d{0,3}岁"#)?.mayMatch("我岁") == true)
     }
 
+    @Test("a regex runs only when the text has the adjacent characters its alternatives need")
+    func regexPrefilterPairs() throws {
+        // The age rule: 我, a 7–9 and 了 are in most texts; a digit right before 岁, 了 or 多 is not.
+        let age = #"我(?:都|已经|今年)?(?:[789]\d|[七八九]十[一二三四五六七八九]?)(?:岁)?(?:了|多了|出头)"#
+        let filter = try #require(RegexPrefilter(pattern: age))
+        let digits = Array("0123456789".unicodeScalars)
+        #expect(filter.pairs[0].contains(RegexPrefilter.Pair(before: ["我"], after: Array("都已今789七八九".unicodeScalars))))
+        #expect(filter.pairs[0].contains(RegexPrefilter.Pair(before: digits + Array("一二三四五六七八九十".unicodeScalars), after: ["岁", "了", "多", "出"])))
+        #expect(!filter.mayMatch("我的手机是13912345678，扣了两次"))
+        #expect(filter.mayMatch("我今年78岁了"))
+        #expect(filter.mayMatch("我都八十二了"))
+        // Lookarounds and anchors consume nothing, so the characters on either side are adjacent.
+        let looks = try #require(RegexPrefilter(pattern: #"(?=已经)(?<![他她])已经\b(?:退休|退了休)"#))
+        #expect(looks.pairs == [[RegexPrefilter.Pair(before: ["已"], after: ["经"]), RegexPrefilter.Pair(before: ["经"], after: ["退"])]])
+        #expect(!looks.mayMatch("已经还款了，退休金"))
+        #expect(looks.mayMatch("我已经退了休"))
+        // An optional piece between two widens what may follow; an unknown class ends a pair.
+        #expect(RegexPrefilter(pattern: "ab?c")?.pairs == [[RegexPrefilter.Pair(before: ["a", "A"], after: ["b", "B", "c", "C"])]])
+        #expect(RegexPrefilter(pattern: "a.c")?.pairs == [[]])
+        #expect(RegexPrefilter(pattern: #"我\w岁"#)?.mayMatch("我七十岁") == true)
+        // Free spacing would change what whitespace means: no filter.
+        #expect(RegexPrefilter(pattern: "(?x) a b") == nil)
+    }
+
     @Test("the prefilter never skips a text its regex matches")
     func regexPrefilterIsSafe() throws {
         let rules = try #require(CompiledRules.bundledURL())
@@ -76,7 +100,8 @@ struct SpeedPathTests {
             + pack.compliance.identity + pack.compliance.riskDisclosure + pack.compliance.guaranteedReturn
             + pack.compliance.customerConfirmation + (pack.complaintRisk + pack.effort).flatMap(\.rules)).compactMap(\.regex)
         #expect(!patterns.isEmpty)
-        let texts = try Self.labelledTexts(["labelled.jsonl", "heldout.jsonl", "train4-zh.jsonl", "train4-en.jsonl", "train5.jsonl"])
+        let texts = try Self.labelledTexts(["labelled.jsonl", "heldout.jsonl", "train4-zh.jsonl", "train4-en.jsonl", "train5.jsonl",
+                                             "train6.jsonl", "test6.jsonl", "test7.jsonl", "test8.jsonl", "test9.jsonl"])
             + ["我七十二了", "我已经退休了", "我是退休教师", "I'm 74", "我都八十了"]
         var filtered = 0
         var matched = 0
