@@ -124,8 +124,9 @@ public final class Analyzer: Sendable {
             let question = index > 0 && input.utterances[index - 1].speaker != utterance.speaker ? input.utterances[index - 1].text : nil
             let found = pii.find(in: utterance.text, answering: question)
             findings += found.map { .init(type: $0.type, value: $0.masked, utteranceIndex: index, start: $0.start, end: $0.end) }
-            redacted.append(pii.redact(utterance.text, found))
-            blanked.append(pii.blank(utterance.text, found))
+            let replaced = pii.redactAndBlank(utterance.text, found)
+            redacted.append(replaced.redacted)
+            blanked.append(replaced.blanked)
         }
 
         let language = LanguageDetector.resolve(given: input.language, texts: blanked)

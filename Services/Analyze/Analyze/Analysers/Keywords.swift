@@ -110,15 +110,21 @@ public struct KeywordExtractor: Sendable {
 
         /// Counts the candidate words among `ids` (numbered by `table`).
         init(_ ids: [Int32], table: borrowing TermTable) {
-            var slots: [Int32: Int] = [:]
-            slots.reserveCapacity(ids.count)
+            // Stem → its index in `terms`, by open addressing: a Dictionary's hashing cost
+            // more than the rest of the counting.
+            var capacity = 16
+            while capacity < ids.count * 2 { capacity <<= 1 }
+            let mask = capacity - 1
+            var places = [Int32](repeating: -1, count: capacity)
             for id in ids where table.isCandidate[Int(id)] {
                 let stem = table.stems[Int(id)]
                 total += 1
-                if let slot = slots[stem] {
-                    counts[slot] += 1
+                var slot = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: stem)) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+                while places[slot] >= 0, terms[Int(places[slot])] != stem { slot = (slot + 1) & mask }
+                if places[slot] >= 0 {
+                    counts[Int(places[slot])] += 1
                 } else {
-                    slots[stem] = terms.count
+                    places[slot] = Int32(terms.count)
                     terms.append(stem)
                     counts.append(1)
                     surfaces.append(id)

@@ -99,45 +99,64 @@ public struct PIIDetector: Sendable {
 
     /// `text` with every finding replaced by its placeholder.
     public func redact(_ text: String, _ findings: [Finding]) -> String {
-        replace(text, findings) { placeholders[$0.type] ?? "[\($0.type)]" }
+        replace(text, findings, with: [redaction])[0]
     }
 
     /// `text` with every finding replaced by one space: what the other analysers read.
     public func blank(_ text: String, _ findings: [Finding]) -> String {
-        replace(text, findings) { _ in " " }
+        replace(text, findings, with: [Self.blanking])[0]
     }
 
-    /// Works on UTF-8 bytes: offsets are code points, so a byte starts one unless it is a continuation byte.
-    private func replace(_ text: String, _ findings: [Finding], with placeholder: (Finding) -> String) -> String {
-        guard !findings.isEmpty else { return text }
+    /// Both of the above, the findings placed in the text once.
+    public func redactAndBlank(_ text: String, _ findings: [Finding]) -> (redacted: String, blanked: String) {
+        let both = replace(text, findings, with: [redaction, Self.blanking])
+        return (both[0], both[1])
+    }
+
+    private func redaction(_ finding: Finding) -> String { placeholders[finding.type] ?? "[\(finding.type)]" }
+
+    private static func blanking(_ finding: Finding) -> String { " " }
+
+    /// One copy of `text` per way of replacing the findings. Works on UTF-8 bytes: offsets
+    /// are code points, so a byte starts one unless it is a continuation byte.
+    private func replace(_ text: String, _ findings: [Finding], with ways: [(Finding) -> String]) -> [String] {
+        guard !findings.isEmpty else { return ways.map { _ in text } }
         var kept: [Finding] = []
         var offset = 0
         for finding in findings.sorted(by: { $0.start < $1.start }) where finding.start >= offset && finding.end > finding.start {
             kept.append(finding)
             offset = finding.end
         }
+        var wanted: [Int] = []
+        wanted.reserveCapacity(2 * kept.count)
+        for finding in kept {
+            wanted.append(finding.start)
+            wanted.append(finding.end)
+        }
         var copy = text
         return copy.withUTF8 { bytes in
             // Byte offset of each kept start and end, in one pass over the bytes.
             var bounds: [Int] = []
-            bounds.reserveCapacity(2 * kept.count)
-            let wanted = kept.flatMap { [$0.start, $0.end] }
+            bounds.reserveCapacity(wanted.count)
             var scalar = 0
-            for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+            for index in bytes.indices where bytes[index] & 0xC0 != 0x80 {
                 while bounds.count < wanted.count, wanted[bounds.count] == scalar { bounds.append(index) }
+                if bounds.count == wanted.count { break }
                 scalar += 1
             }
             while bounds.count < wanted.count { bounds.append(bytes.count) }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 16 * kept.count)
-            var position = 0
-            for (number, finding) in kept.enumerated() {
-                out.append(contentsOf: bytes[position..<bounds[2 * number]])
-                out += placeholder(finding).utf8
-                position = bounds[2 * number + 1]
+            return ways.map { placeholder in
+                var out: [UInt8] = []
+                out.reserveCapacity(bytes.count + 16 * kept.count)
+                var position = 0
+                for (number, finding) in kept.enumerated() {
+                    out.append(contentsOf: bytes[position..<bounds[2 * number]])
+                    out += placeholder(finding).utf8
+                    position = bounds[2 * number + 1]
+                }
+                out.append(contentsOf: bytes[position...])
+                return String(decoding: out, as: UTF8.self)
             }
-            out.append(contentsOf: bytes[position...])
-            return String(decoding: out, as: UTF8.self)
         }
     }
 

@@ -21,10 +21,16 @@ public final class LinearModel: Sendable {
     let bias: [Float]
     /// Row-major: one row of `heads` weights per feature.
     let weights: [Float]
-    /// Open addressing over the feature hashes: slot → row, -1 for empty.
-    let slots: [Int32]
-    let keys: [UInt64]
+    /// Open addressing over the feature hashes. Key and row share a slot, so a lookup
+    /// reads one place in memory before the row's weights.
+    let slots: [Slot]
     let mask: Int
+
+    struct Slot {
+        var key: UInt64 = 0
+        /// -1 for an empty slot.
+        var row: Int32 = -1
+    }
 
     struct File: Codable {
         var format: String
@@ -74,8 +80,7 @@ public final class LinearModel: Sendable {
         var capacity = 16
         while capacity < file.features.count * 2 { capacity <<= 1 }
         mask = capacity - 1
-        var slots = [Int32](repeating: -1, count: capacity)
-        var keys = [UInt64](repeating: 0, count: capacity)
+        var slots = [Slot](repeating: Slot(), count: capacity)
         var weights: [Float] = []
         weights.reserveCapacity(file.features.count * heads)
         for (row, (key, values)) in file.features.sorted(by: { $0.key < $1.key }).enumerated() {
@@ -83,23 +88,23 @@ public final class LinearModel: Sendable {
                 throw AnalyzeError(.model, "feature \(key): needs a hex hash and \(heads) weights")
             }
             var slot = FNV1a.slot(hash, mask: mask)
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(row)
-            keys[slot] = hash
+            while slots[slot].row >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Slot(key: hash, row: Int32(row))
             weights += values
         }
         self.slots = slots
-        self.keys = keys
         self.weights = weights
     }
 
     func row(_ hash: UInt64) -> Int? {
-        var slot = FNV1a.slot(hash, mask: mask)
-        while true {
-            let row = slots[slot]
-            if row < 0 { return nil }
-            if keys[slot] == hash { return Int(row) }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            var slot = FNV1a.slot(hash, mask: mask)
+            while true {
+                let entry = slots[slot]
+                if entry.row < 0 { return nil }
+                if entry.key == hash { return Int(entry.row) }
+                slot = (slot + 1) & mask
+            }
         }
     }
 

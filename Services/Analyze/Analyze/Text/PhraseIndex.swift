@@ -2,7 +2,10 @@
 /// their first two characters, so each position of the text looks at a handful of
 /// candidates instead of every phrase.
 public struct PhraseIndex: Sendable {
-    private var phrases: [[Unicode.Scalar]] = []
+    /// Every phrase, one after another (a phrase is `lengths[id]` characters from
+    /// `starts[id]`): comparing a candidate then reads no array of its own.
+    private var scalars: [Unicode.Scalar] = []
+    private var starts: [Int] = []
     private var lengths: [Int] = []
     private var ids: [[Unicode.Scalar]: Int] = [:]
     private var buckets = PairTable()
@@ -21,8 +24,9 @@ public struct PhraseIndex: Sendable {
     public mutating func add(_ phrase: [Unicode.Scalar]) -> Int? {
         guard !phrase.isEmpty, !(phrase.count == 1 && phrase[0] == " ") else { return nil }
         if let id = ids[phrase] { return id }
-        let id = phrases.count
-        phrases.append(phrase)
+        let id = lengths.count
+        starts.append(scalars.count)
+        scalars += phrase
         lengths.append(phrase.count)
         ids[phrase] = id
         buckets.append(id, to: Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil))
@@ -36,12 +40,10 @@ public struct PhraseIndex: Sendable {
         return id
     }
 
-    public func phrase(_ id: Int) -> [Unicode.Scalar] { phrases[id] }
-
     /// The length of phrase `id`, in characters of the match form.
     public func length(_ id: Int) -> Int { lengths[id] }
 
-    public var count: Int { phrases.count }
+    public var count: Int { lengths.count }
 
     /// Where each phrase occurs in one text: one flat list of occurrences, chained per
     /// phrase, so a text with many phrases allocates a few arrays, not one per phrase.
@@ -119,7 +121,7 @@ public struct PhraseIndex: Sendable {
 
     /// Start offsets of each phrase found in `text`.
     public func search(_ text: [Unicode.Scalar]) -> Hits {
-        var hits = HitList(count: phrases.count)
+        var hits = HitList(count: lengths.count)
         guard !text.isEmpty else { return Hits(hits) }
         hits.positions.reserveCapacity(text.count / 2)
         hits.next.reserveCapacity(text.count / 2)
@@ -128,7 +130,7 @@ public struct PhraseIndex: Sendable {
             if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
             if position + 1 < text.count, Self.isSet(firstPairs, Self.fold(first, text[position + 1])),
                let candidates = buckets[Self.key(first, text[position + 1])] {
-                for id in candidates where Self.matches(phrases[id], text, at: position) {
+                for id in candidates where matches(id, text, at: position) {
                     hits.add(id, position)
                 }
             }
@@ -139,12 +141,15 @@ public struct PhraseIndex: Sendable {
         return Hits(hits)
     }
 
+    /// Phrase `id` at `position`, its first two characters already known to match.
     @inline(__always)
-    private static func matches(_ phrase: [Unicode.Scalar], _ text: [Unicode.Scalar], at position: Int) -> Bool {
-        guard position + phrase.count <= text.count else { return false }
+    private func matches(_ id: Int, _ text: [Unicode.Scalar], at position: Int) -> Bool {
+        let length = lengths[id]
+        guard position + length <= text.count else { return false }
+        let start = starts[id]
         var index = 2
-        while index < phrase.count {
-            if phrase[index] != text[position + index] { return false }
+        while index < length {
+            if scalars[start + index] != text[position + index] { return false }
             index += 1
         }
         return true
