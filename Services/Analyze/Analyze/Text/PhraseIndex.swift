@@ -128,14 +128,19 @@ public struct PhraseIndex: Sendable {
         for position in text.indices {
             let first = text[position]
             if !Self.isSet(firstCharacters, Self.fold(first)) { continue }
-            if position + 1 < text.count, Self.isSet(firstPairs, Self.fold(first, text[position + 1])),
-               let candidates = buckets[Self.key(first, text[position + 1])] {
-                for id in candidates where matches(id, text, at: position) {
-                    hits.add(id, position)
+            if position + 1 < text.count, Self.isSet(firstPairs, Self.fold(first, text[position + 1])) {
+                var id = buckets.first(Self.key(first, text[position + 1]))
+                while id >= 0 {
+                    if matches(Int(id), text, at: position) { hits.add(Int(id), position) }
+                    id = buckets.next[Int(id)]
                 }
             }
-            if hasSingles, Self.isSet(singleCharacters, Self.fold(first)), let singles = buckets[Self.key(first, nil)] {
-                for id in singles { hits.add(id, position) }
+            if hasSingles, Self.isSet(singleCharacters, Self.fold(first)) {
+                var id = buckets.first(Self.key(first, nil))
+                while id >= 0 {
+                    hits.add(Int(id), position)
+                    id = buckets.next[Int(id)]
+                }
             }
         }
         return Hits(hits)
@@ -167,26 +172,35 @@ public struct PhraseIndex: Sendable {
 }
 
 /// Phrase ids by the key of their first two characters: open addressing with a
-/// multiplicative hash, since a text looks up nearly every position.
+/// multiplicative hash, since a text looks up nearly every position. The ids of a key are
+/// chained through `next` in the order they were added, so reading them copies no array.
 private struct PairTable: Sendable {
     /// `.max` marks a free slot (a real key is below 2^53).
     private var keys = [UInt64](repeating: .max, count: 1024)
-    private var values = [[Int]](repeating: [], count: 1024)
+    private var heads = [Int32](repeating: -1, count: 1024)
+    private var tails = [Int32](repeating: -1, count: 1024)
+    /// Phrase id → the next id with the same key, -1 at the end.
+    private(set) var next: [Int32] = []
     private var count = 0
 
-    subscript(key: UInt64) -> [Int]? {
+    /// The first id with `key`, -1 for none.
+    func first(_ key: UInt64) -> Int32 {
         let slot = slot(key)
-        return keys[slot] == key ? values[slot] : nil
+        return keys[slot] == key ? heads[slot] : -1
     }
 
     mutating func append(_ id: Int, to key: UInt64) {
         if (count + 1) * 2 > keys.count { grow() }
+        while next.count <= id { next.append(-1) }
         let slot = slot(key)
         if keys[slot] != key {
             keys[slot] = key
+            heads[slot] = Int32(id)
             count += 1
+        } else {
+            next[Int(tails[slot])] = Int32(id)
         }
-        values[slot].append(id)
+        tails[slot] = Int32(id)
     }
 
     private func slot(_ key: UInt64) -> Int {
@@ -197,13 +211,15 @@ private struct PairTable: Sendable {
     }
 
     private mutating func grow() {
-        let old = zip(keys, values).filter { $0.0 != .max }
+        let old = keys.indices.filter { keys[$0] != .max }.map { (keys[$0], heads[$0], tails[$0]) }
         keys = [UInt64](repeating: .max, count: keys.count * 2)
-        values = [[Int]](repeating: [], count: keys.count)
-        for (key, ids) in old {
+        heads = [Int32](repeating: -1, count: keys.count)
+        tails = [Int32](repeating: -1, count: keys.count)
+        for (key, head, tail) in old {
             let slot = slot(key)
             keys[slot] = key
-            values[slot] = ids
+            heads[slot] = head
+            tails[slot] = tail
         }
     }
 }
