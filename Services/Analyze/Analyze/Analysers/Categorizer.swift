@@ -17,8 +17,7 @@ public struct Categorizer: Sendable {
             var sum = 0.0
             var first = Int.max
             for rule in category.rules {
-                let hits = rules.hits(rule, in: document)
-                guard let hit = hits.first else { continue }
+                guard let hit = rules.firstHit(rule, in: document) else { continue }
                 sum += rule.weight
                 first = min(first, hit.utterance)
             }

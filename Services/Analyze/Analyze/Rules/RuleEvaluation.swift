@@ -4,9 +4,28 @@ import VOCSchema
 extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
+        guard mayMatch(rule, in: document) else { return [] }
         var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
         match(rule, in: document, into: &found)
         return Self.list(found)
+    }
+
+    /// The first of ``hits(_:in:)``, found without looking further.
+    func firstHit(_ rule: CompiledRule, in document: MatchDocument) -> RuleHit? {
+        guard mayMatch(rule, in: document) else { return nil }
+        for (number, utterance) in document.utterances.enumerated() {
+            if let speaker = rule.speaker, utterance.speaker != speaker { continue }
+            if let position = firstMatch(rule, utterance) { return RuleHit(utterance: number, position: position) }
+        }
+        return nil
+    }
+
+    /// False when no utterance of the document can match `rule`: it needs a phrase the
+    /// document lacks (only a regex could match without one), or another channel.
+    private func mayMatch(_ rule: CompiledRule, in document: MatchDocument) -> Bool {
+        if rule.regex == nil, !document.candidates[rule.number] { return false }
+        if let channels = rule.channels, !channels.contains(document.channel) { return false }
+        return true
     }
 
     /// The utterances where any of `rules` matches, in utterance order (with where one of
@@ -21,9 +40,7 @@ extension CompiledRules {
     }
 
     private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int?], skipping skipped: SpeakerRole? = nil) {
-        // Without a phrase it needs, only a regex could still match.
-        if rule.regex == nil, !document.candidates[rule.number] { return }
-        if let channels = rule.channels, !channels.contains(document.channel) { return }
+        guard mayMatch(rule, in: document) else { return }
         for (number, utterance) in document.utterances.enumerated() where found[number] == nil {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
             if let skipped, utterance.speaker == skipped { continue }
