@@ -236,7 +236,16 @@ public final class ClusterBook: Sendable {
         }
         var kept = centroid
         if kept.count > maxTerms {
-            kept = Array(kept.sorted(by: heavier).prefix(maxTerms)).sorted { $0.term < $1.term }
+            // Drops the lightest few, which keeps the rest in term order without sorting it.
+            var lightest: [Int] = []
+            for index in kept.indices {
+                var position = lightest.count
+                while position > 0, heavier(kept[lightest[position - 1]], kept[index]) { position -= 1 }
+                if position < kept.count - maxTerms { lightest.insert(index, at: position) }
+                if lightest.count > kept.count - maxTerms { lightest.removeLast() }
+            }
+            let dropped = Set(lightest)
+            kept = kept.indices.filter { !dropped.contains($0) }.map { kept[$0] }
         }
         var top: Centroid = []
         for entry in kept {

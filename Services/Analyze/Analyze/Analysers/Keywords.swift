@@ -159,8 +159,9 @@ public struct KeywordExtractor: Sendable {
         for term in terms { counts[term, default: 0] += 1 }
         let idf = corpus.idf(counts.keys, including: document)
         let total = Double(terms.count)
-        let scored = counts.map { (term: $0.key, weight: Double($0.value) / total * (idf[$0.key] ?? 1)) }
-        return top(scored.map { ($0.term, $0.weight, UTF8Key($0.term)) })
+        let distinct = Array(counts)
+        let weights = distinct.map { Double($0.value) / total * (idf[$0.key] ?? 1) }
+        return top(weights, term: { distinct[$0].key }, shown: { distinct[$0].key })
     }
 
     /// Keywords of an interaction's own terms (each counted as part of the corpus), shown as first written.
@@ -168,31 +169,32 @@ public struct KeywordExtractor: Sendable {
         guard counts.total > 0 else { return [] }
         let total = Double(counts.total)
         let strings = table.terms.strings
-        return top(counts.terms.indices.map { index in
-            let term = counts.terms[index]
-            let idf = table.idf(documentFrequency: table.terms.documentFrequency[Int(term)] + 1, documentCounts: true)
-            return (strings[Int(counts.surfaces[index])], Double(counts.counts[index]) / total * idf, UTF8Key(strings[Int(term)]))
-        })
+        let weights = counts.terms.indices.map { index in
+            let idf = table.idf(documentFrequency: table.terms.documentFrequency[Int(counts.terms[index])] + 1, documentCounts: true)
+            return Double(counts.counts[index]) / total * idf
+        }
+        return top(weights, term: { strings[Int(counts.terms[$0])] }, shown: { strings[Int(counts.surfaces[$0])] })
     }
 
-    /// The `limit` heaviest, ties by index form; weights scaled so the first is 1.
-    private func top(_ scored: [(shown: String, weight: Double, term: UTF8Key)]) -> [(term: String, weight: Double)] {
+    /// The `limit` heaviest, ties by index form (`term`); weights scaled so the first is 1.
+    /// Strings are read only for ties and for the terms kept.
+    private func top(_ weights: [Double], term: (Int) -> String, shown: (Int) -> String) -> [(term: String, weight: Double)] {
         func before(_ a: Int, _ b: Int) -> Bool {
-            scored[a].weight != scored[b].weight ? scored[a].weight > scored[b].weight : scored[a].term < scored[b].term
+            weights[a] != weights[b] ? weights[a] > weights[b] : UTF8Key.precedes(term(a), term(b))
         }
         // The first `limit` in that order, by insertion: a full sort cost more than everything else here.
         var ranked: [Int] = []
         ranked.reserveCapacity(limit + 1)
-        for index in scored.indices {
+        for index in weights.indices {
             if ranked.count == limit, let last = ranked.last, !before(index, last) { continue }
             var position = ranked.count
             while position > 0, before(index, ranked[position - 1]) { position -= 1 }
             ranked.insert(index, at: position)
             if ranked.count > limit { ranked.removeLast() }
         }
-        guard let first = ranked.first, scored[first].weight > 0 else { return [] }
-        let top = scored[first].weight
-        return ranked.map { (scored[$0].shown, ((scored[$0].weight / top) * 1000).rounded() / 1000) }
+        guard let first = ranked.first, weights[first] > 0 else { return [] }
+        let top = weights[first]
+        return ranked.map { (shown($0), ((weights[$0] / top) * 1000).rounded() / 1000) }
     }
 }
 

@@ -28,7 +28,12 @@ struct UTF8Key: Hashable, Comparable, Sendable {
 
     /// Byte order, which for UTF-8 is code point order: what `String`'s `<` gives for NFC text.
     static func < (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
-        var a = lhs.string, b = rhs.string
+        precedes(lhs.string, rhs.string)
+    }
+
+    /// `a` before `b` in byte order, without making keys.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in
                 let common = min(x.count, y.count)
