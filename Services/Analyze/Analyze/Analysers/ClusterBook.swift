@@ -244,8 +244,7 @@ public final class ClusterBook: Sendable {
                 if position < kept.count - maxTerms { lightest.insert(index, at: position) }
                 if lightest.count > kept.count - maxTerms { lightest.removeLast() }
             }
-            let dropped = Set(lightest)
-            kept = kept.indices.filter { !dropped.contains($0) }.map { kept[$0] }
+            kept = kept.indices.filter { !lightest.contains($0) }.map { kept[$0] }
         }
         var top: Centroid = []
         for entry in kept {

@@ -14,12 +14,22 @@ enum Features {
     /// Words that open a negation's scope, by the hash of their bytes.
     struct Negations: Sendable {
         let hashes: Set<UInt64>
+        /// One bit per hash's low bits: nearly every word is answered here, without hashing
+        /// its hash again for the set.
+        private let bits: [UInt64]
 
         init(_ words: [String]) {
             hashes = Set(words.map { word in
                 var copy = word.lowercased()
                 return copy.withUTF8(Features.wordHash)
             })
+            var bits = [UInt64](repeating: 0, count: 16)
+            for hash in hashes { bits[Int(hash >> 6 & 15)] |= 1 << (hash & 63) }
+            self.bits = bits
+        }
+
+        func contains(_ hash: UInt64) -> Bool {
+            bits[Int(hash >> 6 & 15)] & (1 << (hash & 63)) != 0 && hashes.contains(hash)
         }
     }
 
@@ -70,7 +80,7 @@ enum Features {
                 count += 1
                 scope -= 1
             }
-            if negations.hashes.contains(hash) { scope = negationReach }
+            if negations.contains(hash) { scope = negationReach }
             previous = hash
         }
         if tokens.ranges.isEmpty {
