@@ -6,7 +6,7 @@ import Foundation
 /// Scoring is the logistic function of each head's weighted sum, what LIBLINEAR's
 /// `predict_probability` computes for a binary logistic model; the sentiment heads are
 /// normalised to sum to one, as LIBLINEAR does for one-vs-rest.
-public final class LinearModel: Sendable {
+public final class LinearModel: @unchecked Sendable {  // immutable: `weights` is written only in init
     public static let format = "voc-linear-1"
 
     /// Changes with every retrained file; part of the insight id.
@@ -19,8 +19,11 @@ public final class LinearModel: Sendable {
     public let embedding: EmbeddingHead?
     let heads: Int
     let bias: [Float]
-    /// Row-major: one row of `heads` weights per feature.
-    let weights: [Float]
+    /// Row-major: one row of `heads` weights per feature, padded with zeros to `stride`
+    /// floats (whole 64-byte cache lines) and aligned to 64 bytes, so a row looked up is
+    /// read from one cache line instead of straddling two.
+    private let weights: UnsafeMutablePointer<Float>
+    let stride: Int
     /// Open addressing over the feature hashes. Key and row share a slot, so a lookup
     /// reads one place in memory before the row's weights.
     let slots: [Slot]
@@ -81,20 +84,29 @@ public final class LinearModel: Sendable {
         while capacity < file.features.count * 2 { capacity <<= 1 }
         mask = capacity - 1
         var slots = [Slot](repeating: Slot(), count: capacity)
-        var weights: [Float] = []
-        weights.reserveCapacity(file.features.count * heads)
+        let stride = (heads + 15) / 16 * 16
+        let count = max(1, file.features.count) * stride
+        let weights = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+        weights.initialize(repeating: 0, count: count)
         for (row, (key, values)) in file.features.sorted(by: { $0.key < $1.key }).enumerated() {
             guard let hash = UInt64(key, radix: 16), values.count == heads else {
+                weights.deallocate()
                 throw AnalyzeError(.model, "feature \(key): needs a hex hash and \(heads) weights")
             }
             var slot = FNV1a.slot(hash, mask: mask)
             while slots[slot].row >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Slot(key: hash, row: Int32(row))
-            weights += values
+            (weights + row * stride).update(from: values, count: heads)
         }
         self.slots = slots
         self.weights = weights
+        self.stride = stride
     }
+
+    deinit { weights.deallocate() }
+
+    func weight(row: Int, head: Int) -> Float { weights[row * stride + head] }
 
     func row(_ hash: UInt64) -> Int? {
         slots.withUnsafeBufferPointer { slots in
@@ -112,13 +124,22 @@ public final class LinearModel: Sendable {
     func add(_ hashes: [UInt64], to sums: inout [Float]) {
         let heads = heads
         sums.withUnsafeMutableBufferPointer { sums in
-            weights.withUnsafeBufferPointer { weights in
+            guard stride == 16 else {
                 for hash in hashes {
                     guard let row = row(hash) else { continue }
-                    let base = row * heads
-                    for head in 0..<heads { sums[head] += weights[base + head] }
+                    let base = weights + row * stride
+                    for head in 0..<heads { sums[head] += base[head] }
                 }
+                return
             }
+            // One row is one vector: each lane adds in the same order as the loop above.
+            var lanes = SIMD16<Float>(repeating: 0)
+            for head in 0..<heads { lanes[head] = sums[head] }
+            for hash in hashes {
+                guard let row = row(hash) else { continue }
+                lanes += UnsafeRawPointer(weights + row * 16).load(as: SIMD16<Float>.self)
+            }
+            for head in 0..<heads { sums[head] = lanes[head] }
         }
     }
 

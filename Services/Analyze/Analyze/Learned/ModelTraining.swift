@@ -175,7 +175,7 @@ extension LinearModel {
         // In hash order: a dictionary's own order changes from process to process, and so would the rounding.
         for hash in vector.keys.sorted() {
             guard let row = row(hash), let value = vector[hash] else { continue }
-            for head in 0..<heads { sums[head] += weights[row * heads + head] * Float(value) }
+            for head in 0..<heads { sums[head] += weight(row: row, head: head) * Float(value) }
         }
         return predict(utteranceSums: sums, count: 1, documentSums: [Float](repeating: 0, count: heads))
     }
