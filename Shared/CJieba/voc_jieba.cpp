@@ -1,15 +1,17 @@
-// jieba segmentation for analyze: cppjieba's MixSegment, MPSegment, HMMSegment and
-// PreFilter, unchanged, over a dictionary that takes a fifth of the memory.
+// jieba segmentation for analyze: what cppjieba's MixSegment computes (maximum probability
+// over the dictionary, then its HMMSegment for each run of single characters), over a
+// dictionary that takes a fifth of the memory.
 //
 // cppjieba's own DictTrie keeps a 128-byte DictUnit per word and an unordered_map per
 // trie node: 116 MB resident (149 MB at the peak of loading) for jieba's 349,000 words,
-// which alone is most of analyze's memory budget. The class below has the interface
-// MPSegment and PosTagger use and the same semantics (same weights, same DAG, same
-// tie-breaking order), stored as one open-addressing table of trie edges and one weight
-// per node. It takes cppjieba's place by defining DictTrie.hpp's include guard before any
-// cppjieba header is read. Tests compare it word for word with cppjieba's own DictTrie.
-
-#define CPPJIEBA_DICT_TRIE_HPP
+// which alone is most of analyze's memory budget. The class below stores one
+// open-addressing table of trie edges and one weight per node, with cppjieba's weights.
+//
+// MPSegment builds a DAG of DictUnits for a sentence, scores it right to left and walks
+// it; `DictTrie::Route` does the three in one pass over the trie with the same sums and
+// the same tie-breaking (the first candidate, so the shortest word, among equal scores),
+// allocating nothing per character. cppjieba's HMMSegment and PreFilter run unchanged.
+// Tests compare the result word for word with cppjieba's own MixSegment and DictTrie.
 
 #include <cmath>
 #include <cstdio>
@@ -27,25 +29,14 @@
 
 namespace cppjieba {
 
-// DictTrie.hpp's constants, which the segmenters read.
+// DictTrie.hpp's constants: HMMSegment's Viterbi starts from MIN_DOUBLE.
 const double MIN_DOUBLE = -3.14e+100;
 const double MAX_DOUBLE = 3.14e+100;
 const size_t DICT_COLUMN_NUM = 3;
-const char* const UNKNOWN_TAG = "";
 
 class DictTrie {
  public:
-  enum UserWordWeightOption { WordWeightMin, WordWeightMedian, WordWeightMax };
-
   DictTrie() { Reset(); }
-
-  // The constructor MPSegment's path-taking constructor calls (analyze never does).
-  explicit DictTrie(const string& dict_path, const string& user_dict_paths = "",
-                    UserWordWeightOption option = WordWeightMedian) {
-    Reset();
-    string error;
-    XCHECK(user_dict_paths.empty() && option == WordWeightMedian && Load(dict_path, error)) << error;
-  }
 
   // Loads jieba's "word freq tag" lines as cppjieba's DictTrie does: weight = log(freq / sum of
   // freqs), summed in file order; user words get the median weight; a repeated word keeps its last line.
@@ -82,43 +73,34 @@ class DictTrie {
 
   size_t WordCount() const { return words_; }
 
-  // What MPSegment asks: for each position, every dictionary word starting there (the single
-  // character always, with NULL when it is not a word), in increasing length.
-  void Find(RuneStrArray::const_iterator begin, RuneStrArray::const_iterator end, vector<struct Dag>& res,
-            size_t max_word_len = MAX_WORD_LENGTH) const {
-    Scratch& scratch = scratch_();
-    scratch.used = 0;
+  // MPSegment's choice at each position of [begin, end): the index of the last character
+  // of the word it takes there (the position itself for one character). best[k] is the
+  // score of the best cut of [k, end), summed as MPSegment::CalcDP sums it; a character
+  // that is not a word scores the dictionary's lowest weight.
+  void Route(RuneStrArray::const_iterator begin, RuneStrArray::const_iterator end, vector<double>& best,
+             vector<uint32_t>& last) const {
     const size_t count = size_t(end - begin);
-    res.resize(count);
-    for (size_t i = 0; i < count; i++) {
-      res[i].runestr = *(begin + i);
-      uint32_t node = Child(kRoot, (begin + i)->rune);
-      res[i].nexts.push_back(pair<size_t, const DictUnit*>(i, node == kNone ? NULL : Unit(scratch, node, begin + i, 1)));
-      for (size_t j = i + 1; j < count && (j - i + 1) <= max_word_len && node != kNone; j++) {
+    best.resize(count);
+    last.resize(count);
+    for (size_t k = count; k-- > 0;) {
+      const double after = k + 1 < count ? best[k + 1] : 0.0;
+      uint32_t node = Child(kRoot, (begin + k)->rune);
+      double top = after + (node != kNone && weight_[node] <= 0.0 ? weight_[node] : min_weight_);
+      uint32_t choice = uint32_t(k);
+      for (size_t j = k + 1; j < count && (j - k + 1) <= MAX_WORD_LENGTH && node != kNone; j++) {
         node = Child(node, (begin + j)->rune);
         if (node == kNone) break;
-        if (weight_[node] <= 0.0) {
-          res[i].nexts.push_back(pair<size_t, const DictUnit*>(j, Unit(scratch, node, begin + i, j - i + 1)));
+        if (weight_[node] > 0.0) continue;
+        const double value = (j + 1 < count ? best[j + 1] : 0.0) + weight_[node];
+        if (value > top) {
+          top = value;
+          choice = uint32_t(j);
         }
       }
+      best[k] = top;
+      last[k] = choice;
     }
   }
-
-  // The word [begin, end) if the dictionary has it (PosTagger's question).
-  const DictUnit* Find(RuneStrArray::const_iterator begin, RuneStrArray::const_iterator end) const {
-    uint32_t node = kRoot;
-    for (RuneStrArray::const_iterator it = begin; it != end && node != kNone; ++it) node = Child(node, it->rune);
-    if (node == kNone || node == kRoot) return NULL;
-    Scratch& scratch = scratch_();
-    scratch.used = 0;
-    return Unit(scratch, node, begin, size_t(end - begin));
-  }
-
-  // Single characters are only "user dictionary single words" when loaded from a user
-  // dictionary file, which analyze does not use.
-  bool IsUserDictSingleChineseWord(const Rune&) const { return false; }
-
-  double GetMinWeight() const { return min_weight_; }
 
  private:
   template <typename Visit>
@@ -159,29 +141,6 @@ class DictTrie {
     uint64_t key;
     uint32_t child;
   };
-
-  // The DictUnits one Find hands out; MPSegment is done with them before the thread's next Find.
-  struct Scratch {
-    std::deque<DictUnit> units;
-    size_t used = 0;
-  };
-
-  static Scratch& scratch_() {
-    static thread_local Scratch scratch;
-    return scratch;
-  }
-
-  // The word ending at `node`, `length` characters from `start`, as a DictUnit of the
-  // thread's scratch; NULL when the node only continues longer words.
-  const DictUnit* Unit(Scratch& scratch, uint32_t node, RuneStrArray::const_iterator start, size_t length) const {
-    if (weight_[node] > 0.0) return NULL;
-    if (scratch.used == scratch.units.size()) scratch.units.emplace_back();
-    DictUnit& unit = scratch.units[scratch.used++];
-    unit.word.clear();
-    for (size_t k = 0; k < length; k++) unit.word.push_back((start + k)->rune);
-    unit.weight = weight_[node];
-    return &unit;
-  }
 
   static uint64_t Key(uint32_t parent, Rune rune) { return ((uint64_t(parent) << 21) | uint64_t(rune & 0x1FFFFF)) + 1; }
 
@@ -270,7 +229,7 @@ class DictTrie {
 
 }  // namespace cppjieba
 
-#include "cppjieba/MixSegment.hpp"
+#include "cppjieba/HMMSegment.hpp"
 #include "voc_jieba.h"
 
 // cppjieba's HMMModel aborts the process on a file it cannot read; this reads the file
@@ -321,14 +280,39 @@ static bool CheckHMMModel(const std::string& path, std::string& error) {
 struct voc_jieba {
   cppjieba::DictTrie dictionary;
   cppjieba::HMMModel* hmm;
-  cppjieba::MixSegment* segment;
+  cppjieba::HMMSegment* hmmSegment;
 };
+
+// MixSegment::Cut(begin, end, words, true): the maximum-probability words, each run of
+// single characters among them cut again by the HMM.
+static void MixCut(const voc_jieba* jieba, cppjieba::RuneStrArray::const_iterator begin,
+                   cppjieba::RuneStrArray::const_iterator end, std::vector<cppjieba::WordRange>& words) {
+  static thread_local std::vector<double> best;
+  static thread_local std::vector<uint32_t> last;
+  static thread_local std::vector<cppjieba::WordRange> hmmWords;
+  jieba->dictionary.Route(begin, end, best, last);
+  const size_t count = size_t(end - begin);
+  size_t i = 0;
+  while (i < count) {
+    if (last[i] > i) {
+      words.push_back(cppjieba::WordRange(begin + i, begin + last[i]));
+      i = last[i] + 1;
+      continue;
+    }
+    size_t j = i;
+    while (j < count && last[j] == j) j++;
+    hmmWords.clear();
+    jieba->hmmSegment->Cut(begin + i, begin + j, hmmWords);
+    words.insert(words.end(), hmmWords.begin(), hmmWords.end());
+    i = j;
+  }
+}
 
 extern "C" voc_jieba* voc_jieba_open(const char* dictionary_path, const char* hmm_path, char* error, size_t error_size) {
   std::string message;
   voc_jieba* jieba = new voc_jieba();
   jieba->hmm = NULL;
-  jieba->segment = NULL;
+  jieba->hmmSegment = NULL;
   if (!jieba->dictionary.Load(dictionary_path, message)) {
     snprintf(error, error_size, "%s", message.c_str());
     delete jieba;
@@ -340,13 +324,13 @@ extern "C" voc_jieba* voc_jieba_open(const char* dictionary_path, const char* hm
     return NULL;
   }
   jieba->hmm = new cppjieba::HMMModel(hmm_path);
-  jieba->segment = new cppjieba::MixSegment(&jieba->dictionary, jieba->hmm);
+  jieba->hmmSegment = new cppjieba::HMMSegment(jieba->hmm);
   return jieba;
 }
 
 extern "C" void voc_jieba_close(voc_jieba* jieba) {
   if (jieba == NULL) return;
-  delete jieba->segment;
+  delete jieba->hmmSegment;
   delete jieba->hmm;
   delete jieba;
 }
@@ -370,7 +354,7 @@ extern "C" size_t voc_jieba_cut(const voc_jieba* jieba, const char* text, size_t
   ranges.reserve(length / 2);
   while (filter.HasNext()) {
     cppjieba::PreFilter::Range range = filter.Next();
-    jieba->segment->Cut(range.begin, range.end, ranges, true);
+    MixCut(jieba, range.begin, range.end, ranges);
   }
   for (size_t i = 0; i < ranges.size() && i < capacity; i++) {
     ends[i] = ranges[i].right->offset + ranges[i].right->len;
