@@ -339,23 +339,35 @@ extern "C" int voc_jieba_add_word(voc_jieba* jieba, const char* word, size_t len
   return jieba->dictionary.AddUserWord(std::string(word, length));
 }
 
+// The separators of MixSegment's PreFilter: the text is cut between them and each is a
+// piece of its own.
+static bool IsSeparator(cppjieba::Rune rune) {
+  return rune == ' ' || rune == '\t' || rune == '\n' || rune == 0xFF0C || rune == 0x3002;
+}
+
 extern "C" size_t voc_jieba_cut(const voc_jieba* jieba, const char* text, size_t length, uint32_t* ends, size_t capacity) {
-  // What MixSegment::Cut(sentence, words, true) does, keeping byte offsets instead of strings.
-  static const char* const separators = " \t\n\xEF\xBC\x8C\xE3\x80\x82";
-  static const cppjieba::unordered_set<cppjieba::Rune> symbols = [] {
-    cppjieba::unordered_set<cppjieba::Rune> set;
-    cppjieba::RuneStrArray runes;
-    cppjieba::DecodeRunesInString(separators, strlen(separators), runes);
-    for (size_t i = 0; i < runes.size(); i++) set.insert(runes[i].rune);
-    return set;
-  }();
-  cppjieba::PreFilter filter(symbols, std::string(text, length));
-  std::vector<cppjieba::WordRange> ranges;
-  ranges.reserve(length / 2);
-  while (filter.HasNext()) {
-    cppjieba::PreFilter::Range range = filter.Next();
-    MixCut(jieba, range.begin, range.end, ranges);
+  // What MixSegment::Cut(sentence, words, true) does, keeping byte offsets instead of
+  // strings: PreFilter's decoding and pieces, into buffers the thread keeps.
+  static thread_local std::vector<cppjieba::RuneStr> runes;
+  static thread_local std::vector<cppjieba::WordRange> ranges;
+  runes.clear();
+  ranges.clear();
+  for (uint32_t i = 0, j = 0; i < length; j++) {
+    cppjieba::RuneStrLite rune = cppjieba::DecodeRuneInString(text + i, length - i);
+    // Not UTF-8: PreFilter gives no piece, so nothing is cut.
+    if (rune.len == 0) return 0;
+    runes.push_back(cppjieba::RuneStr(rune.rune, i, rune.len, j, 1));
+    i += rune.len;
   }
+  const cppjieba::RuneStr* const end = runes.data() + runes.size();
+  const cppjieba::RuneStr* start = runes.data();
+  for (const cppjieba::RuneStr* cursor = start; cursor != end; cursor++) {
+    if (!IsSeparator(cursor->rune)) continue;
+    if (start != cursor) MixCut(jieba, start, cursor, ranges);
+    MixCut(jieba, cursor, cursor + 1, ranges);
+    start = cursor + 1;
+  }
+  if (start != end) MixCut(jieba, start, end, ranges);
   for (size_t i = 0; i < ranges.size() && i < capacity; i++) {
     ends[i] = ranges[i].right->offset + ranges[i].right->len;
   }

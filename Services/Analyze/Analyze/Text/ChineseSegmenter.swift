@@ -197,6 +197,8 @@ public final class ChineseSegmenter: @unchecked Sendable {
         case 0xE4...0xE9: return .word  // U+4E00–U+9FFF, the common Chinese characters
         default: break
         }
+        // One character of clause punctuation (，。？ …), the common case here, without a String.
+        if let scalar = singleScalar(bytes), MatchText.isClausePunctuation(scalar) { return .clauseMark }
         let word = String(decoding: bytes, as: UTF8.self)
         guard isPunctuation(word) else { return .word }
         if let scalar = word.unicodeScalars.first, MatchText.isClausePunctuation(scalar) { return .clauseMark }
@@ -214,6 +216,20 @@ public final class ChineseSegmenter: @unchecked Sendable {
             return true
         default:
             return false
+        }
+    }
+
+    /// The character of valid UTF-8 that holds one of up to three bytes, else nil.
+    static func singleScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        switch bytes.count {
+        case 1 where bytes[0] < 0x80:
+            return Unicode.Scalar(bytes[0])
+        case 2 where bytes[0] >= 0xC2 && bytes[0] <= 0xDF:
+            return Unicode.Scalar(UInt32(bytes[0] & 0x1F) << 6 | UInt32(bytes[1] & 0x3F))
+        case 3 where bytes[0] >= 0xE0 && bytes[0] <= 0xEF:
+            return Unicode.Scalar(UInt32(bytes[0] & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F))
+        default:
+            return nil
         }
     }
 
