@@ -65,15 +65,18 @@ struct RegexPrefilter: Sendable {
     /// regex that would not match, never the reverse.
     /// Adjacent pairs are hashed to 16 bits the same way.
     struct Presence {
-        private var bits = [UInt64](repeating: 0, count: 1024)
-        private var pairBits = [UInt64](repeating: 0, count: 1024)
+        /// The characters' bits, then the pairs' bits: one allocation per utterance.
+        private var bits = [UInt64](repeating: 0, count: 2 * Self.words)
+        private static let words = 1024
 
         init(_ text: String) {
-            var previous: UInt32?
-            for scalar in text.unicodeScalars {
-                Self.set(&bits, Int(scalar.value & 0xFFFF))
-                if let previous { Self.set(&pairBits, Self.pairBit(previous, scalar.value)) }
-                previous = scalar.value
+            bits.withUnsafeMutableBufferPointer { bits in
+                var previous: UInt32?
+                for scalar in text.unicodeScalars {
+                    Self.set(bits, Int(scalar.value & 0xFFFF))
+                    if let previous { Self.set(bits, Self.words * 64 + Self.pairBit(previous, scalar.value)) }
+                    previous = scalar.value
+                }
             }
         }
 
@@ -83,7 +86,7 @@ struct RegexPrefilter: Sendable {
 
         func contains(_ pair: Pair) -> Bool {
             pair.before.contains { before in
-                pair.after.contains { after in Self.test(pairBits, Self.pairBit(before.value, after.value)) }
+                pair.after.contains { after in Self.test(bits, Self.words * 64 + Self.pairBit(before.value, after.value)) }
             }
         }
 
@@ -91,7 +94,7 @@ struct RegexPrefilter: Sendable {
             Int(((before &* 0x9E37_79B1) ^ (after &* 0x85EB_CA77)) >> 16)
         }
 
-        private static func set(_ bits: inout [UInt64], _ bit: Int) {
+        private static func set(_ bits: UnsafeMutableBufferPointer<UInt64>, _ bit: Int) {
             bits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
 

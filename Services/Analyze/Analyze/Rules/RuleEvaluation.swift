@@ -5,7 +5,7 @@ extension CompiledRules {
     /// Every place `rule` matches, at most one per utterance, in utterance order.
     func hits(_ rule: CompiledRule, in document: MatchDocument) -> [RuleHit] {
         guard mayMatch(rule, in: document) else { return [] }
-        var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
+        var found = [Int](repeating: Self.none, count: document.utterances.count)
         match(rule, in: document, into: &found)
         return Self.list(found)
     }
@@ -33,23 +33,26 @@ extension CompiledRules {
     /// other rule is tried on it, and the regexes come last: most utterances are settled
     /// by a phrase before ICU would run.
     func hits(_ rules: [CompiledRule], in document: MatchDocument, skipping skipped: SpeakerRole? = nil) -> [RuleHit] {
-        var found: [Int?] = Array(repeating: nil, count: document.utterances.count)
+        var found = [Int](repeating: Self.none, count: document.utterances.count)
         for rule in rules where rule.regex == nil { match(rule, in: document, into: &found, skipping: skipped) }
         for rule in rules where rule.regex != nil { match(rule, in: document, into: &found, skipping: skipped) }
         return Self.list(found)
     }
 
-    private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int?], skipping skipped: SpeakerRole? = nil) {
+    /// No hit in an utterance (an array of `Int?` would cost a lookup of its type at run time).
+    private static let none = -1
+
+    private func match(_ rule: CompiledRule, in document: MatchDocument, into found: inout [Int], skipping skipped: SpeakerRole? = nil) {
         guard mayMatch(rule, in: document) else { return }
-        for (number, utterance) in document.utterances.enumerated() where found[number] == nil {
+        for (number, utterance) in document.utterances.enumerated() where found[number] == Self.none {
             if let speaker = rule.speaker, utterance.speaker != speaker { continue }
             if let skipped, utterance.speaker == skipped { continue }
-            found[number] = firstMatch(rule, utterance)
+            found[number] = firstMatch(rule, utterance) ?? Self.none
         }
     }
 
-    private static func list(_ found: [Int?]) -> [RuleHit] {
-        found.enumerated().compactMap { utterance, position in position.map { RuleHit(utterance: utterance, position: $0) } }
+    private static func list(_ found: [Int]) -> [RuleHit] {
+        found.indices.compactMap { utterance in found[utterance] == none ? nil : RuleHit(utterance: utterance, position: found[utterance]) }
     }
 
     private func firstMatch(_ rule: CompiledRule, _ utterance: MatchUtterance) -> Int? {

@@ -9,10 +9,22 @@ import Foundation
 /// learning then index arrays. Numbers are never reused, so they stay valid for the
 /// life of the process (a restored corpus only resets the frequencies).
 struct TermTable {
-    /// Open addressing over FNV-1a of the UTF-8 bytes (see ``FNV1a``): the one hash per word of analyze.
-    private var slots = [Int32](repeating: -1, count: 4096)
+    /// Open addressing over FNV-1a of the UTF-8 bytes (see ``FNV1a``): the one hash per word
+    /// of analyze. A slot holds the hash beside the number, so a probe reads one place.
+    private var slots = [Slot](repeating: Slot(), count: 4096)
     private var hashes: [UInt64] = []
+    /// Every word's UTF-8, one after another (word `id` is `lengths[id]` bytes from
+    /// `starts[id]`): a probe compares bytes in place, without a `String`.
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
     private(set) var strings: [String] = []
+
+    private struct Slot {
+        var hash: UInt64 = 0
+        /// -1 for a free slot.
+        var id: Int32 = -1
+    }
     /// The id of each word's index form.
     private(set) var stems: [Int32] = []
     private(set) var isCandidate: [Bool] = []
@@ -34,8 +46,11 @@ struct TermTable {
         if let found { return found }
         let word = String(decoding: bytes, as: UTF8.self)
         let id = Int32(strings.count)
-        slots[slot] = id
+        slots[slot] = Slot(hash: hash, id: id)
         hashes.append(hash)
+        starts.append(self.bytes.count)
+        lengths.append(bytes.count)
+        self.bytes.append(contentsOf: bytes)
         strings.append(word)
         stems.append(id)
         isCandidate.append(KeywordExtractor.isCandidate(word))
@@ -62,28 +77,28 @@ struct TermTable {
         let hash = FNV1a.hash(bytes)
         let mask = slots.count - 1
         var slot = FNV1a.slot(hash, mask: mask)
-        while slots[slot] >= 0 {
-            let id = slots[slot]
-            if hashes[Int(id)] == hash, Self.equal(strings[Int(id)], bytes) { return (hash, slot, id) }
+        while slots[slot].id >= 0 {
+            let entry = slots[slot]
+            if entry.hash == hash, equal(Int(entry.id), bytes) { return (hash, slot, entry.id) }
             slot = (slot + 1) & mask
         }
         return (hash, slot, nil)
     }
 
-    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var copy = string
-        return copy.withUTF8 { own in
-            own.count == bytes.count && (own.count == 0 || memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0)
-        }
+    private func equal(_ id: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lengths[id] == word.count else { return false }
+        let start = starts[id]
+        for index in word.indices where bytes[start + index] != word[index] { return false }
+        return true
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [Slot](repeating: Slot(), count: slots.count * 2)
         let mask = slots.count - 1
         for (id, hash) in hashes.enumerated() {
             var slot = FNV1a.slot(hash, mask: mask)
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+            while slots[slot].id >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Slot(hash: hash, id: Int32(id))
         }
     }
 }
