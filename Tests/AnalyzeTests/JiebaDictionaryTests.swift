@@ -76,9 +76,10 @@ struct JiebaDictionaryTests {
         let pair = try Self.pair.get()
         let sentences = try Self.texts().filter { !$0.isEmpty }
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for _ in 0..<1_000 {
             // Pieces of real sentences glued together, plus rare characters, so the DAG meets
-            // long words, unknown runs and the HMM in unusual neighbourhoods.
+            // long words, unknown runs and the HMM in unusual neighbourhoods (characters of
+            // Extension A are in none of the HMM's emission tables).
             var text = ""
             for _ in 0..<Int.random(in: 1...6, using: &generator) {
                 let sentence = Array(sentences.randomElement(using: &generator)!)
@@ -86,7 +87,8 @@ struct JiebaDictionaryTests {
                 let to = Int.random(in: from...sentence.count, using: &generator)
                 text += String(sentence[from..<to])
                 if Bool.random(using: &generator) {
-                    text.unicodeScalars.append(Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FA5, using: &generator))!)
+                    let range: ClosedRange<UInt32> = Bool.random(using: &generator) ? 0x4E00...0x9FA5 : 0x3400...0x4DBF
+                    text.unicodeScalars.append(Unicode.Scalar(UInt32.random(in: range, using: &generator))!)
                 }
             }
             let cut = pair.cuts(text)
