@@ -2,11 +2,20 @@
 /// their first two characters, so each position of the text looks at a handful of
 /// candidates instead of every phrase.
 public struct PhraseIndex: Sendable {
-    /// Every phrase, one after another (a phrase is `lengths[id]` characters from
-    /// `starts[id]`): comparing a candidate then reads no array of its own.
+    /// Every phrase, one after another (see ``Entry``): comparing a candidate reads no
+    /// array of its own.
     private var scalars: [Unicode.Scalar] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    private var entries: [Entry] = []
+
+    /// Where a phrase is in `scalars`, with its third and fourth characters: the first two
+    /// are known when it is a candidate, so a phrase of up to four characters is checked
+    /// from this one place in memory.
+    private struct Entry {
+        var start: Int32
+        var length: Int32
+        var third: Unicode.Scalar
+        var fourth: Unicode.Scalar
+    }
     private var ids: [[Unicode.Scalar]: Int] = [:]
     private var buckets = PairTable()
     /// Some phrase is a single character (then every position needs a second lookup).
@@ -24,10 +33,10 @@ public struct PhraseIndex: Sendable {
     public mutating func add(_ phrase: [Unicode.Scalar]) -> Int? {
         guard !phrase.isEmpty, !(phrase.count == 1 && phrase[0] == " ") else { return nil }
         if let id = ids[phrase] { return id }
-        let id = lengths.count
-        starts.append(scalars.count)
+        let id = entries.count
+        entries.append(Entry(start: Int32(scalars.count), length: Int32(phrase.count),
+                             third: phrase.count > 2 ? phrase[2] : " ", fourth: phrase.count > 3 ? phrase[3] : " "))
         scalars += phrase
-        lengths.append(phrase.count)
         ids[phrase] = id
         buckets.append(id, to: Self.key(phrase[0], phrase.count > 1 ? phrase[1] : nil))
         if phrase.count == 1 { hasSingles = true }
@@ -41,9 +50,9 @@ public struct PhraseIndex: Sendable {
     }
 
     /// The length of phrase `id`, in characters of the match form.
-    public func length(_ id: Int) -> Int { lengths[id] }
+    public func length(_ id: Int) -> Int { Int(entries[id].length) }
 
-    public var count: Int { lengths.count }
+    public var count: Int { entries.count }
 
     /// Where each phrase occurs in one text: one flat list of occurrences, chained per
     /// phrase, so a text with many phrases allocates a few arrays, not one per phrase.
@@ -121,7 +130,7 @@ public struct PhraseIndex: Sendable {
 
     /// Start offsets of each phrase found in `text`.
     public func search(_ text: [Unicode.Scalar]) -> Hits {
-        var hits = HitList(count: lengths.count)
+        var hits = HitList(count: entries.count)
         guard !text.isEmpty else { return Hits(hits) }
         hits.positions.reserveCapacity(text.count / 2)
         hits.next.reserveCapacity(text.count / 2)
@@ -149,12 +158,14 @@ public struct PhraseIndex: Sendable {
     /// Phrase `id` at `position`, its first two characters already known to match.
     @inline(__always)
     private func matches(_ id: Int, _ text: [Unicode.Scalar], at position: Int) -> Bool {
-        let length = lengths[id]
+        let entry = entries[id]
+        let length = Int(entry.length)
         guard position + length <= text.count else { return false }
-        let start = starts[id]
-        var index = 2
+        if length > 2, text[position + 2] != entry.third { return false }
+        if length > 3, text[position + 3] != entry.fourth { return false }
+        var index = 4
         while index < length {
-            if scalars[start + index] != text[position + index] { return false }
+            if scalars[Int(entry.start) + index] != text[position + index] { return false }
             index += 1
         }
         return true
