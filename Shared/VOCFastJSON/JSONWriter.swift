@@ -156,7 +156,9 @@ public struct JSONWriter {
         }
     }
 
-    /// An array of `items`, each written by `each`.
+    /// An array of `items`, each written by `each`. Inlinable, so it is specialised where
+    /// it is called instead of running generic code per element.
+    @inlinable
     public mutating func array<T>(_ items: [T], _ each: (inout JSONWriter, T) -> Void) {
         beginArray()
         for item in items { each(&self, item) }
