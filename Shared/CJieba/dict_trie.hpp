@@ -30,7 +30,8 @@
 
 namespace cppjieba {
 
-// DictTrie.hpp's constants: HMMSegment's Viterbi starts from MIN_DOUBLE.
+// The constants of cppjieba's DictTrie.hpp, which this file stands in for: the HMM's
+// Viterbi starts from MIN_DOUBLE; the loader reads the other two.
 const double MIN_DOUBLE = -3.14e+100;
 const double MAX_DOUBLE = 3.14e+100;
 const size_t DICT_COLUMN_NUM = 3;
