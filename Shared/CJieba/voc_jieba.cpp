@@ -9,8 +9,7 @@
 
 struct voc_jieba {
   cppjieba::DictTrie dictionary;
-  cppjieba::HMMModel* hmm;
-  FastHMM* hmmSegment;
+  FastHMM* hmm;
 };
 
 // MixSegment::Cut(begin, end, words, true): the maximum-probability words, each run of
@@ -32,7 +31,7 @@ static void MixCut(const voc_jieba* jieba, cppjieba::RuneStrArray::const_iterato
     size_t j = i;
     while (j < count && last[j] == j) j++;
     hmmWords.clear();
-    jieba->hmmSegment->Cut(begin + i, begin + j, hmmWords);
+    jieba->hmm->Cut(begin + i, begin + j, hmmWords);
     words.insert(words.end(), hmmWords.begin(), hmmWords.end());
     i = j;
   }
@@ -42,7 +41,6 @@ extern "C" voc_jieba* voc_jieba_open(const char* dictionary_path, const char* hm
   std::string message;
   voc_jieba* jieba = new voc_jieba();
   jieba->hmm = NULL;
-  jieba->hmmSegment = NULL;
   if (!jieba->dictionary.Load(dictionary_path, message)) {
     snprintf(error, error_size, "%s", message.c_str());
     delete jieba;
@@ -53,14 +51,14 @@ extern "C" voc_jieba* voc_jieba_open(const char* dictionary_path, const char* hm
     delete jieba;
     return NULL;
   }
-  jieba->hmm = new cppjieba::HMMModel(hmm_path);
-  jieba->hmmSegment = new FastHMM(*jieba->hmm);
+  // FastHMM copies what it needs: cppjieba's model, with its four hash maps, is not kept.
+  const cppjieba::HMMModel model(hmm_path);
+  jieba->hmm = new FastHMM(model);
   return jieba;
 }
 
 extern "C" void voc_jieba_close(voc_jieba* jieba) {
   if (jieba == NULL) return;
-  delete jieba->hmmSegment;
   delete jieba->hmm;
   delete jieba;
 }
