@@ -1,7 +1,7 @@
 /// The checks ingest makes on a submission's text, answered on its UTF-8 bytes so the
 /// single-pass path needs no `String`. Each agrees with the `String` check it stands
-/// for (the tests compare them).
-enum UTF8Text {
+/// for (the tests compare them). Analyze's segmenter reads tokens with ``decode(_:at:)``.
+public enum UTF8Text {
     /// What `String(validating:as: UTF8.self)` accepts: well-formed UTF-8 (no overlong
     /// forms, no surrogates, nothing past U+10FFFF).
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -97,8 +97,8 @@ enum UTF8Text {
         return true
     }
 
-    /// The scalar starting at `index` of valid UTF-8, and its length in bytes.
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+    /// The scalar starting at `index` of valid UTF-8 (not ASCII), and its length in bytes.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
         let lead = UInt32(bytes[index])
         func next(_ offset: Int) -> UInt32 { UInt32(bytes[index + offset] & 0x3F) }
         let value: UInt32, length: Int

@@ -1,6 +1,7 @@
 import CJieba
 import Foundation
 import Synchronization
+import VOCFastJSON
 
 /// Chinese word segmentation by jieba: cppjieba's MixSegment (maximum probability over
 /// jieba's dictionary, HMM for runs of characters the dictionary does not join), the same
@@ -219,18 +220,12 @@ public final class ChineseSegmenter: @unchecked Sendable {
         }
     }
 
-    /// The character of valid UTF-8 that holds one of up to three bytes, else nil.
+    /// The one character `bytes` (valid UTF-8) hold, or nil when they hold more.
     static func singleScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
-        switch bytes.count {
-        case 1 where bytes[0] < 0x80:
-            return Unicode.Scalar(bytes[0])
-        case 2 where bytes[0] >= 0xC2 && bytes[0] <= 0xDF:
-            return Unicode.Scalar(UInt32(bytes[0] & 0x1F) << 6 | UInt32(bytes[1] & 0x3F))
-        case 3 where bytes[0] >= 0xE0 && bytes[0] <= 0xEF:
-            return Unicode.Scalar(UInt32(bytes[0] & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F))
-        default:
-            return nil
-        }
+        guard let lead = bytes.first else { return nil }
+        if lead < 0x80 { return bytes.count == 1 ? Unicode.Scalar(lead) : nil }
+        let (scalar, length) = UTF8Text.decode(bytes, at: 0)
+        return length == bytes.count ? scalar : nil
     }
 
     static func isPunctuation(_ word: String) -> Bool {

@@ -12,12 +12,10 @@ struct TermTable {
     /// Open addressing over FNV-1a of the UTF-8 bytes (see ``FNV1a``): the one hash per word
     /// of analyze. A slot holds the hash beside the number, so a probe reads one place.
     private var slots = [Slot](repeating: Slot(), count: 4096)
-    private var hashes: [UInt64] = []
-    /// Every word's UTF-8, one after another (word `id` is `lengths[id]` bytes from
-    /// `starts[id]`): a probe compares bytes in place, without a `String`.
+    /// Every word's UTF-8, one after another (word `id` is the bytes from `bounds[id]` to
+    /// `bounds[id + 1]`): a probe compares bytes in place, without a `String`.
     private var bytes: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    private var bounds: [Int] = [0]
     private(set) var strings: [String] = []
 
     private struct Slot {
@@ -47,10 +45,8 @@ struct TermTable {
         let word = String(decoding: bytes, as: UTF8.self)
         let id = Int32(strings.count)
         slots[slot] = Slot(hash: hash, id: id)
-        hashes.append(hash)
-        starts.append(self.bytes.count)
-        lengths.append(bytes.count)
         self.bytes.append(contentsOf: bytes)
+        bounds.append(self.bytes.count)
         strings.append(word)
         stems.append(id)
         isCandidate.append(KeywordExtractor.isCandidate(word))
@@ -86,19 +82,20 @@ struct TermTable {
     }
 
     private func equal(_ id: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard lengths[id] == word.count else { return false }
-        let start = starts[id]
+        let start = bounds[id]
+        guard bounds[id + 1] - start == word.count else { return false }
         for index in word.indices where bytes[start + index] != word[index] { return false }
         return true
     }
 
     private mutating func grow() {
-        slots = [Slot](repeating: Slot(), count: slots.count * 2)
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
         let mask = slots.count - 1
-        for (id, hash) in hashes.enumerated() {
-            var slot = FNV1a.slot(hash, mask: mask)
+        for entry in old where entry.id >= 0 {
+            var slot = FNV1a.slot(entry.hash, mask: mask)
             while slots[slot].id >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hash, id: Int32(id))
+            slots[slot] = entry
         }
     }
 }
